@@ -1,0 +1,6 @@
+//! redscreen: a training simulator for responding to a destructive-wiper attack.
+//!
+//! A scenario (RON) describes a company and its attacker; the simulation spreads the wiper,
+//! shows the warning page and wipes machines while a responder investigates and acts.
+
+pub mod scenario;

@@ -1,0 +1,417 @@
+//! The checked scenario: every name resolved to a typed id, every time to a tick.
+//! This is what the simulation, scoring and the interfaces read; it never needs re-checking.
+
+use std::net::Ipv4Addr;
+use std::ops::Range;
+use std::path::PathBuf;
+
+pub use super::file::{
+    AccountKind, Animation, Artifact, Channel, HostState, Os, Policy, Role, Sensor, Strength,
+    SubnetRole, ToolKind, UpWhen, Weekday,
+};
+pub use super::values::{Cidr, ClockRange, NamePattern, Rgb};
+
+macro_rules! typed_id {
+    ($(#[$doc:meta] $name:ident),* $(,)?) => {$(
+        #[$doc]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            /// Position in the scenario's list of these.
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    )*};
+}
+
+typed_id!(
+    /// An office, in file order.
+    OfficeId,
+    /// A subnet, in file order across all offices.
+    SubnetId,
+    /// A host group (one entry of an office's `hosts`), in file order.
+    GroupId,
+    /// A machine, in file order after templates are expanded.
+    HostId,
+    /// An account, in file order.
+    AccountId,
+    /// A business service, in file order.
+    ServiceId,
+    /// A tool of the threat's toolset, in file order.
+    ToolId,
+    /// A WAN link, in file order.
+    LinkId,
+    /// An inject, in file order.
+    InjectId,
+    /// A party the responders may notify, in file order.
+    ContactId,
+);
+
+/// One step of simulated time, counted from the start of the exercise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Tick(pub u32);
+
+/// A checked scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub format: u32,
+    pub meta: Meta,
+    pub offices: Vec<Office>,
+    pub subnets: Vec<Subnet>,
+    pub host_groups: Vec<HostGroup>,
+    pub hosts: Vec<Host>,
+    pub services: Vec<Service>,
+    pub accounts: Vec<Account>,
+    pub network: Network,
+    pub threat: Threat,
+    pub screen: Screen,
+    pub injects: Vec<Inject>,
+    pub responders: Responders,
+    pub rubric: Rubric,
+    /// Host ids sorted by name, for lookups by name.
+    pub(super) hosts_by_name: Vec<HostId>,
+}
+
+impl Scenario {
+    /// The machine with this exact name.
+    pub fn host_named(&self, name: &str) -> Option<HostId> {
+        let position = self
+            .hosts_by_name
+            .binary_search_by(|id| self.hosts[id.index()].name.as_str().cmp(name))
+            .ok()?;
+        Some(self.hosts_by_name[position])
+    }
+
+    /// The group a machine was declared in, which holds what it shares with its siblings.
+    pub fn group_of(&self, host: HostId) -> &HostGroup {
+        &self.host_groups[self.hosts[host.index()].group.index()]
+    }
+
+    /// The local time of a tick in the scenario's time zone.
+    pub fn time_of(&self, tick: Tick) -> jiff::ZonedDateTime {
+        self.meta.time_of(tick)
+    }
+
+    /// Whether a machine lies inside a scope.
+    pub fn contains(&self, scope: &Scope, host: HostId) -> bool {
+        let machine = &self.hosts[host.index()];
+        match *scope {
+            Scope::All => true,
+            Scope::Office(office) => machine.office == office,
+            Scope::Subnet(subnet) => machine.subnet == subnet,
+            Scope::Host(id) => id == host,
+            Scope::Role(role) => machine.role == role,
+        }
+    }
+}
+
+/// What the exercise is and when it happens.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub id: String,
+    pub title: String,
+    pub briefing: String,
+    pub start: jiff::ZonedDateTime,
+    pub tick_seconds: u32,
+    /// Length of the exercise in ticks.
+    pub duration_ticks: u32,
+}
+
+impl Meta {
+    /// The local time of a tick.
+    pub fn time_of(&self, tick: Tick) -> jiff::ZonedDateTime {
+        let offset = jiff::SignedDuration::from_secs(tick.0 as i64 * self.tick_seconds as i64);
+        self.start
+            .checked_add(offset)
+            .unwrap_or_else(|_| self.start.clone())
+    }
+
+    /// The last tick of the exercise.
+    pub fn end(&self) -> Tick {
+        Tick(self.duration_ticks)
+    }
+}
+
+/// A site.
+#[derive(Debug, Clone)]
+pub struct Office {
+    pub name: String,
+    pub location: String,
+    pub time_zone: jiff::tz::TimeZone,
+    pub business_hours: ClockRange,
+    pub work_days: Vec<Weekday>,
+    pub headcount: u32,
+    pub subnets: Vec<SubnetId>,
+}
+
+/// One IPv4 network of an office.
+#[derive(Debug, Clone)]
+pub struct Subnet {
+    /// The name within its office.
+    pub name: String,
+    pub office: OfficeId,
+    pub cidr: Cidr,
+    pub role: SubnetRole,
+    pub host_count: u32,
+}
+
+/// What the machines of one `hosts` entry share.
+#[derive(Debug, Clone)]
+pub struct HostGroup {
+    pub pattern: NamePattern,
+    pub office: OfficeId,
+    pub subnet: SubnetId,
+    pub role: Role,
+    pub os: Os,
+    pub services: Vec<ServiceId>,
+    pub sensors: Vec<Sensor>,
+    pub cached_credentials: Vec<AccountId>,
+    pub backup: Backup,
+    pub hosts: Range<u32>,
+}
+
+/// How a machine can be restored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backup {
+    None,
+    Online { server: HostId, restore_ticks: u32 },
+    Offline { restore_ticks: u32 },
+}
+
+/// One machine.
+#[derive(Debug, Clone)]
+pub struct Host {
+    pub name: String,
+    pub group: GroupId,
+    pub office: OfficeId,
+    pub subnet: SubnetId,
+    pub role: Role,
+    pub address: Ipv4Addr,
+}
+
+/// A business service.
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub name: String,
+    pub title: String,
+    pub up_when: UpWhen,
+    pub channel: Option<Channel>,
+}
+
+/// An account.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub name: String,
+    pub kind: AccountKind,
+    pub password: Strength,
+    pub admin_on: Vec<Scope>,
+}
+
+/// A set of machines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Office(OfficeId),
+    Subnet(SubnetId),
+    Host(HostId),
+    Role(Role),
+}
+
+/// Links and firewall rules.
+#[derive(Debug, Clone)]
+pub struct Network {
+    pub links: Vec<Link>,
+    pub between_subnets: Policy,
+    pub firewall: Vec<Rule>,
+    pub internet_egress_ports: Vec<u16>,
+}
+
+/// A WAN link between two offices.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub name: String,
+    pub ends: [OfficeId; 2],
+}
+
+/// A firewall rule; `ports: None` means every port.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub from: Scope,
+    pub to: Scope,
+    pub ports: Option<Vec<u16>>,
+    pub action: Policy,
+}
+
+/// The attacker.
+#[derive(Debug, Clone)]
+pub struct Threat {
+    pub actor: String,
+    pub group: Option<String>,
+    pub footholds: Vec<Foothold>,
+    pub tools: Vec<Tool>,
+    pub credentials: Vec<AccountId>,
+    pub harvests_cached_credentials: bool,
+    pub spread: Spread,
+    pub trigger: Trigger,
+    pub wipe_duration_ticks: u32,
+    pub c2: Vec<(Ipv4Addr, u16)>,
+}
+
+/// A machine the attacker holds when the exercise starts.
+#[derive(Debug, Clone)]
+pub struct Foothold {
+    pub host: HostId,
+    pub technique: String,
+    pub dwell_seconds: Option<u64>,
+}
+
+/// A tool of the toolset.
+#[derive(Debug, Clone)]
+pub struct Tool {
+    pub name: String,
+    pub kind: ToolKind,
+    pub files: Vec<ToolFile>,
+    pub services: Vec<String>,
+    pub listen_ports: Vec<u16>,
+    pub techniques: Vec<String>,
+}
+
+/// A dropped file with its known hashes, in lower-case hex.
+#[derive(Debug, Clone)]
+pub struct ToolFile {
+    pub name: String,
+    pub md5: Option<String>,
+    pub sha256: Option<String>,
+}
+
+/// How the worm moves.
+#[derive(Debug, Clone)]
+pub struct Spread {
+    pub scan_rate: u32,
+    pub ports: Vec<u16>,
+    pub guess_per_mille: u32,
+    pub copy_delay_ticks: u32,
+}
+
+/// When the wiper fires: the later of the time bomb and install plus delay, when both are set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trigger {
+    pub time_bomb: Option<Tick>,
+    pub delay_after_install_ticks: Option<u32>,
+}
+
+/// The warning page and the wiped machine's boot screen.
+#[derive(Debug, Clone)]
+pub struct Screen {
+    pub headline: String,
+    pub body: Vec<String>,
+    pub deadline: Option<String>,
+    pub links: Vec<String>,
+    pub colours: Colours,
+    pub image: Image,
+    pub animation: Animation,
+    pub sound: Option<PathBuf>,
+    pub after_wipe: String,
+}
+
+/// Colours of the warning page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Colours {
+    pub background: Rgb,
+    pub headline: Rgb,
+    pub text: Rgb,
+    pub accent: Rgb,
+}
+
+/// The picture on the warning page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Image {
+    None,
+    Skeleton,
+    /// An image file inside the scenario's folder.
+    File(PathBuf),
+}
+
+/// A message to the responder.
+#[derive(Debug, Clone)]
+pub struct Inject {
+    pub name: String,
+    pub when: When,
+    pub channel: Channel,
+    pub from: String,
+    pub subject: String,
+    pub text: String,
+}
+
+/// When an inject fires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum When {
+    At(Tick),
+    Share {
+        state: HostState,
+        of: Scope,
+        per_mille: u32,
+    },
+    ServiceDown(ServiceId),
+    After {
+        inject: InjectId,
+        delay_ticks: u32,
+    },
+}
+
+/// The response team.
+#[derive(Debug, Clone)]
+pub struct Responders {
+    pub team_size: u32,
+    pub office: OfficeId,
+    pub working_hours: ClockRange,
+    pub contacts: Vec<String>,
+}
+
+/// How the exercise is graded.
+#[derive(Debug, Clone)]
+pub struct Rubric {
+    pub objectives: Vec<Objective>,
+    pub findings: Findings,
+    pub key_evidence: Vec<KeyEvidence>,
+}
+
+/// A graded objective.
+#[derive(Debug, Clone)]
+pub struct Objective {
+    pub name: String,
+    pub weight: u32,
+    pub goal: Goal,
+}
+
+/// What an objective measures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Goal {
+    SaveMachines,
+    Detect { within_ticks: u32 },
+    Contain { within_ticks: u32 },
+    PreserveEvidence,
+    Findings,
+    Notify { contact: ContactId, by: Tick },
+    KeepServices(Vec<ServiceId>),
+    AvoidNeedlessDestruction,
+}
+
+/// The correct findings.
+#[derive(Debug, Clone, Default)]
+pub struct Findings {
+    pub patient_zero: Vec<HostId>,
+    pub vector: Vec<String>,
+    pub accounts: Vec<AccountId>,
+    pub indicators: Vec<String>,
+}
+
+/// Evidence to preserve.
+#[derive(Debug, Clone)]
+pub struct KeyEvidence {
+    pub host: HostId,
+    pub artifact: Artifact,
+    pub why: String,
+}
