@@ -4,6 +4,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use super::source_map::Span;
+use super::values::thousands;
 
 /// What kind of named thing a reference points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,7 +111,7 @@ pub enum ProblemKind {
     AssetOutsideFolder { path: String },
     #[error("asset `{path}` cannot be read: {reason}")]
     AssetUnreadable { path: String, reason: String },
-    #[error("the scenario describes {count} machines; the limit is {limit}")]
+    #[error("the scenario describes {} machines; the limit is {}", thousands(*count), thousands(*limit))]
     TooManyHosts { count: u64, limit: u64 },
     #[error("objective weights add up to {total}, not 100")]
     WeightsNotHundred { total: u64 },

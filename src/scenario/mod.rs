@@ -281,7 +281,10 @@ fn describe_ron_error(error: ron::Error) -> (ProblemKind, String, Option<String>
         ),
         other => {
             let hint = match other {
-                E::ExpectedComma => Some("separate items and fields with `,`".to_string()),
+                E::ExpectedComma => Some(
+                    "separate items and fields with `,`, and close every string with `\"`"
+                        .to_string(),
+                ),
                 E::ExpectedArray | E::ExpectedArrayEnd => {
                     Some("lists are written `[a, b, c]`".to_string())
                 }

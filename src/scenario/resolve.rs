@@ -677,7 +677,9 @@ fn resolve_hosts(
                 ]
             };
             let subnet = local_subnet(checker, tables, office, &group.subnet, &path("subnet"));
-            let pattern = NamePattern::parse(&group.name).unwrap_or_else(|reason| {
+            let parsed = NamePattern::parse(&group.name);
+            let pattern_parsed = parsed.is_ok();
+            let pattern = parsed.unwrap_or_else(|reason| {
                 checker.invalid(&path("name"), "host name", &group.name, reason);
                 names_known = false;
                 NamePattern::plain(&group.name)
@@ -689,7 +691,8 @@ fn resolve_hosts(
                     "no machine",
                     Some("remove the entry or give a count of 1 or more".to_string()),
                 );
-            } else if group.count > 1 && !pattern.is_template() {
+            } else if group.count > 1 && !pattern.is_template() && pattern_parsed {
+                names_known = false;
                 checker.inconsistent(
                     &path("name"),
                     format!(
@@ -883,7 +886,9 @@ fn expand_hosts(
             let placed = &mut placed[group.subnet.index()];
             first_address = *placed;
             *placed += raw_group.count as u64;
-            if *placed > capacity && first_address <= capacity {
+            // A subnet whose CIDR did not parse carries a /32 placeholder: its room is unknown.
+            let cidr_parsed = subnet.cidr.prefix <= 30;
+            if cidr_parsed && *placed > capacity && first_address <= capacity {
                 let name = format!("{}/{}", offices[office_index].name, subnet.name);
                 checker.report(
                     &[

@@ -4,22 +4,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::model::{Role, Scenario, When};
+use super::values::thousands;
 
 /// A one-screen overview of a checked scenario.
 pub struct Summary<'a>(pub &'a Scenario);
-
-/// `1234567` as `1,234,567`.
-pub fn thousands(number: u64) -> String {
-    let digits = number.to_string();
-    let mut grouped = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    grouped
-}
 
 fn role_name(role: Role) -> &'static str {
     match role {
@@ -186,18 +174,5 @@ impl fmt::Display for Summary<'_> {
             objectives.len(),
             objectives.join(", ")
         )
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::thousands;
-
-    #[test]
-    fn groups_digits_by_three() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(6_797), "6,797");
-        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 }

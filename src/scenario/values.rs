@@ -18,6 +18,9 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
             digits.push(c);
             continue;
         }
+        if c.is_whitespace() {
+            return Err(format!("write it without spaces: {EXPECTED}"));
+        }
         let unit = match c {
             's' => 1,
             'm' => 60,
@@ -174,12 +177,14 @@ impl Cidr {
     }
 
     fn mask(&self) -> u32 {
-        u32::MAX << (32 - self.prefix as u32)
+        u32::MAX
+            .checked_shl(32 - self.prefix.min(32) as u32)
+            .unwrap_or(0)
     }
 
     /// Addresses usable by machines: all but the network and broadcast addresses.
     pub fn usable_hosts(&self) -> u64 {
-        (1u64 << (32 - self.prefix as u32)) - 2
+        (1u64 << (32 - self.prefix.min(32) as u32)).saturating_sub(2)
     }
 
     /// The `index`-th usable address (0 is the first after the network address).
@@ -189,8 +194,8 @@ impl Cidr {
 
     /// Whether two networks share any address.
     pub fn overlaps(&self, other: &Cidr) -> bool {
-        let shorter = self.prefix.min(other.prefix);
-        let mask = u32::MAX << (32 - shorter as u32);
+        let shorter = self.prefix.min(other.prefix).min(32);
+        let mask = u32::MAX.checked_shl(32 - shorter as u32).unwrap_or(0);
         u32::from(self.network) & mask == u32::from(other.network) & mask
     }
 }
@@ -199,6 +204,19 @@ impl fmt::Display for Cidr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}", self.network, self.prefix)
     }
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(number: u64) -> String {
+    let digits = number.to_string();
+    let mut grouped = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
 }
 
 /// An RGB colour.
@@ -358,8 +376,22 @@ mod tests {
         assert!(Cidr::parse("10.10.0.0").is_err());
         assert!(Cidr::parse("10.300.0.0/16").is_err());
         assert!(Cidr::parse("10.0.0.0/31").is_err());
+        let unusable = Cidr {
+            network: Ipv4Addr::UNSPECIFIED,
+            prefix: 32,
+        };
+        assert_eq!(unusable.usable_hosts(), 0);
+        assert!(unusable.overlaps(&unusable));
         assert!(cidr.overlaps(&Cidr::parse("10.10.8.0/24").unwrap()));
         assert!(!cidr.overlaps(&Cidr::parse("10.10.16.0/24").unwrap()));
+    }
+
+    #[test]
+    fn groups_digits_by_three() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(6_797), "6,797");
+        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 
     #[test]
