@@ -182,3 +182,82 @@ fn problems_are_all_collected_and_listed_in_file_order() {
         "not in file order: {lines:?}"
     );
 }
+
+#[test]
+fn a_symbolic_link_out_of_the_folder_is_refused() {
+    let folder = std::env::temp_dir().join(format!("redscreen-link-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("a temporary folder");
+    let outside =
+        std::env::temp_dir().join(format!("redscreen-outside-{}.png", std::process::id()));
+    std::fs::write(&outside, b"not really a picture").expect("a file outside");
+    let link = folder.join("page.png");
+    std::fs::remove_file(&link).ok();
+    std::os::unix::fs::symlink(&outside, &link).expect("a symbolic link");
+    let source = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal.ron"),
+    )
+    .expect("readable")
+    .replace("image: Skeleton,", "image: File(\"page.png\"),");
+    let scenario = folder.join("linked.ron");
+    std::fs::write(&scenario, source).expect("the scenario is written");
+
+    let outcome = load_file(&scenario, &Limits::default());
+    std::fs::remove_dir_all(&folder).ok();
+    std::fs::remove_file(&outside).ok();
+    match outcome {
+        Err(LoadError::Invalid(report)) => {
+            assert_eq!(report.problems.len(), 1, "{report}");
+            assert!(
+                report.problems[0]
+                    .kind
+                    .to_string()
+                    .contains("leaves the scenario's folder"),
+                "{report}"
+            );
+        }
+        other => panic!("the link was followed: {:?}", other.map(|_| ())),
+    }
+}
+
+#[test]
+fn an_image_inside_the_folder_is_accepted() {
+    let folder = std::env::temp_dir().join(format!("redscreen-art-{}", std::process::id()));
+    std::fs::create_dir_all(folder.join("art")).expect("a temporary folder");
+    std::fs::write(folder.join("art/page.png"), b"picture").expect("an image");
+    let source = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal.ron"),
+    )
+    .expect("readable")
+    .replace(
+        "image: Skeleton,",
+        "image: File(\"./art/../art/page.png\"),",
+    );
+    std::fs::write(folder.join("ok.ron"), source).expect("the scenario is written");
+    let outcome = load_file(&folder.join("ok.ron"), &Limits::default());
+    std::fs::remove_dir_all(&folder).ok();
+    let scenario = outcome.unwrap_or_else(|error| panic!("{error}"));
+    assert!(
+        matches!(scenario.screen.image, redscreen::scenario::model::Image::File(ref path) if path.ends_with("art/page.png"))
+    );
+}
+
+#[test]
+fn an_oversized_file_is_refused_before_it_is_read() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal.ron");
+    let tiny = Limits {
+        max_file_bytes: 100,
+        ..Limits::default()
+    };
+    match load_file(&path, &tiny) {
+        Err(LoadError::Invalid(report)) => {
+            assert!(
+                report.problems[0]
+                    .kind
+                    .to_string()
+                    .contains("the limit is 100"),
+                "{report}"
+            )
+        }
+        other => panic!("an oversized file was read: {:?}", other.map(|_| ())),
+    }
+}

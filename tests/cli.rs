@@ -31,7 +31,7 @@ fn check_without_a_file_summarises_the_embedded_flagship() {
             "{stdout}"
         );
         assert!(
-            stdout.contains("time bomb Mon 2014-11-24 07:00 PST"),
+            stdout.contains("the wiper fires at Mon 2014-11-24 07:00 PST"),
             "{stdout}"
         );
         for office in ["culver-city", "new-york", "london", "tokyo"] {

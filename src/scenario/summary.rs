@@ -9,20 +9,36 @@ use super::values::thousands;
 /// A one-screen overview of a checked scenario.
 pub struct Summary<'a>(pub &'a Scenario);
 
-fn role_name(role: Role) -> &'static str {
-    match role {
-        Role::Workstation => "workstations",
-        Role::DomainController => "domain controllers",
-        Role::FileServer => "file servers",
-        Role::MailServer => "mail servers",
-        Role::WebServer => "web servers",
-        Role::DatabaseServer => "database servers",
-        Role::ApplicationServer => "application servers",
-        Role::BackupServer => "backup servers",
-        Role::ProductionServer => "production servers",
-        Role::PhoneServer => "phone servers",
-        Role::ManagementServer => "management servers",
-    }
+/// `count` machines of a role, in words: "1 mail server", "14 mail servers".
+fn machines_of_role(role: Role, count: u64) -> String {
+    let name = match role {
+        Role::Workstation => "workstation",
+        Role::DomainController => "domain controller",
+        Role::FileServer => "file server",
+        Role::MailServer => "mail server",
+        Role::WebServer => "web server",
+        Role::DatabaseServer => "database server",
+        Role::ApplicationServer => "application server",
+        Role::BackupServer => "backup server",
+        Role::ProductionServer => "production server",
+        Role::PhoneServer => "phone server",
+        Role::ManagementServer => "management server",
+    };
+    plural(count, name)
+}
+
+/// "1 thing", "2 things".
+fn plural(count: u64, thing: &str) -> String {
+    let ending = if count == 1 || thing.ends_with('s') {
+        ""
+    } else {
+        "s"
+    };
+    let thing = match thing.strip_suffix("ss") {
+        Some(stem) if count != 1 => format!("{stem}sses"),
+        _ => thing.to_string(),
+    };
+    format!("{} {thing}{ending}", thousands(count))
 }
 
 impl fmt::Display for Summary<'_> {
@@ -79,7 +95,7 @@ impl fmt::Display for Summary<'_> {
         let servers: Vec<String> = by_role
             .iter()
             .filter(|(role, _)| **role != Role::Workstation)
-            .map(|(role, count)| format!("{} {}", thousands(*count), role_name(*role)))
+            .map(|(role, count)| machines_of_role(*role, *count))
             .collect();
         if !servers.is_empty() {
             writeln!(f, "             servers: {}", servers.join(", "))?;
@@ -108,9 +124,9 @@ impl fmt::Display for Summary<'_> {
         )?;
         writeln!(
             f,
-            "  network    {} WAN links, {} firewall rules, between subnets by default: {:?}",
-            scenario.network.links.len(),
-            scenario.network.firewall.len(),
+            "  network    {}, {}, between subnets by default: {:?}",
+            plural(scenario.network.links.len() as u64, "WAN link"),
+            plural(scenario.network.firewall.len() as u64, "firewall rule"),
             scenario.network.between_subnets
         )?;
 
@@ -118,30 +134,35 @@ impl fmt::Display for Summary<'_> {
         let tools: Vec<&str> = threat.tools.iter().map(|tool| tool.name.as_str()).collect();
         writeln!(
             f,
-            "  threat     {}{}: {} foothold(s), tools {}",
+            "  threat     {}{}: {}, tools {}",
             threat.actor,
             threat
                 .group
                 .as_ref()
                 .map(|group| format!(" ({group})"))
                 .unwrap_or_default(),
-            threat.footholds.len(),
+            plural(threat.footholds.len() as u64, "foothold"),
             tools.join(", ")
         )?;
-        let mut trigger = Vec::new();
-        if let Some(tick) = threat.trigger.time_bomb {
-            trigger.push(format!("time bomb {}", when(&scenario.time_of(tick))));
-        }
-        if let Some(delay) = threat.trigger.delay_after_install_ticks {
-            trigger.push(format!("{delay} ticks after install"));
-        }
+        let delay = threat
+            .trigger
+            .delay_after_install_ticks
+            .map(|delay| plural(delay as u64, "tick") + " after install");
+        let trigger = match (threat.trigger.time_bomb, delay) {
+            (Some(bomb), None) => format!("at {}", when(&scenario.time_of(bomb))),
+            (None, Some(delay)) => delay,
+            (Some(bomb), Some(delay)) => format!(
+                "at {} or {delay}, whichever is later",
+                when(&scenario.time_of(bomb))
+            ),
+            (None, None) => "never".to_string(),
+        };
         writeln!(
             f,
-            "             {} carried credential(s), {} C2 address(es); wiper fires at {}; wipe takes {} ticks",
-            threat.credentials.len(),
-            threat.c2.len(),
-            trigger.join(" or later at "),
-            threat.wipe_duration_ticks
+            "             {} carried, {}; the wiper fires {trigger}; a wipe takes {}",
+            plural(threat.credentials.len() as u64, "credential"),
+            plural(threat.c2.len() as u64, "C2 address"),
+            plural(threat.wipe_duration_ticks as u64, "tick")
         )?;
         writeln!(f, "  screen     \"{}\"", scenario.screen.headline)?;
 
@@ -158,9 +179,9 @@ impl fmt::Display for Summary<'_> {
         )?;
         writeln!(
             f,
-            "  responders {} people, {} contacts",
-            scenario.responders.team_size,
-            scenario.responders.contacts.len()
+            "  responders {}, {}",
+            plural(scenario.responders.team_size as u64, "responder"),
+            plural(scenario.responders.contacts.len() as u64, "contact")
         )?;
         let objectives: Vec<String> = scenario
             .rubric
@@ -174,5 +195,18 @@ impl fmt::Display for Summary<'_> {
             objectives.len(),
             objectives.join(", ")
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plural;
+
+    #[test]
+    fn counts_read_as_english() {
+        assert_eq!(plural(1, "tick"), "1 tick");
+        assert_eq!(plural(10_080, "tick"), "10,080 ticks");
+        assert_eq!(plural(1, "C2 address"), "1 C2 address");
+        assert_eq!(plural(3, "C2 address"), "3 C2 addresses");
     }
 }
