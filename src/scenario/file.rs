@@ -23,6 +23,8 @@ pub struct ScenarioFile {
     pub screen: Screen,
     #[serde(default)]
     pub injects: Vec<Inject>,
+    #[serde(default)]
+    pub telemetry: Telemetry,
     pub responders: Responders,
     pub rubric: Rubric,
 }
@@ -65,8 +67,15 @@ pub struct Office {
     pub work_days: Vec<Weekday>,
     #[serde(default)]
     pub headcount: u32,
+    /// Share of workstations, per-mille, left switched on outside business hours.
+    #[serde(default = "always")]
+    pub after_hours_on_per_mille: u32,
     pub subnets: Vec<Subnet>,
     pub hosts: Vec<HostGroup>,
+}
+
+fn always() -> u32 {
+    1000
 }
 
 fn default_business_hours() -> String {
@@ -408,6 +417,12 @@ pub struct Spread {
     pub guess_per_mille: u32,
     /// Time to copy and start the toolset on a new victim.
     pub copy_delay: String,
+    /// When the worm starts spreading (a local time); the start of the exercise by default.
+    #[serde(default)]
+    pub starts: Option<String>,
+    /// Share of machines, per-mille, on the target list the worm carries.
+    #[serde(default = "always")]
+    pub targets_per_mille: u32,
 }
 
 fn default_spread_ports() -> Vec<u16> {
@@ -535,6 +550,51 @@ pub enum Channel {
     Press,
     Leak,
     Management,
+}
+
+/// How ground truth becomes what the responder sees.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Telemetry {
+    /// From an event on a machine with EDR to its alert.
+    #[serde(default = "default_edr_delay")]
+    pub edr_alert_delay: String,
+    /// From an event logged on a machine that forwards logs to the collector's alert.
+    #[serde(default = "default_log_delay")]
+    pub log_alert_delay: String,
+    /// Share of users, per-mille, who phone the helpdesk when their screen changes.
+    #[serde(default = "default_report_per_mille")]
+    pub report_per_mille: u32,
+    /// Longest time a user takes to phone, in business hours.
+    #[serde(default = "default_report_delay")]
+    pub report_delay: String,
+}
+
+impl Default for Telemetry {
+    fn default() -> Self {
+        Self {
+            edr_alert_delay: default_edr_delay(),
+            log_alert_delay: default_log_delay(),
+            report_per_mille: default_report_per_mille(),
+            report_delay: default_report_delay(),
+        }
+    }
+}
+
+fn default_edr_delay() -> String {
+    "2m".to_string()
+}
+
+fn default_log_delay() -> String {
+    "10m".to_string()
+}
+
+fn default_report_per_mille() -> u32 {
+    300
+}
+
+fn default_report_delay() -> String {
+    "15m".to_string()
 }
 
 /// The response team.

@@ -68,6 +68,7 @@ pub struct Scenario {
     pub threat: Threat,
     pub screen: Screen,
     pub injects: Vec<Inject>,
+    pub telemetry: Telemetry,
     pub responders: Responders,
     pub rubric: Rubric,
     /// Host ids sorted by name, for lookups by name.
@@ -143,6 +144,7 @@ pub struct Office {
     pub business_hours: ClockRange,
     pub work_days: Vec<Weekday>,
     pub headcount: u32,
+    pub after_hours_on_per_mille: u32,
     pub subnets: Vec<SubnetId>,
 }
 
@@ -293,6 +295,8 @@ pub struct Spread {
     pub ports: Vec<u16>,
     pub guess_per_mille: u32,
     pub copy_delay_ticks: u32,
+    pub starts: Tick,
+    pub targets_per_mille: u32,
 }
 
 /// When the wiper fires: the later of the time bomb and install plus delay, when both are set.
@@ -359,6 +363,15 @@ pub enum When {
         inject: InjectId,
         delay_ticks: u32,
     },
+}
+
+/// How ground truth becomes observations, in ticks and per-mille.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Telemetry {
+    pub edr_alert_delay_ticks: u32,
+    pub log_alert_delay_ticks: u32,
+    pub report_per_mille: u32,
+    pub report_delay_ticks: u32,
 }
 
 /// The response team.

@@ -283,6 +283,7 @@ pub(super) fn resolve(file: raw::ScenarioFile, checker: &mut Checker) -> Option<
     let threat = resolve_threat(checker, &mut tables, &host_table, &clock, &file.threat);
     let screen = resolve_screen(checker, &file.screen);
     let injects = resolve_injects(checker, &mut tables, &host_table, &clock, &file.injects);
+    let telemetry = resolve_telemetry(checker, &clock, &file.telemetry);
     let responders = resolve_responders(checker, &mut tables, &file.responders);
     let rubric = resolve_rubric(checker, &tables, &host_table, &clock, &threat, &file.rubric);
 
@@ -302,6 +303,7 @@ pub(super) fn resolve(file: raw::ScenarioFile, checker: &mut Checker) -> Option<
         threat,
         screen,
         injects,
+        telemetry,
         responders,
         rubric,
         hosts_by_name: host_table.by_name,
@@ -519,6 +521,11 @@ fn resolve_offices(
     for (office_index, office) in offices.iter().enumerate() {
         let path = |field| [Field("offices"), Index(office_index), Field(field)];
         let office_id = OfficeId(tables.offices.declare(checker, &office.name, &path("name")));
+        checker.odds(
+            &path("after_hours_on_per_mille"),
+            "after_hours_on_per_mille",
+            office.after_hours_on_per_mille,
+        );
         if office.name.contains('/') {
             checker.inconsistent(
                 &path("name"),
@@ -593,6 +600,7 @@ fn resolve_offices(
             business_hours,
             work_days: office.work_days.clone(),
             headcount: office.headcount,
+            after_hours_on_per_mille: office.after_hours_on_per_mille,
             subnets: subnet_ids,
         });
     }
@@ -1333,6 +1341,11 @@ fn resolve_threat(
         );
     }
     ports(checker, &threat.spread.ports, &spread_path("ports"));
+    checker.odds(
+        &spread_path("targets_per_mille"),
+        "targets_per_mille",
+        threat.spread.targets_per_mille,
+    );
     let spread = Spread {
         scan_rate: threat.spread.scan_rate,
         ports: threat.spread.ports.clone(),
@@ -1343,6 +1356,10 @@ fn resolve_threat(
             &threat.spread.copy_delay,
             &spread_path("copy_delay"),
         ),
+        starts: threat.spread.starts.as_ref().map_or(Tick(0), |time| {
+            exercise_time(checker, clock, time, &spread_path("starts"), "the start of the spread")
+        }),
+        targets_per_mille: threat.spread.targets_per_mille,
     };
 
     let trigger_path = |field| [Field("threat"), Field("trigger"), Field(field)];
@@ -1639,6 +1656,18 @@ fn report_inject_cycles(checker: &mut Checker, injects: &[Inject]) {
                 None => break,
             }
         }
+    }
+}
+
+fn resolve_telemetry(checker: &mut Checker, clock: &Clock, telemetry: &raw::Telemetry) -> Telemetry {
+    let path = |field| [Field("telemetry"), Field(field)];
+    checker.odds(&path("report_per_mille"), "report_per_mille", telemetry.report_per_mille);
+    let delay = |checker: &mut Checker, text: &str, field| duration_ticks(checker, clock, text, &path(field));
+    Telemetry {
+        edr_alert_delay_ticks: delay(checker, &telemetry.edr_alert_delay, "edr_alert_delay"),
+        log_alert_delay_ticks: delay(checker, &telemetry.log_alert_delay, "log_alert_delay"),
+        report_per_mille: telemetry.report_per_mille,
+        report_delay_ticks: delay(checker, &telemetry.report_delay, "report_delay"),
     }
 }
 
