@@ -1,13 +1,14 @@
 //! Commands of the `redscreen` binary. Exit codes: 0 success, 1 the scenario has problems,
 //! 2 usage or I/O errors.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use redscreen::scenario::{self, Limits, LoadError, Report, Scenario, Summary};
+use redscreen::sim::Simulation;
 
 /// A training simulator for responding to a destructive-wiper attack.
 #[derive(Debug, Parser)]
@@ -29,6 +30,26 @@ enum Command {
         /// Print only problems, not the summary.
         #[arg(long, short)]
         quiet: bool,
+    },
+    /// Run the exercise headless with no responder (the baseline) and summarise it.
+    Run {
+        /// Scenario file (the embedded flagship when absent).
+        file: Option<PathBuf>,
+        /// Seed of the simulation's random numbers: the same seed gives the same run.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Stop after this local time (`2014-11-24 12:00`) or tick number.
+        #[arg(long)]
+        until: Option<String>,
+        /// Print the summary as one JSON object (fields in docs/run-output.md).
+        #[arg(long)]
+        json: bool,
+        /// Worker threads for the simulation (the results do not depend on it).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Refuse scenarios with more machines than this.
+        #[arg(long, default_value_t = Limits::default().max_hosts)]
+        max_hosts: u64,
     },
     /// Write a synthetic enterprise scenario, for scale tests.
     Gen {
@@ -55,6 +76,14 @@ pub fn run(arguments: Arguments) -> ExitCode {
             quiet,
         } => check(&files, max_hosts, quiet),
         Command::Gen { hosts, output } => generate(hosts, output),
+        Command::Run {
+            file,
+            seed,
+            until,
+            json,
+            threads,
+            max_hosts,
+        } => run_baseline(file, seed, until, json, threads, max_hosts),
     }
 }
 
@@ -160,5 +189,113 @@ fn generate(hosts: u64, output: Option<PathBuf>) -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// Loads a scenario file, or the flagship; on failure prints why and gives the exit code.
+fn load(file: Option<&Path>, limits: &Limits) -> Result<Scenario, u8> {
+    let outcome = match file {
+        Some(path) => scenario::load_file(path, limits),
+        None => scenario::load_flagship(limits),
+    };
+    outcome.map_err(|error| match error {
+        LoadError::Invalid(report) => {
+            print_problems(&report);
+            1
+        }
+        error @ LoadError::Read { .. } => {
+            eprintln!("error: {}", error_chain(&error));
+            2
+        }
+    })
+}
+
+fn run_baseline(
+    file: Option<PathBuf>,
+    seed: u64,
+    until: Option<String>,
+    json: bool,
+    threads: Option<usize>,
+    max_hosts: u64,
+) -> ExitCode {
+    let limits = Limits {
+        max_hosts,
+        ..Limits::default()
+    };
+    let scenario = match load(file.as_deref(), &limits) {
+        Ok(scenario) => Arc::new(scenario),
+        Err(code) => return ExitCode::from(code),
+    };
+    let last = match until.as_deref().map(|text| scenario.tick_at(text)) {
+        None => scenario.meta.end(),
+        Some(Ok(tick)) => tick,
+        Some(Err(reason)) => {
+            eprintln!("error: --until: {reason}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(threads) = threads {
+        // The task pools are global: sized once, before the app is built.
+        bevy::app::TaskPoolOptions::with_num_threads(threads).create_default_pools();
+    }
+    let mut simulation = Simulation::new(scenario, seed);
+    let mut progress = Progress::new(last.0);
+    simulation.run_through(last, |tick| progress.show(tick.0));
+    progress.finish();
+    let outcome = simulation.outcome();
+    if json {
+        match serde_json::to_string_pretty(&outcome) {
+            Ok(text) => println!("{text}"),
+            Err(error) => {
+                eprintln!("error: cannot write JSON: {error}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        print!("{outcome}");
+    }
+    ExitCode::SUCCESS
+}
+
+/// A progress bar on standard error, drawn only when it is a terminal.
+struct Progress {
+    last: u32,
+    shown: Option<u32>,
+    enabled: bool,
+}
+
+impl Progress {
+    fn new(last: u32) -> Self {
+        use std::io::IsTerminal;
+        Self {
+            last,
+            shown: None,
+            enabled: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn show(&mut self, tick: u32) {
+        let percent = if self.last == 0 {
+            100
+        } else {
+            tick as u64 * 100 / self.last as u64
+        } as u32;
+        if !self.enabled || self.shown == Some(percent) {
+            return;
+        }
+        self.shown = Some(percent);
+        let filled = (percent / 4) as usize;
+        eprint!(
+            "\r[{}{}] {percent:>3}%  tick {tick}/{}",
+            "#".repeat(filled),
+            ".".repeat(25 - filled),
+            self.last
+        );
+    }
+
+    fn finish(&self) {
+        if self.enabled && self.shown.is_some() {
+            eprintln!();
+        }
     }
 }

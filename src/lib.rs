@@ -4,3 +4,4 @@
 //! shows the warning page and wipes machines while a responder investigates and acts.
 
 pub mod scenario;
+pub mod sim;

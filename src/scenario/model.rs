@@ -14,7 +14,8 @@ pub use super::values::{Cidr, ClockRange, NamePattern, Rgb};
 macro_rules! typed_id {
     ($(#[$doc:meta] $name:ident),* $(,)?) => {$(
         #[$doc]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+        #[serde(transparent)]
         pub struct $name(pub u32);
 
         impl $name {
@@ -50,7 +51,8 @@ typed_id!(
 );
 
 /// One step of simulated time, counted from the start of the exercise.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
+#[serde(transparent)]
 pub struct Tick(pub u32);
 
 /// A checked scenario.
@@ -93,6 +95,32 @@ impl Scenario {
     /// The local time of a tick in the scenario's time zone.
     pub fn time_of(&self, tick: Tick) -> jiff::ZonedDateTime {
         self.meta.time_of(tick)
+    }
+
+    /// The tick of a local time (`YYYY-MM-DD HH:MM` in the scenario's time zone) or of a tick
+    /// number, inside the exercise.
+    pub fn tick_at(&self, text: &str) -> Result<Tick, String> {
+        let tick = if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+            text.parse::<u32>()
+                .map_err(|_| format!("tick `{text}` is too large"))?
+        } else {
+            let local = super::values::parse_local_time(text)?;
+            let zoned = local
+                .to_zoned_datetime(self.meta.start.time_zone().clone())
+                .map_err(|error| error.to_string())?;
+            let seconds = zoned.timestamp().as_second() - self.meta.start.timestamp().as_second();
+            if seconds < 0 {
+                return Err(format!("{text} is before the exercise starts"));
+            }
+            (seconds / self.meta.tick_seconds as i64).min(u32::MAX as i64) as u32
+        };
+        if tick > self.meta.duration_ticks {
+            return Err(format!(
+                "{text} is after the exercise ends (tick {})",
+                self.meta.duration_ticks
+            ));
+        }
+        Ok(Tick(tick))
     }
 
     /// Whether a machine lies inside a scope.

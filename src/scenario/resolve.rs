@@ -1357,7 +1357,13 @@ fn resolve_threat(
             &spread_path("copy_delay"),
         ),
         starts: threat.spread.starts.as_ref().map_or(Tick(0), |time| {
-            exercise_time(checker, clock, time, &spread_path("starts"), "the start of the spread")
+            exercise_time(
+                checker,
+                clock,
+                time,
+                &spread_path("starts"),
+                "the start of the spread",
+            )
         }),
         targets_per_mille: threat.spread.targets_per_mille,
     };
@@ -1659,10 +1665,20 @@ fn report_inject_cycles(checker: &mut Checker, injects: &[Inject]) {
     }
 }
 
-fn resolve_telemetry(checker: &mut Checker, clock: &Clock, telemetry: &raw::Telemetry) -> Telemetry {
+fn resolve_telemetry(
+    checker: &mut Checker,
+    clock: &Clock,
+    telemetry: &raw::Telemetry,
+) -> Telemetry {
     let path = |field| [Field("telemetry"), Field(field)];
-    checker.odds(&path("report_per_mille"), "report_per_mille", telemetry.report_per_mille);
-    let delay = |checker: &mut Checker, text: &str, field| duration_ticks(checker, clock, text, &path(field));
+    checker.odds(
+        &path("report_per_mille"),
+        "report_per_mille",
+        telemetry.report_per_mille,
+    );
+    let delay = |checker: &mut Checker, text: &str, field| {
+        duration_ticks(checker, clock, text, &path(field))
+    };
     Telemetry {
         edr_alert_delay_ticks: delay(checker, &telemetry.edr_alert_delay, "edr_alert_delay"),
         log_alert_delay_ticks: delay(checker, &telemetry.log_alert_delay, "log_alert_delay"),

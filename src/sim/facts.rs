@@ -1,0 +1,78 @@
+//! What happens in the simulation, as messages: ground-truth facts, and the observations the
+//! responder gets. Facts are named in the past tense.
+
+use bevy::prelude::*;
+
+use crate::scenario::model::{AccountId, HostId, InjectId, ServiceId, Tick};
+
+use super::state::Stage;
+
+/// The worm copied itself from one machine to another, with an account or a guessed password.
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WormCopied {
+    pub tick: Tick,
+    pub source: HostId,
+    pub target: HostId,
+    /// `None` when a password was guessed.
+    pub account: Option<AccountId>,
+}
+
+/// A machine reached a stage of the attack.
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StageReached {
+    pub tick: Tick,
+    pub host: HostId,
+    pub stage: Stage,
+    /// For `Compromised`: the machine the worm came from (none for a foothold).
+    pub source: Option<HostId>,
+    pub account: Option<AccountId>,
+}
+
+/// The implant took a password cached on a machine that the attacker did not have.
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CredentialHarvested {
+    pub tick: Tick,
+    pub host: HostId,
+    pub account: AccountId,
+}
+
+/// A business service went down or came back.
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceChanged {
+    pub tick: Tick,
+    pub service: ServiceId,
+    pub up: bool,
+}
+
+/// An inject reached the responder.
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InjectFired {
+    pub tick: Tick,
+    pub inject: InjectId,
+}
+
+/// Something the responder can see.
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Observed {
+    pub tick: Tick,
+    pub host: Option<HostId>,
+    pub what: Observation,
+}
+
+/// The kinds of observation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub enum Observation {
+    /// EDR saw a new service installed by an unknown binary.
+    EdrSuspiciousService,
+    /// EDR saw a driver write to the raw disk.
+    EdrRawDiskWrite,
+    /// The log collector saw a Windows event worth an alert (7045, 4625, 1102...).
+    LogAlert {
+        event_id: u16,
+    },
+    /// A user phoned the helpdesk about their screen.
+    HelpdeskCall,
+    ServiceDown(ServiceId),
+    ServiceRestored(ServiceId),
+    Inject(InjectId),
+}

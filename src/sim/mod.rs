@@ -1,0 +1,220 @@
+//! The ground-truth world: a headless Bevy app that spreads the wiper, shows the warning page
+//! and wipes machines, one `FixedUpdate` step per tick.
+//!
+//! Everything the simulation knows lives in resources; facts travel as messages and are kept
+//! in the truth log, apart from the observations the responder gets. One seeded ChaCha RNG,
+//! integer odds and ordered iteration make a run a pure function of scenario and seed.
+
+mod business;
+mod evidence;
+mod facts;
+mod network;
+pub mod outcome;
+mod record;
+mod spread;
+mod state;
+mod telemetry;
+mod wiper;
+
+use std::sync::Arc;
+
+use bevy::app::TaskPoolPlugin;
+use bevy::prelude::*;
+use bevy::time::{TimePlugin, TimeUpdateStrategy};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+pub use business::{InjectStatus, ServiceStatus};
+pub use evidence::{Evidence, EvidenceStore, Trace, event_id};
+pub use facts::{
+    CredentialHarvested, InjectFired, Observation, Observed, ServiceChanged, StageReached,
+    WormCopied,
+};
+pub use network::{OfficeHours, Reachability};
+pub use outcome::Outcome;
+pub use record::{Fact, ObservationLog, TruthLog};
+pub use state::{
+    Agenda, Clock, GroundTruth, HostTruth, NEVER, ScenarioData, SimRng, Stage, Transition,
+};
+
+use crate::scenario::model::{HostId, Role, Scenario, Tick};
+
+/// The order of the simulation within one tick.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SimSystems {
+    /// The clock moves to the next tick.
+    Clock,
+    /// The worm tries new victims.
+    Spread,
+    /// Scheduled transitions happen: installs finish, wipers fire, disks are wiped.
+    Progress,
+    /// This tick's facts leave and destroy evidence.
+    Evidence,
+    /// Sensors and users turn facts into observations, which arrive when due.
+    Observe,
+    /// Business services and injects react to the new state.
+    Business,
+    /// Service outages and injects are announced to the responder.
+    Announce,
+    /// Facts and observations are appended to their logs.
+    Record,
+}
+
+/// The simulation of one scenario with one seed.
+pub struct SimulationPlugin {
+    pub scenario: Arc<Scenario>,
+    pub seed: u64,
+}
+
+impl Plugin for SimulationPlugin {
+    fn build(&self, app: &mut App) {
+        use SimSystems::*;
+        app.configure_sets(
+            FixedUpdate,
+            (
+                Clock, Spread, Progress, Evidence, Observe, Business, Announce, Record,
+            )
+                .chain(),
+        );
+        let scenario = &self.scenario;
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+        let hosts = initial_truth(scenario, &mut rng);
+        let mut agenda = Agenda::new(scenario.meta.duration_ticks);
+        for foothold in &scenario.threat.footholds {
+            agenda.schedule(Tick(0), foothold.host, Transition::Foothold);
+        }
+        for foothold in &scenario.threat.footholds {
+            agenda.schedule(
+                scenario.threat.spread.starts,
+                foothold.host,
+                Transition::Arm,
+            );
+        }
+        app.insert_resource(GroundTruth::new(scenario, hosts))
+            .insert_resource(agenda)
+            .insert_resource(state::Clock::new())
+            .insert_resource(SimRng(rng))
+            .insert_resource(Reachability::new(scenario))
+            .insert_resource(OfficeHours::new(scenario))
+            .insert_resource(EvidenceStore::new(scenario.hosts.len()))
+            .insert_resource(telemetry::PendingObservations::new(
+                scenario.meta.duration_ticks,
+            ))
+            .insert_resource(ServiceStatus::new(scenario))
+            .insert_resource(InjectStatus {
+                fired_at: vec![None; scenario.injects.len()],
+            })
+            .insert_resource(ScenarioData(Arc::clone(scenario)))
+            .add_plugins((
+                wiper::plugin,
+                spread::plugin,
+                evidence::plugin,
+                telemetry::plugin,
+                business::plugin,
+                record::plugin,
+            ));
+    }
+}
+
+/// Every machine clean; the seed decides which are on the worm's list and which workstations
+/// were left on overnight. Draws happen in host id order.
+fn initial_truth(scenario: &Scenario, rng: &mut ChaCha8Rng) -> Vec<HostTruth> {
+    let targets_per_mille = scenario.threat.spread.targets_per_mille;
+    scenario
+        .hosts
+        .iter()
+        .map(|host| {
+            let targeted = rng.random_range(0..1000) < targets_per_mille;
+            let left_on = host.role == Role::Workstation
+                && rng.random_range(0..1000)
+                    < scenario.offices[host.office.index()].after_hours_on_per_mille;
+            HostTruth {
+                stage: Stage::Clean,
+                isolated: false,
+                powered_off: false,
+                targeted,
+                left_on,
+                compromised_at: NEVER,
+                defaced_at: NEVER,
+                wiped_at: NEVER,
+            }
+        })
+        .collect()
+}
+
+/// A headless app that simulates `scenario` with `seed`: each `update()` is one tick, the
+/// first simulating tick 0.
+pub fn build_app(scenario: Arc<Scenario>, seed: u64) -> App {
+    let mut app = App::new();
+    app.add_plugins((TaskPoolPlugin::default(), TimePlugin))
+        .insert_resource(TimeUpdateStrategy::FixedTimesteps(1))
+        .add_plugins(SimulationPlugin { scenario, seed });
+    // Bevy's clock measures nothing on its first update; spend it here so that every update
+    // the caller makes runs exactly one fixed step.
+    app.update();
+    app
+}
+
+/// A running simulation: the app plus the questions the CLI and tests ask it.
+pub struct Simulation {
+    pub app: App,
+    pub seed: u64,
+}
+
+impl Simulation {
+    /// Builds the world; nothing is simulated until the first step.
+    pub fn new(scenario: Arc<Scenario>, seed: u64) -> Self {
+        Self {
+            app: build_app(scenario, seed),
+            seed,
+        }
+    }
+
+    /// The scenario being simulated.
+    pub fn scenario(&self) -> &Scenario {
+        &self.app.world().resource::<ScenarioData>().0
+    }
+
+    /// The last tick simulated, if any.
+    pub fn now(&self) -> Option<Tick> {
+        let clock = self.app.world().resource::<state::Clock>();
+        clock.started().then_some(clock.now)
+    }
+
+    /// The last tick of the exercise.
+    pub fn end(&self) -> Tick {
+        Tick(self.scenario().meta.duration_ticks)
+    }
+
+    /// Simulates one tick.
+    pub fn step(&mut self) {
+        self.app.update();
+    }
+
+    /// Simulates up to and including `last` (at most to the end of the exercise), calling
+    /// `progress` after each tick.
+    pub fn run_through(&mut self, last: Tick, mut progress: impl FnMut(Tick)) {
+        let last = last.min(self.end());
+        while self.now().is_none_or(|now| now < last) {
+            self.step();
+            if let Some(now) = self.now() {
+                progress(now);
+            }
+        }
+    }
+
+    /// Read access to the world's resources.
+    pub fn world(&self) -> &World {
+        self.app.world()
+    }
+
+    /// A machine's ground truth.
+    pub fn truth(&self, host: HostId) -> HostTruth {
+        self.world().resource::<GroundTruth>().hosts[host.index()]
+    }
+
+    /// The summary of the run so far.
+    pub fn outcome(&self) -> Outcome {
+        Outcome::of(self)
+    }
+}

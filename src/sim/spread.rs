@@ -1,0 +1,71 @@
+//! The worm: each machine it runs on tries `scan_rate` targets from its list every tick, and
+//! takes those it can reach with an admin account the attacker holds, or by guessing.
+
+use bevy::prelude::*;
+use rand::RngExt;
+
+use crate::scenario::model::Tick;
+
+use super::facts::WormCopied;
+use super::network::{OfficeHours, Reachability, is_powered};
+use super::state::{Agenda, Clock, GroundTruth, ScenarioData, SimRng, Stage, Transition};
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_message::<WormCopied>()
+        .add_systems(FixedUpdate, spread_worm.in_set(super::SimSystems::Spread));
+}
+
+#[expect(clippy::too_many_arguments, reason = "a Bevy system names every resource it touches")]
+fn spread_worm(
+    clock: Res<Clock>,
+    scenario: Res<ScenarioData>,
+    hours: Res<OfficeHours>,
+    mut truth: ResMut<GroundTruth>,
+    mut agenda: ResMut<Agenda>,
+    mut rng: ResMut<SimRng>,
+    mut reachability: ResMut<Reachability>,
+    mut copied: MessageWriter<WormCopied>,
+) {
+    let scenario = &scenario.0;
+    let spread = &scenario.threat.spread;
+    let now = clock.now;
+    if now < spread.starts || truth.targets.is_empty() {
+        return;
+    }
+    let arrival = Tick(now.0 + spread.copy_delay_ticks.max(1));
+    let active = std::mem::take(&mut truth.active);
+    for &source in &active {
+        let source_truth = truth.hosts[source.index()];
+        if !source_truth.stage.spreads() || source_truth.isolated || source_truth.powered_off {
+            continue;
+        }
+        for _ in 0..spread.scan_rate {
+            let target = truth.targets[rng.0.random_range(0..truth.targets.len())];
+            let target_truth = truth.hosts[target.index()];
+            if target_truth.stage != Stage::Clean
+                || target_truth.isolated
+                || !is_powered(scenario, &hours, &target_truth, target, now)
+                || !spread
+                    .ports
+                    .iter()
+                    .all(|&port| reachability.allows(scenario, source, target, port))
+            {
+                continue;
+            }
+            let account = truth.admin_account(target, scenario.hosts[target.index()].group);
+            let guessed = account.is_none() && rng.0.random_range(0..1000) < spread.guess_per_mille;
+            if account.is_none() && !guessed {
+                continue;
+            }
+            truth.hosts[target.index()].stage = Stage::Infecting;
+            agenda.schedule(arrival, target, Transition::Install { source, account });
+            copied.write(WormCopied {
+                tick: now,
+                source,
+                target,
+                account,
+            });
+        }
+    }
+    truth.active = active;
+}

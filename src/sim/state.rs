@@ -1,0 +1,368 @@
+//! Ground truth of the simulated company: per-machine stage, the attacker's credentials, the
+//! schedule of coming transitions, and the clock. Only the simulation writes these.
+
+use std::sync::Arc;
+
+use bevy::prelude::*;
+use rand_chacha::ChaCha8Rng;
+
+use crate::scenario::model::{AccountId, GroupId, HostId, HostState, Role, Scenario, Scope, Tick};
+
+/// The checked scenario the world was built from.
+#[derive(Resource, Clone)]
+pub struct ScenarioData(pub Arc<Scenario>);
+
+/// The one random number generator of the simulation, seeded from the run's seed.
+#[derive(Resource)]
+pub struct SimRng(pub ChaCha8Rng);
+
+/// The tick being simulated. The first update simulates tick 0.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    pub now: Tick,
+    started: bool,
+}
+
+impl Clock {
+    pub(super) fn new() -> Self {
+        Self {
+            now: Tick(0),
+            started: false,
+        }
+    }
+
+    /// Whether tick 0 has been simulated yet.
+    pub fn started(&self) -> bool {
+        self.started
+    }
+
+    pub(super) fn advance(&mut self) {
+        if self.started {
+            self.now.0 += 1;
+        } else {
+            self.started = true;
+        }
+    }
+}
+
+/// Where a machine is in the attack, in the order it gets there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum Stage {
+    Clean,
+    /// The worm is copying itself over; the implant is not running yet.
+    Infecting,
+    Compromised,
+    Armed,
+    Defaced,
+    Wiping,
+    Wiped,
+}
+
+impl Stage {
+    /// The stages a scenario's triggers can name, in order.
+    pub const REPORTED: [Stage; 5] = [
+        Stage::Compromised,
+        Stage::Armed,
+        Stage::Defaced,
+        Stage::Wiping,
+        Stage::Wiped,
+    ];
+
+    /// The stage a scenario's `HostState` names.
+    pub fn of(state: HostState) -> Stage {
+        match state {
+            HostState::Compromised => Stage::Compromised,
+            HostState::Armed => Stage::Armed,
+            HostState::Defaced => Stage::Defaced,
+            HostState::Wiping => Stage::Wiping,
+            HostState::Wiped => Stage::Wiped,
+        }
+    }
+
+    fn reported_index(self) -> Option<usize> {
+        Stage::REPORTED.iter().position(|&stage| stage == self)
+    }
+
+    /// Whether the machine still does its job (serves, lets its user work).
+    pub fn is_working(self) -> bool {
+        self < Stage::Defaced
+    }
+
+    /// Whether the worm runs on the machine: from the implant's start until the wiper takes
+    /// the machine over and shows its page.
+    pub fn spreads(self) -> bool {
+        matches!(self, Stage::Compromised | Stage::Armed)
+    }
+}
+
+/// "Never" for tick fields.
+pub const NEVER: u32 = u32::MAX;
+
+/// Ground truth of one machine.
+#[derive(Debug, Clone, Copy)]
+pub struct HostTruth {
+    pub stage: Stage,
+    /// Cut off the network by the responder.
+    pub isolated: bool,
+    /// Switched off by the responder.
+    pub powered_off: bool,
+    /// On the worm's target list (drawn with the seed).
+    pub targeted: bool,
+    /// A workstation left on outside business hours (drawn with the seed).
+    pub left_on: bool,
+    pub compromised_at: u32,
+    pub defaced_at: u32,
+    pub wiped_at: u32,
+}
+
+/// Machines that have reached each stage, per scope, for triggers and summaries.
+#[derive(Debug, Clone, Default)]
+pub struct StageCounts {
+    /// `[stage][office]` etc., over `Stage::REPORTED`.
+    by_office: Vec<[u32; 5]>,
+    by_subnet: Vec<[u32; 5]>,
+    by_role: Vec<[u32; 5]>,
+    all: [u32; 5],
+}
+
+/// All roles, to index per-role counts.
+pub const ROLES: [Role; 11] = [
+    Role::Workstation,
+    Role::DomainController,
+    Role::FileServer,
+    Role::MailServer,
+    Role::WebServer,
+    Role::DatabaseServer,
+    Role::ApplicationServer,
+    Role::BackupServer,
+    Role::ProductionServer,
+    Role::PhoneServer,
+    Role::ManagementServer,
+];
+
+pub fn role_index(role: Role) -> usize {
+    ROLES.iter().position(|&known| known == role).unwrap_or(0)
+}
+
+/// The ground truth of every machine and of the attacker.
+#[derive(Resource)]
+pub struct GroundTruth {
+    pub hosts: Vec<HostTruth>,
+    /// Machines the worm runs on, in the order they were taken.
+    pub active: Vec<HostId>,
+    /// Machines on the worm's target list, in id order.
+    pub targets: Vec<HostId>,
+    /// Accounts whose password the attacker holds.
+    pub held: Vec<bool>,
+    /// Accounts that still work (the responder may reset them).
+    pub valid: Vec<bool>,
+    /// Per host group: accounts admin on every machine of the group, in id order.
+    group_admins: Vec<Vec<AccountId>>,
+    /// Per host group: whether the attacker holds a valid admin account for it.
+    group_open: Vec<bool>,
+    /// Accounts admin on single machines (`Host` scopes).
+    host_admins: Vec<(HostId, AccountId)>,
+    pub counts: StageCounts,
+    /// Machines per office, subnet and role, to turn counts into shares.
+    sizes: StageSizes,
+}
+
+#[derive(Debug, Clone, Default)]
+struct StageSizes {
+    by_office: Vec<u32>,
+    by_subnet: Vec<u32>,
+    by_role: Vec<u32>,
+    all: u32,
+}
+
+impl GroundTruth {
+    pub(super) fn new(scenario: &Scenario, hosts: Vec<HostTruth>) -> Self {
+        let mut group_admins = vec![Vec::new(); scenario.host_groups.len()];
+        let mut host_admins = Vec::new();
+        for (account_index, account) in scenario.accounts.iter().enumerate() {
+            let account_id = AccountId(account_index as u32);
+            for scope in &account.admin_on {
+                if let Scope::Host(host) = scope {
+                    host_admins.push((*host, account_id));
+                    continue;
+                }
+                for (group_index, group) in scenario.host_groups.iter().enumerate() {
+                    let covers = match *scope {
+                        Scope::All => true,
+                        Scope::Office(office) => group.office == office,
+                        Scope::Subnet(subnet) => group.subnet == subnet,
+                        Scope::Role(role) => group.role == role,
+                        Scope::Host(_) => false,
+                    };
+                    if covers && !group_admins[group_index].contains(&account_id) {
+                        group_admins[group_index].push(account_id);
+                    }
+                }
+            }
+        }
+        let mut sizes = StageSizes {
+            by_office: vec![0; scenario.offices.len()],
+            by_subnet: vec![0; scenario.subnets.len()],
+            by_role: vec![0; ROLES.len()],
+            all: scenario.hosts.len() as u32,
+        };
+        for host in &scenario.hosts {
+            sizes.by_office[host.office.index()] += 1;
+            sizes.by_subnet[host.subnet.index()] += 1;
+            sizes.by_role[role_index(host.role)] += 1;
+        }
+        let targets = (0..hosts.len() as u32)
+            .map(HostId)
+            .filter(|host| hosts[host.index()].targeted)
+            .collect();
+        let mut truth = Self {
+            hosts,
+            active: Vec::new(),
+            targets,
+            held: vec![false; scenario.accounts.len()],
+            valid: vec![true; scenario.accounts.len()],
+            group_open: vec![false; group_admins.len()],
+            group_admins,
+            host_admins,
+            counts: StageCounts {
+                by_office: vec![[0; 5]; scenario.offices.len()],
+                by_subnet: vec![[0; 5]; scenario.subnets.len()],
+                by_role: vec![[0; 5]; ROLES.len()],
+                all: [0; 5],
+            },
+            sizes,
+        };
+        for account in &scenario.threat.credentials {
+            truth.held[account.index()] = true;
+        }
+        truth.refresh_open_groups();
+        truth
+    }
+
+    /// Gives the attacker an account's password; returns whether it is new to them.
+    pub fn hold(&mut self, account: AccountId) -> bool {
+        let newly = !self.held[account.index()];
+        self.held[account.index()] = true;
+        if newly {
+            self.refresh_open_groups();
+        }
+        newly
+    }
+
+    fn usable(&self, account: AccountId) -> bool {
+        self.held[account.index()] && self.valid[account.index()]
+    }
+
+    fn refresh_open_groups(&mut self) {
+        for group in 0..self.group_admins.len() {
+            self.group_open[group] = self.group_admins[group]
+                .iter()
+                .any(|&account| self.usable(account));
+        }
+    }
+
+    /// The account (lowest id first) the attacker can use as admin on a machine, if any.
+    pub fn admin_account(&self, host: HostId, group: GroupId) -> Option<AccountId> {
+        if self.group_open[group.index()] {
+            return self.group_admins[group.index()]
+                .iter()
+                .copied()
+                .find(|&account| self.usable(account));
+        }
+        self.host_admins
+            .iter()
+            .find(|&&(target, account)| target == host && self.usable(account))
+            .map(|&(_, account)| account)
+    }
+
+    /// Moves a machine to a stage and counts it, at a tick.
+    pub fn set_stage(&mut self, scenario: &Scenario, host: HostId, stage: Stage, tick: Tick) {
+        let truth = &mut self.hosts[host.index()];
+        truth.stage = stage;
+        match stage {
+            Stage::Compromised => truth.compromised_at = tick.0,
+            Stage::Defaced => truth.defaced_at = tick.0,
+            Stage::Wiped => truth.wiped_at = tick.0,
+            _ => {}
+        }
+        if let Some(index) = stage.reported_index() {
+            let machine = &scenario.hosts[host.index()];
+            self.counts.by_office[machine.office.index()][index] += 1;
+            self.counts.by_subnet[machine.subnet.index()][index] += 1;
+            self.counts.by_role[role_index(machine.role)][index] += 1;
+            self.counts.all[index] += 1;
+        }
+    }
+
+    /// Machines of a scope that have reached a stage, and the machines in the scope.
+    pub fn reached(&self, scope: &Scope, stage: Stage) -> (u32, u32) {
+        let Some(index) = stage.reported_index() else {
+            return (0, 0);
+        };
+        match *scope {
+            Scope::All => (self.counts.all[index], self.sizes.all),
+            Scope::Office(office) => (
+                self.counts.by_office[office.index()][index],
+                self.sizes.by_office[office.index()],
+            ),
+            Scope::Subnet(subnet) => (
+                self.counts.by_subnet[subnet.index()][index],
+                self.sizes.by_subnet[subnet.index()],
+            ),
+            Scope::Role(role) => (
+                self.counts.by_role[role_index(role)][index],
+                self.sizes.by_role[role_index(role)],
+            ),
+            Scope::Host(host) => (u32::from(self.hosts[host.index()].stage >= stage), 1),
+        }
+    }
+}
+
+/// A transition scheduled for a later tick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    /// A foothold the attacker holds from the start.
+    Foothold,
+    /// The worm's copy finished: the implant starts.
+    Install {
+        source: HostId,
+        account: Option<AccountId>,
+    },
+    /// The wiper is staged on a foothold when the campaign starts.
+    Arm,
+    /// The wiper fires: the warning page shows.
+    Fire,
+    /// The disk overwrite is under way.
+    StartWipe,
+    /// The disk is gone; the machine no longer boots.
+    FinishWipe,
+}
+
+/// Transitions waiting for their tick, in the order they were scheduled.
+#[derive(Resource)]
+pub struct Agenda {
+    buckets: Vec<Vec<(HostId, Transition)>>,
+}
+
+impl Agenda {
+    pub(super) fn new(duration_ticks: u32) -> Self {
+        Self {
+            buckets: vec![Vec::new(); duration_ticks as usize + 1],
+        }
+    }
+
+    /// Schedules a transition; one past the end of the exercise never happens.
+    pub fn schedule(&mut self, tick: Tick, host: HostId, transition: Transition) {
+        if let Some(bucket) = self.buckets.get_mut(tick.0 as usize) {
+            bucket.push((host, transition));
+        }
+    }
+
+    /// Takes the transitions due at a tick.
+    pub fn take(&mut self, tick: Tick) -> Vec<(HostId, Transition)> {
+        self.buckets
+            .get_mut(tick.0 as usize)
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+}
