@@ -15,7 +15,10 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(FixedUpdate, spread_worm.in_set(super::SimSystems::Spread));
 }
 
-#[expect(clippy::too_many_arguments, reason = "a Bevy system names every resource it touches")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a Bevy system names every resource it touches"
+)]
 fn spread_worm(
     clock: Res<Clock>,
     scenario: Res<ScenarioData>,
