@@ -129,7 +129,6 @@ fn initial_truth(scenario: &Scenario, rng: &mut ChaCha8Rng) -> Vec<HostTruth> {
                 && rng.random_range(0..1000)
                     < scenario.offices[host.office.index()].after_hours_on_per_mille;
             HostTruth {
-                stage: Stage::Clean,
                 isolated: false,
                 powered_off: false,
                 targeted,
@@ -208,9 +207,14 @@ impl Simulation {
         self.app.world()
     }
 
-    /// A machine's ground truth.
+    /// A machine's ground truth, besides its stage.
     pub fn truth(&self, host: HostId) -> HostTruth {
         self.world().resource::<GroundTruth>().hosts[host.index()]
+    }
+
+    /// A machine's stage.
+    pub fn stage(&self, host: HostId) -> Stage {
+        self.world().resource::<GroundTruth>().stages[host.index()]
     }
 
     /// The summary of the run so far.

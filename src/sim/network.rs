@@ -3,7 +3,9 @@
 
 use bevy::prelude::*;
 
-use crate::scenario::model::{HostId, OfficeId, Policy, Role, Scenario, Scope, Tick};
+use crate::scenario::model::{
+    GroupId, HostGroup, HostId, OfficeId, Policy, Role, Scenario, Scope, Tick,
+};
 
 use super::state::HostTruth;
 
@@ -16,6 +18,8 @@ pub struct Reachability {
     connected: Vec<bool>,
     offices: usize,
     groups: usize,
+    /// Each machine's host group.
+    group_of: Vec<GroupId>,
     /// Per port asked about: `(port, decisions)` with 0 unknown, 1 allowed, 2 denied.
     decisions: Vec<(u16, Vec<u8>)>,
     /// A rule naming single machines cannot be decided per group.
@@ -33,6 +37,7 @@ impl Reachability {
             connected: Vec::new(),
             offices: scenario.offices.len(),
             groups: scenario.host_groups.len(),
+            group_of: scenario.hosts.iter().map(|host| host.group).collect(),
             decisions: Vec::new(),
             per_host_rules,
         };
@@ -66,6 +71,11 @@ impl Reachability {
         self.decisions.clear();
     }
 
+    /// A machine's host group.
+    pub fn group_of(&self, host: HostId) -> GroupId {
+        self.group_of[host.index()]
+    }
+
     fn offices_connected(&self, a: OfficeId, b: OfficeId) -> bool {
         self.connected[a.index() * self.offices + b.index()]
     }
@@ -78,9 +88,11 @@ impl Reachability {
         target: HostId,
         port: u16,
     ) -> bool {
+        // Groups rather than machines: the group table stays in cache, the machines do not.
+        let (from_group, to_group) = (self.group_of[source.index()], self.group_of[target.index()]);
         let (from, to) = (
-            &scenario.hosts[source.index()],
-            &scenario.hosts[target.index()],
+            &scenario.host_groups[from_group.index()],
+            &scenario.host_groups[to_group.index()],
         );
         if from.subnet == to.subnet {
             return true;
@@ -92,7 +104,7 @@ impl Reachability {
             return first_matching_rule(scenario, source, target, port);
         }
         // Without single-machine rules a decision holds for whole host groups.
-        let slot = from.group.index() * self.groups + to.group.index();
+        let slot = from_group.index() * self.groups + to_group.index();
         let table = match self.decisions.iter().position(|(known, _)| *known == port) {
             Some(index) => index,
             None => {
@@ -197,16 +209,9 @@ fn weekday(day: crate::scenario::model::Weekday) -> jiff::civil::Weekday {
 
 /// Whether a machine is switched on: servers always, workstations in office hours or when
 /// their user left them on, nothing the responder switched off.
-pub fn is_powered(
-    scenario: &Scenario,
-    hours: &OfficeHours,
-    truth: &HostTruth,
-    host: HostId,
-    tick: Tick,
-) -> bool {
+pub fn is_powered(hours: &OfficeHours, truth: &HostTruth, group: &HostGroup, tick: Tick) -> bool {
     if truth.powered_off {
         return false;
     }
-    let machine = &scenario.hosts[host.index()];
-    machine.role != Role::Workstation || truth.left_on || hours.is_open(machine.office, tick)
+    group.role != Role::Workstation || truth.left_on || hours.is_open(group.office, tick)
 }

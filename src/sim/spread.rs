@@ -39,15 +39,26 @@ fn spread_worm(
     let active = std::mem::take(&mut truth.active);
     for &source in &active {
         let source_truth = truth.hosts[source.index()];
-        if !source_truth.stage.spreads() || source_truth.isolated || source_truth.powered_off {
+        if !truth.stages[source.index()].spreads()
+            || source_truth.isolated
+            || source_truth.powered_off
+        {
             continue;
         }
         for _ in 0..spread.scan_rate {
             let target = truth.targets[rng.0.random_range(0..truth.targets.len())];
+            if truth.stages[target.index()] != Stage::Clean {
+                continue;
+            }
             let target_truth = truth.hosts[target.index()];
-            if target_truth.stage != Stage::Clean
-                || target_truth.isolated
-                || !is_powered(scenario, &hours, &target_truth, target, now)
+            let group = reachability.group_of(target);
+            if target_truth.isolated
+                || !is_powered(
+                    &hours,
+                    &target_truth,
+                    &scenario.host_groups[group.index()],
+                    now,
+                )
                 || !spread
                     .ports
                     .iter()
@@ -55,12 +66,12 @@ fn spread_worm(
             {
                 continue;
             }
-            let account = truth.admin_account(target, scenario.hosts[target.index()].group);
+            let account = truth.admin_account(target, group);
             let guessed = account.is_none() && rng.0.random_range(0..1000) < spread.guess_per_mille;
             if account.is_none() && !guessed {
                 continue;
             }
-            truth.hosts[target.index()].stage = Stage::Infecting;
+            truth.stages[target.index()] = Stage::Infecting;
             agenda.schedule(arrival, target, Transition::Install { source, account });
             copied.write(WormCopied {
                 tick: now,

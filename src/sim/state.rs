@@ -98,10 +98,9 @@ impl Stage {
 /// "Never" for tick fields.
 pub const NEVER: u32 = u32::MAX;
 
-/// Ground truth of one machine.
+/// Ground truth of one machine, besides its stage.
 #[derive(Debug, Clone, Copy)]
 pub struct HostTruth {
-    pub stage: Stage,
     /// Cut off the network by the responder.
     pub isolated: bool,
     /// Switched off by the responder.
@@ -147,6 +146,9 @@ pub fn role_index(role: Role) -> usize {
 /// The ground truth of every machine and of the attacker.
 #[derive(Resource)]
 pub struct GroundTruth {
+    /// Each machine's stage, apart from the rest: the worm reads it for every attempt, and a
+    /// byte per machine stays in cache where the whole record would not.
+    pub stages: Vec<Stage>,
     pub hosts: Vec<HostTruth>,
     /// Machines the worm runs on, in the order they were taken.
     pub active: Vec<HostId>,
@@ -216,6 +218,7 @@ impl GroundTruth {
             .filter(|host| hosts[host.index()].targeted)
             .collect();
         let mut truth = Self {
+            stages: vec![Stage::Clean; hosts.len()],
             hosts,
             active: Vec::new(),
             targets,
@@ -277,8 +280,8 @@ impl GroundTruth {
 
     /// Moves a machine to a stage and counts it, at a tick.
     pub fn set_stage(&mut self, scenario: &Scenario, host: HostId, stage: Stage, tick: Tick) {
+        self.stages[host.index()] = stage;
         let truth = &mut self.hosts[host.index()];
-        truth.stage = stage;
         match stage {
             Stage::Compromised => truth.compromised_at = tick.0,
             Stage::Defaced => truth.defaced_at = tick.0,
@@ -313,7 +316,7 @@ impl GroundTruth {
                 self.counts.by_role[role_index(role)][index],
                 self.sizes.by_role[role_index(role)],
             ),
-            Scope::Host(host) => (u32::from(self.hosts[host.index()].stage >= stage), 1),
+            Scope::Host(host) => (u32::from(self.stages[host.index()] >= stage), 1),
         }
     }
 }

@@ -104,18 +104,19 @@ fn progress_hosts(
     };
     let wipe_ticks = effects.scenario.threat.wipe_duration_ticks.max(2);
     for (host, transition) in due {
-        let state = effects.truth.hosts[host.index()];
+        let (stage, powered_off) = (
+            effects.truth.stages[host.index()],
+            effects.truth.hosts[host.index()].powered_off,
+        );
         match transition {
-            Transition::Foothold if state.stage == Stage::Clean => {
-                effects.compromise(host, None, None)
-            }
-            Transition::Install { source, account } if state.stage == Stage::Infecting => {
+            Transition::Foothold if stage == Stage::Clean => effects.compromise(host, None, None),
+            Transition::Install { source, account } if stage == Stage::Infecting => {
                 effects.compromise(host, Some(source), account);
                 effects.arm(host);
             }
-            Transition::Arm if state.stage == Stage::Compromised => effects.arm(host),
+            Transition::Arm if stage == Stage::Compromised => effects.arm(host),
             // A machine switched off when its wiper is due stays armed: nothing runs.
-            Transition::Fire if state.stage == Stage::Armed && !state.powered_off => {
+            Transition::Fire if stage == Stage::Armed && !powered_off => {
                 effects.reach(host, Stage::Defaced, None, None);
                 effects
                     .agenda
@@ -124,15 +125,15 @@ fn progress_hosts(
                     .agenda
                     .schedule(Tick(now.0 + wipe_ticks), host, Transition::FinishWipe);
             }
-            Transition::StartWipe if state.stage == Stage::Defaced => {
+            Transition::StartWipe if stage == Stage::Defaced => {
                 effects.reach(host, Stage::Wiping, None, None)
             }
-            Transition::FinishWipe if state.stage == Stage::Wiping => {
+            Transition::FinishWipe if stage == Stage::Wiping => {
                 effects.reach(host, Stage::Wiped, None, None)
             }
             _ => {}
         }
     }
-    let GroundTruth { active, hosts, .. } = &mut *truth;
-    active.retain(|host| hosts[host.index()].stage.spreads());
+    let GroundTruth { active, stages, .. } = &mut *truth;
+    active.retain(|host| stages[host.index()].spreads());
 }

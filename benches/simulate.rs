@@ -1,0 +1,120 @@
+//! Simulation benchmark: the flagship with no response for its whole week, and generated
+//! companies of 10,000 and 1,000,000 machines for one simulated day. Run with
+//! `cargo bench --bench simulate`; figures go to standard output.
+//!
+//! Targets (issue 3): the flagship's week under 1 s after loading; a million machines for a
+//! day under 30 s and under 1 KiB of memory per machine; host-ticks per second reported.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use redscreen::scenario::generate::synthetic_enterprise;
+use redscreen::scenario::model::{Scenario, Tick};
+use redscreen::scenario::{Limits, Origin, load_flagship, load_str};
+use redscreen::sim::Simulation;
+
+fn resident_kib(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Runs a scenario from its start through `last`; returns seconds, machines wiped.
+fn simulate(scenario: &Arc<Scenario>, last: Tick) -> (f64, u32) {
+    let start = Instant::now();
+    let mut simulation = Simulation::new(Arc::clone(scenario), 1);
+    simulation.run_through(last, |_| {});
+    let seconds = start.elapsed().as_secs_f64();
+    (seconds, simulation.outcome().machines.wiped)
+}
+
+fn report(
+    name: &str,
+    scenario: &Scenario,
+    ticks: u32,
+    seconds: f64,
+    wiped: u32,
+    target_seconds: f64,
+) {
+    let hosts = scenario.hosts.len() as f64;
+    let host_ticks = hosts * ticks as f64 / seconds;
+    let verdict = if seconds <= target_seconds {
+        "ok"
+    } else {
+        "OVER TARGET"
+    };
+    println!(
+        "{name:<34} {:>8.3} s  target {target_seconds:>5.1} s  {verdict:<11}  {:>7.1} M host-ticks/s  wiped {wiped} of {}",
+        seconds,
+        host_ticks / 1e6,
+        scenario.hosts.len()
+    );
+}
+
+fn generated(hosts: u64) -> Arc<Scenario> {
+    let origin = Origin {
+        name: format!("generated {hosts}"),
+        folder: None,
+    };
+    Arc::new(
+        load_str(&synthetic_enterprise(hosts), &origin, &Limits::default())
+            .expect("the generated scenario loads"),
+    )
+}
+
+fn main() {
+    let flagship = Arc::new(load_flagship(&Limits::default()).expect("the flagship loads"));
+    let week = Tick(flagship.meta.duration_ticks);
+    let mut runs: Vec<(f64, u32)> = (0..5).map(|_| simulate(&flagship, week)).collect();
+    runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (seconds, wiped) = runs[runs.len() / 2];
+    report(
+        "flagship, 7 days (median of 5)",
+        &flagship,
+        week.0 + 1,
+        seconds,
+        wiped,
+        1.0,
+    );
+
+    let day = Tick(1_440);
+    let ten_thousand = generated(10_000);
+    let (seconds, wiped) = simulate(&ten_thousand, day);
+    report(
+        "generated 10,000, 1 day",
+        &ten_thousand,
+        day.0 + 1,
+        seconds,
+        wiped,
+        30.0,
+    );
+    let rate = 10_000.0 * (day.0 + 1) as f64 / seconds;
+    println!(
+        "  against ~1,300 node-steps/s of a Python simulator on 10,000 nodes: {:.0}x",
+        rate / 1_300.0
+    );
+
+    let before = resident_kib("VmRSS:").unwrap_or(0);
+    let million = generated(1_000_000);
+    let (seconds, wiped) = simulate(&million, day);
+    report(
+        "generated 1,000,000, 1 day",
+        &million,
+        day.0 + 1,
+        seconds,
+        wiped,
+        30.0,
+    );
+    if let Some(peak) = resident_kib("VmHWM:") {
+        let per_host = (peak.saturating_sub(before)) as f64 * 1024.0 / 1_000_000.0;
+        let verdict = if per_host <= 1024.0 {
+            "ok"
+        } else {
+            "OVER TARGET"
+        };
+        println!(
+            "  peak memory {:.0} MiB, {per_host:.0} bytes per machine (target 1,024)  {verdict}",
+            peak as f64 / 1024.0
+        );
+    }
+}
