@@ -30,11 +30,7 @@ fn peak_memory_mib() -> Option<f64> {
 }
 
 fn report(name: &str, (median, fastest): (Duration, Duration), target: Duration) {
-    let verdict = if median <= target {
-        "ok"
-    } else {
-        "OVER TARGET"
-    };
+    let verdict = if median <= target { "ok" } else { "OVER TARGET" };
     println!(
         "{name:<36} median {:>9.2} ms  fastest {:>9.2} ms  target {:>6} ms  {verdict}",
         median.as_secs_f64() * 1e3,
@@ -54,11 +50,7 @@ fn main() {
     let flagship = measure(30, || {
         load_str(FLAGSHIP_SOURCE, &origin, &limits).expect("the flagship loads");
     });
-    report(
-        "flagship (8,352 machines)",
-        flagship,
-        Duration::from_millis(50),
-    );
+    report("flagship (8,352 machines)", flagship, Duration::from_millis(50));
 
     let text = synthetic_enterprise(1_000_000);
     println!(
@@ -69,11 +61,7 @@ fn main() {
         let scenario = load_str(&text, &origin, &limits).expect("the generated scenario loads");
         assert_eq!(scenario.hosts.len(), 1_000_000);
     });
-    report(
-        "generated (1,000,000 machines)",
-        million,
-        Duration::from_secs(3),
-    );
+    report("generated (1,000,000 machines)", million, Duration::from_secs(3));
     match peak_memory_mib() {
         Some(peak) => {
             let verdict = if peak <= 1024.0 { "ok" } else { "OVER TARGET" };

@@ -28,21 +28,10 @@ fn simulate(scenario: &Arc<Scenario>, last: Tick) -> (f64, u32) {
     (seconds, simulation.outcome().machines.wiped)
 }
 
-fn report(
-    name: &str,
-    scenario: &Scenario,
-    ticks: u32,
-    seconds: f64,
-    wiped: u32,
-    target_seconds: f64,
-) {
+fn report(name: &str, scenario: &Scenario, ticks: u32, seconds: f64, wiped: u32, target_seconds: f64) {
     let hosts = scenario.hosts.len() as f64;
     let host_ticks = hosts * ticks as f64 / seconds;
-    let verdict = if seconds <= target_seconds {
-        "ok"
-    } else {
-        "OVER TARGET"
-    };
+    let verdict = if seconds <= target_seconds { "ok" } else { "OVER TARGET" };
     println!(
         "{name:<34} {:>8.3} s  target {target_seconds:>5.1} s  {verdict:<11}  {:>7.1} M host-ticks/s  wiped {wiped} of {}",
         seconds,
@@ -56,10 +45,7 @@ fn generated(hosts: u64) -> Arc<Scenario> {
         name: format!("generated {hosts}"),
         folder: None,
     };
-    Arc::new(
-        load_str(&synthetic_enterprise(hosts), &origin, &Limits::default())
-            .expect("the generated scenario loads"),
-    )
+    Arc::new(load_str(&synthetic_enterprise(hosts), &origin, &Limits::default()).expect("the generated scenario loads"))
 }
 
 fn main() {
@@ -97,21 +83,10 @@ fn main() {
     let before = resident_kib("VmRSS:").unwrap_or(0);
     let million = generated(1_000_000);
     let (seconds, wiped) = simulate(&million, day);
-    report(
-        "generated 1,000,000, 1 day",
-        &million,
-        day.0 + 1,
-        seconds,
-        wiped,
-        30.0,
-    );
+    report("generated 1,000,000, 1 day", &million, day.0 + 1, seconds, wiped, 30.0);
     if let Some(peak) = resident_kib("VmHWM:") {
         let per_host = (peak.saturating_sub(before)) as f64 * 1024.0 / 1_000_000.0;
-        let verdict = if per_host <= 1024.0 {
-            "ok"
-        } else {
-            "OVER TARGET"
-        };
+        let verdict = if per_host <= 1024.0 { "ok" } else { "OVER TARGET" };
         println!(
             "  peak memory {:.0} MiB, {per_host:.0} bytes per machine (target 1,024)  {verdict}",
             peak as f64 / 1024.0

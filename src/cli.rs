@@ -165,11 +165,7 @@ fn print_problems(report: &Report) {
         eprintln!("{:?}", miette::Report::new(diagnostic));
     }
     let count = report.problems.len();
-    eprintln!(
-        "{}: {count} problem{}",
-        report.file,
-        if count == 1 { "" } else { "s" }
-    );
+    eprintln!("{}: {count} problem{}", report.file, if count == 1 { "" } else { "s" });
 }
 
 fn generate(hosts: u64, output: Option<PathBuf>) -> ExitCode {

@@ -3,5 +3,6 @@
 //! A scenario (RON) describes a company and its attacker; the simulation spreads the wiper,
 //! shows the warning page and wipes machines while a responder investigates and acts.
 
+pub mod response;
 pub mod scenario;
 pub mod sim;

@@ -24,16 +24,10 @@ fn expect_problem(name: &str, line: usize, column: usize, message: &str, hint: O
         .find(|problem| (problem.location.line, problem.location.column) == (line, column))
         .unwrap_or_else(|| panic!("{name}: no problem at {line}:{column}; got:\n{report}"));
     let text = found.kind.to_string();
-    assert!(
-        text.contains(message),
-        "{name}: `{text}` does not say `{message}`"
-    );
+    assert!(text.contains(message), "{name}: `{text}` does not say `{message}`");
     if let Some(hint) = hint {
         let given = found.hint.as_deref().unwrap_or("");
-        assert!(
-            given.contains(hint),
-            "{name}: hint `{given}` does not say `{hint}`"
-        );
+        assert!(given.contains(hint), "{name}: hint `{given}` does not say `{hint}`");
     }
 }
 
@@ -137,32 +131,22 @@ fn the_host_limit_is_configurable() {
         ..Limits::default()
     };
     match load_file(&path, &tight) {
-        Err(LoadError::Invalid(report)) => assert!(
-            report.problems[0]
-                .kind
-                .to_string()
-                .contains("the limit is 15")
-        ),
-        other => panic!(
-            "16 machines passed a limit of 15: {other:?}",
-            other = other.map(|_| ())
-        ),
+        Err(LoadError::Invalid(report)) => assert!(report.problems[0].kind.to_string().contains("the limit is 15")),
+        other => panic!("16 machines passed a limit of 15: {other:?}", other = other.map(|_| ())),
     }
 }
 
 #[test]
 fn problems_are_all_collected_and_listed_in_file_order() {
-    let source = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal.ron"),
-    )
-    .expect("readable")
-    .replace(
-        "subnet: \"ws\", role: Workstation, cached",
-        "subnet: \"wss\", role: Workstation, cached",
-    )
-    .replace("weight: 60", "weight: 50")
-    .replace("copy_delay: \"2m\"", "copy_delay: \"2\"")
-    .replace("contact: \"police\"", "contact: \"polise\"");
+    let source = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal.ron"))
+        .expect("readable")
+        .replace(
+            "subnet: \"ws\", role: Workstation, cached",
+            "subnet: \"wss\", role: Workstation, cached",
+        )
+        .replace("weight: 60", "weight: 50")
+        .replace("copy_delay: \"2m\"", "copy_delay: \"2\"")
+        .replace("contact: \"police\"", "contact: \"polise\"");
     let origin = redscreen::scenario::Origin {
         name: "several.ron".to_string(),
         folder: None,
@@ -171,11 +155,7 @@ fn problems_are_all_collected_and_listed_in_file_order() {
         Err(LoadError::Invalid(report)) => report,
         other => panic!("expected problems, got {:?}", other.map(|_| ())),
     };
-    let lines: Vec<usize> = report
-        .problems
-        .iter()
-        .map(|problem| problem.location.line)
-        .collect();
+    let lines: Vec<usize> = report.problems.iter().map(|problem| problem.location.line).collect();
     assert_eq!(report.problems.len(), 4, "{report}");
     assert!(
         lines.windows(2).all(|pair| pair[0] <= pair[1]),
@@ -187,17 +167,14 @@ fn problems_are_all_collected_and_listed_in_file_order() {
 fn a_symbolic_link_out_of_the_folder_is_refused() {
     let folder = std::env::temp_dir().join(format!("redscreen-link-{}", std::process::id()));
     std::fs::create_dir_all(&folder).expect("a temporary folder");
-    let outside =
-        std::env::temp_dir().join(format!("redscreen-outside-{}.png", std::process::id()));
+    let outside = std::env::temp_dir().join(format!("redscreen-outside-{}.png", std::process::id()));
     std::fs::write(&outside, b"not really a picture").expect("a file outside");
     let link = folder.join("page.png");
     std::fs::remove_file(&link).ok();
     std::os::unix::fs::symlink(&outside, &link).expect("a symbolic link");
-    let source = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal.ron"),
-    )
-    .expect("readable")
-    .replace("image: Skeleton,", "image: File(\"page.png\"),");
+    let source = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal.ron"))
+        .expect("readable")
+        .replace("image: Skeleton,", "image: File(\"page.png\"),");
     let scenario = folder.join("linked.ron");
     std::fs::write(&scenario, source).expect("the scenario is written");
 
@@ -224,14 +201,9 @@ fn an_image_inside_the_folder_is_accepted() {
     let folder = std::env::temp_dir().join(format!("redscreen-art-{}", std::process::id()));
     std::fs::create_dir_all(folder.join("art")).expect("a temporary folder");
     std::fs::write(folder.join("art/page.png"), b"picture").expect("an image");
-    let source = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal.ron"),
-    )
-    .expect("readable")
-    .replace(
-        "image: Skeleton,",
-        "image: File(\"./art/../art/page.png\"),",
-    );
+    let source = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal.ron"))
+        .expect("readable")
+        .replace("image: Skeleton,", "image: File(\"./art/../art/page.png\"),");
     std::fs::write(folder.join("ok.ron"), source).expect("the scenario is written");
     let outcome = load_file(&folder.join("ok.ron"), &Limits::default());
     std::fs::remove_dir_all(&folder).ok();
@@ -251,10 +223,7 @@ fn an_oversized_file_is_refused_before_it_is_read() {
     match load_file(&path, &tiny) {
         Err(LoadError::Invalid(report)) => {
             assert!(
-                report.problems[0]
-                    .kind
-                    .to_string()
-                    .contains("the limit is 100"),
+                report.problems[0].kind.to_string().contains("the limit is 100"),
                 "{report}"
             )
         }

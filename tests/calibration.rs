@@ -15,7 +15,7 @@ const TOLERANCE: f64 = 0.15;
 fn median(mut values: Vec<u32>) -> f64 {
     values.sort_unstable();
     let middle = values.len() / 2;
-    if values.len() % 2 == 0 {
+    if values.len().is_multiple_of(2) {
         (values[middle - 1] + values[middle]) as f64 / 2.0
     } else {
         values[middle] as f64
@@ -26,9 +26,7 @@ fn median(mut values: Vec<u32>) -> f64 {
 fn twenty_seeds_wipe_what_sony_lost_within_fifteen_percent() {
     let scenario = Arc::new(load_flagship(&Limits::default()).expect("the flagship loads"));
     // Every wipe is over by the next morning.
-    let next_morning = scenario
-        .tick_at("2014-11-25 05:00")
-        .expect("inside the exercise");
+    let next_morning = scenario.tick_at("2014-11-25 05:00").expect("inside the exercise");
     let bomb = scenario.threat.trigger.time_bomb.expect("a time bomb").0;
     let hour = 3_600 / scenario.meta.tick_seconds;
     let (mut pcs, mut servers) = (Vec::new(), Vec::new());
@@ -43,11 +41,7 @@ fn twenty_seeds_wipe_what_sony_lost_within_fifteen_percent() {
         // Pages start at the bomb, in every office, and most come within the hour.
         let truth = simulation.world().resource::<GroundTruth>();
         for (index, office) in outcome.by_office.iter().enumerate() {
-            let first = office
-                .first_page
-                .as_ref()
-                .expect("every office is hit")
-                .tick;
+            let first = office.first_page.as_ref().expect("every office is hit").tick;
             assert!(
                 (bomb..bomb + 15).contains(&first),
                 "seed {seed}: {} first page at tick {first}",

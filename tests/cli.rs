@@ -98,11 +98,7 @@ fn several_files_are_all_checked_and_the_worst_outcome_wins() {
         "{stdout}"
     );
 
-    let output = redscreen(&[
-        "check",
-        "tests/fixtures/bad/bad_colour.ron",
-        "no/such/file.ron",
-    ]);
+    let output = redscreen(&["check", "tests/fixtures/bad/bad_colour.ron", "no/such/file.ron"]);
     assert_eq!(output.status.code(), Some(2));
 }
 
@@ -111,20 +107,14 @@ fn a_missing_file_is_an_io_error_with_exit_2() {
     let output = redscreen(&["check", "no/such/scenario.ron"]);
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr.contains("cannot read no/such/scenario.ron"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("cannot read no/such/scenario.ron"), "{stderr}");
     assert!(stderr.contains("No such file"), "{stderr}");
 }
 
 #[test]
 fn bad_usage_exits_2() {
     assert_eq!(redscreen(&["frobnicate"]).status.code(), Some(2));
-    assert_eq!(
-        redscreen(&["check", "--max-hosts", "many"]).status.code(),
-        Some(2)
-    );
+    assert_eq!(redscreen(&["check", "--max-hosts", "many"]).status.code(), Some(2));
     assert_eq!(redscreen(&["gen", "--hosts", "3"]).status.code(), Some(2));
 }
 
@@ -132,9 +122,7 @@ fn bad_usage_exits_2() {
 fn the_host_limit_is_a_flag() {
     let output = redscreen(&["check", "--max-hosts", "8000"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(
-        text(&output.stderr).contains("the scenario describes 8,352 machines; the limit is 8,000")
-    );
+    assert!(text(&output.stderr).contains("the scenario describes 8,352 machines; the limit is 8,000"));
 }
 
 #[test]

@@ -60,10 +60,7 @@ fn section<'a>(reference: &'a str, type_name: &str) -> Option<&'a str> {
         .iter()
         .position(|line| line.starts_with('#'))
         .map_or(lines.len(), |offset| start + 1 + offset);
-    let from = lines[..start]
-        .iter()
-        .map(|line| line.len() + 1)
-        .sum::<usize>();
+    let from = lines[..start].iter().map(|line| line.len() + 1).sum::<usize>();
     let to = lines[..end]
         .iter()
         .map(|line| line.len() + 1)

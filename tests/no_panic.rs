@@ -47,25 +47,12 @@ fn mutate(source: &str, rng: &mut ChaCha8Rng) -> String {
             2 => text.truncate(at),
             _ => {
                 // Swap a number or a name for another that parses but means something else.
-                let replacements = [
-                    "0",
-                    "1001",
-                    "4294967295",
-                    "\"\"",
-                    "\"x/y\"",
-                    "All",
-                    "None",
-                    "[]",
-                    "()",
-                ];
+                let replacements = ["0", "1001", "4294967295", "\"\"", "\"x/y\"", "All", "None", "[]", "()"];
                 let mut end = at;
                 while end < text.len() && text.as_bytes()[end].is_ascii_alphanumeric() {
                     end += 1;
                 }
-                text.replace_range(
-                    at..end,
-                    replacements[rng.random_range(0..replacements.len())],
-                );
+                text.replace_range(at..end, replacements[rng.random_range(0..replacements.len())]);
             }
         }
     }
@@ -113,11 +100,7 @@ fn hostile_shapes_are_refused_without_crashing() {
         name: "hostile.ron".to_string(),
         folder: None,
     };
-    let deep = format!(
-        "Scenario(format: {}1{})",
-        "[".repeat(50_000),
-        "]".repeat(50_000)
-    );
+    let deep = format!("Scenario(format: {}1{})", "[".repeat(50_000), "]".repeat(50_000));
     let inputs = [
         String::new(),
         "\u{feff}".to_string(),

@@ -29,16 +29,8 @@ fn json(arguments: &[&str]) -> serde_json::Value {
 
 #[test]
 fn the_baseline_prints_a_timeline_and_a_summary() {
-    let text = stdout(&redscreen(&[
-        "run",
-        "scenarios/tutorial.ron",
-        "--seed",
-        "7",
-    ]));
-    assert!(
-        text.starts_with("tutorial with no response, seed 7"),
-        "{text}"
-    );
+    let text = stdout(&redscreen(&["run", "scenarios/tutorial.ron", "--seed", "7"]));
+    assert!(text.starts_with("tutorial with no response, seed 7"), "{text}");
     for heading in [
         "Timeline (ground truth)",
         "first warning page",
@@ -59,52 +51,28 @@ fn json_has_the_seed_the_ticks_and_counts_per_role() {
     assert_eq!(value["ticks"], 1441);
     let workstations = &value["by_role"]["Workstation"];
     for field in ["machines", "compromised", "defaced", "wiped"] {
-        assert!(
-            workstations[field].is_u64(),
-            "by_role.Workstation.{field} missing"
-        );
+        assert!(workstations[field].is_u64(), "by_role.Workstation.{field} missing");
     }
     assert_eq!(workstations["machines"], 24);
-    assert!(
-        workstations["wiped"].as_u64().expect("a count")
-            <= workstations["defaced"].as_u64().expect("a count")
-    );
+    assert!(workstations["wiped"].as_u64().expect("a count") <= workstations["defaced"].as_u64().expect("a count"));
 }
 
 #[test]
 fn until_stops_at_a_local_time_or_a_tick() {
-    let by_time = json(&[
-        "run",
-        "scenarios/tutorial.ron",
-        "--until",
-        "2025-03-11 10:29",
-        "--json",
-    ]);
+    let by_time = json(&["run", "scenarios/tutorial.ron", "--until", "2025-03-11 10:29", "--json"]);
     assert_eq!(by_time["until"]["time"], "2025-03-11 10:29 GMT");
     assert_eq!(by_time["machines"]["defaced"], 0, "the bomb is at 10:30");
     let by_tick = json(&["run", "scenarios/tutorial.ron", "--until", "149", "--json"]);
     assert_eq!(by_time, by_tick);
 
-    let outside = redscreen(&[
-        "run",
-        "scenarios/tutorial.ron",
-        "--until",
-        "2025-03-20 10:00",
-    ]);
+    let outside = redscreen(&["run", "scenarios/tutorial.ron", "--until", "2025-03-20 10:00"]);
     assert_eq!(outside.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&outside.stderr).contains("after the exercise ends"));
 }
 
 #[test]
 fn the_same_inputs_give_the_same_output_byte_for_byte_whatever_the_threads() {
-    let arguments = [
-        "run",
-        "--seed",
-        "42",
-        "--until",
-        "2014-11-24 08:30",
-        "--json",
-    ];
+    let arguments = ["run", "--seed", "42", "--until", "2014-11-24 08:30", "--json"];
     let once = stdout(&redscreen(&[&arguments[..], &["--threads", "1"]].concat()));
     let again = stdout(&redscreen(&[&arguments[..], &["--threads", "4"]].concat()));
     let default = stdout(&redscreen(&arguments));
@@ -133,11 +101,7 @@ fn paths(value: &serde_json::Value, prefix: &str, out: &mut BTreeSet<String>) {
     match value {
         serde_json::Value::Object(map) => {
             for (key, inner) in map {
-                let key = if prefix == "by_role" {
-                    "<role>"
-                } else {
-                    key.as_str()
-                };
+                let key = if prefix == "by_role" { "<role>" } else { key.as_str() };
                 let path = if prefix.is_empty() {
                     key.to_string()
                 } else {
@@ -158,22 +122,15 @@ fn paths(value: &serde_json::Value, prefix: &str, out: &mut BTreeSet<String>) {
 
 #[test]
 fn every_json_field_is_documented() {
-    let docs =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/run-output.md"))
-            .expect("docs");
+    let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/run-output.md")).expect("docs");
     let value = json(&["run", "scenarios/tutorial.ron", "--json"]);
     let mut found = BTreeSet::new();
     paths(&value, "", &mut found);
     // Moments share one documented shape: `tick` and `time`.
     let undocumented: Vec<&String> = found
         .iter()
-        .filter(|path| {
-            !(path.ends_with(".tick") || path.ends_with(".time")) || path.starts_with("until")
-        })
+        .filter(|path| !(path.ends_with(".tick") || path.ends_with(".time")) || path.starts_with("until"))
         .filter(|path| !docs.contains(&format!("| `{path}` |")))
         .collect();
-    assert!(
-        undocumented.is_empty(),
-        "not in docs/run-output.md: {undocumented:?}"
-    );
+    assert!(undocumented.is_empty(), "not in docs/run-output.md: {undocumented:?}");
 }

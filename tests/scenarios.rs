@@ -6,18 +6,14 @@ use redscreen::scenario::model::{Channel, Goal, Role, Scenario, ToolKind, When};
 use redscreen::scenario::{FLAGSHIP_SOURCE, Limits, load_file, load_flagship};
 
 fn shipped(name: &str) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
     load_file(&path, &Limits::default()).unwrap_or_else(|error| panic!("{name}: {error}"))
 }
 
 #[test]
 fn the_embedded_flagship_is_the_shipped_file() {
-    let file = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sony-2014.ron"),
-    )
-    .expect("the flagship file exists");
+    let file = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sony-2014.ron"))
+        .expect("the flagship file exists");
     assert_eq!(file, FLAGSHIP_SOURCE);
     assert!(load_flagship(&Limits::default()).is_ok());
 }
@@ -25,17 +21,9 @@ fn the_embedded_flagship_is_the_shipped_file() {
 #[test]
 fn the_flagship_has_the_public_machine_counts() {
     let sony = shipped("sony-2014.ron");
-    let workstations = sony
-        .hosts
-        .iter()
-        .filter(|host| host.role == Role::Workstation)
-        .count();
+    let workstations = sony.hosts.iter().filter(|host| host.role == Role::Workstation).count();
     assert_eq!(workstations, 6_797, "PCs (Fortune, 2015)");
-    assert_eq!(
-        sony.hosts.len() - workstations,
-        1_555,
-        "servers (Fortune, 2015)"
-    );
+    assert_eq!(sony.hosts.len() - workstations, 1_555, "servers (Fortune, 2015)");
     for role in [
         Role::DomainController,
         Role::MailServer,
@@ -43,32 +31,19 @@ fn the_flagship_has_the_public_machine_counts() {
         Role::BackupServer,
         Role::ProductionServer,
     ] {
-        assert!(
-            sony.hosts.iter().any(|host| host.role == role),
-            "no {role:?}"
-        );
+        assert!(sony.hosts.iter().any(|host| host.role == role), "no {role:?}");
     }
 }
 
 #[test]
 fn the_flagship_spans_culver_city_new_york_and_offices_abroad() {
     let sony = shipped("sony-2014.ron");
-    let names: Vec<&str> = sony
-        .offices
-        .iter()
-        .map(|office| office.name.as_str())
-        .collect();
+    let names: Vec<&str> = sony.offices.iter().map(|office| office.name.as_str()).collect();
     assert!(names.contains(&"culver-city") && names.contains(&"new-york"));
     let abroad = sony
         .offices
         .iter()
-        .filter(|office| {
-            !office
-                .time_zone
-                .iana_name()
-                .unwrap_or("")
-                .starts_with("America/")
-        })
+        .filter(|office| !office.time_zone.iana_name().unwrap_or("").starts_with("America/"))
         .count();
     assert!(abroad >= 2, "offices abroad: {names:?}");
 }
@@ -118,10 +93,7 @@ fn the_flagship_carries_the_destover_toolset() {
         .iter()
         .flat_map(|tool| tool.listen_ports.iter().copied())
         .collect();
-    assert!(
-        ports.contains(&195) && ports.contains(&444),
-        "listening implant ports"
-    );
+    assert!(ports.contains(&195) && ports.contains(&444), "listening implant ports");
     assert_eq!(threat.spread.ports, vec![445]);
     let techniques: Vec<&str> = threat
         .tools
@@ -129,14 +101,7 @@ fn the_flagship_carries_the_destover_toolset() {
         .flat_map(|tool| &tool.techniques)
         .map(String::as_str)
         .collect();
-    for id in [
-        "T1021.002",
-        "T1047",
-        "T1110.001",
-        "T1561.002",
-        "T1485",
-        "T1491.001",
-    ] {
+    for id in ["T1021.002", "T1047", "T1110.001", "T1561.002", "T1485", "T1491.001"] {
         assert!(techniques.contains(&id), "{id} missing");
     }
     for kind in [
@@ -162,12 +127,7 @@ fn the_flagship_page_and_injects_tell_the_story() {
     assert_eq!(sony.screen.headline, "Hacked By #GOP");
     assert_eq!(sony.screen.links.len(), 5);
     let channels: Vec<Channel> = sony.injects.iter().map(|inject| inject.channel).collect();
-    for channel in [
-        Channel::Phone,
-        Channel::Email,
-        Channel::Press,
-        Channel::Leak,
-    ] {
+    for channel in [Channel::Phone, Channel::Email, Channel::Press, Channel::Leak] {
         assert!(channels.contains(&channel), "no {channel:?} inject");
     }
     assert!(
@@ -175,12 +135,7 @@ fn the_flagship_page_and_injects_tell_the_story() {
             .iter()
             .any(|inject| matches!(inject.when, When::Share { .. }))
     );
-    let weights: u32 = sony
-        .rubric
-        .objectives
-        .iter()
-        .map(|objective| objective.weight)
-        .sum();
+    let weights: u32 = sony.rubric.objectives.iter().map(|objective| objective.weight).sum();
     assert_eq!(weights, 100);
     assert!(
         sony.rubric
@@ -199,13 +154,8 @@ fn the_tutorial_is_small_and_commented() {
         "{} machines",
         tutorial.hosts.len()
     );
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tutorial.ron"),
-    )
-    .expect("readable");
-    let comments = text
-        .lines()
-        .filter(|line| line.trim_start().starts_with("//"))
-        .count();
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tutorial.ron"))
+        .expect("readable");
+    let comments = text.lines().filter(|line| line.trim_start().starts_with("//")).count();
     assert!(comments >= 60, "only {comments} comment lines");
 }

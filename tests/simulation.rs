@@ -7,8 +7,7 @@ use std::sync::Arc;
 use redscreen::scenario::model::{Artifact, HostId, Role, Scenario, Tick};
 use redscreen::scenario::{Limits, LoadError, Origin, load_file, load_flagship, load_str};
 use redscreen::sim::{
-    EvidenceStore, GroundTruth, NEVER, Observation, ObservationLog, OfficeHours, Simulation, Stage,
-    TruthLog,
+    EvidenceStore, GroundTruth, NEVER, Observation, ObservationLog, OfficeHours, Simulation, Stage, TruthLog,
 };
 
 fn tutorial() -> Arc<Scenario> {
@@ -18,10 +17,8 @@ fn tutorial() -> Arc<Scenario> {
 
 /// The minimal fixture with some text replaced.
 fn minimal_with(replacements: &[(&str, &str)]) -> Arc<Scenario> {
-    let mut source = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal.ron"),
-    )
-    .expect("readable");
+    let mut source = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal.ron"))
+        .expect("readable");
     for (old, new) in replacements {
         assert!(source.contains(old), "`{old}` is not in the fixture");
         source = source.replace(old, new);
@@ -69,19 +66,13 @@ fn the_same_seed_gives_the_same_run_and_another_seed_another() {
         second.world().resource::<ObservationLog>().observations
     );
     let other = run_to_end(tutorial(), 8);
-    assert_ne!(
-        hash(&first),
-        hash(&other),
-        "seeds 7 and 8 gave the same run"
-    );
+    assert_ne!(hash(&first), hash(&other), "seeds 7 and 8 gave the same run");
 }
 
 #[test]
 fn the_flagship_is_reproducible_through_the_morning() {
     let scenario = Arc::new(load_flagship(&Limits::default()).expect("the flagship loads"));
-    let until = scenario
-        .tick_at("2014-11-24 09:00")
-        .expect("inside the exercise");
+    let until = scenario.tick_at("2014-11-24 09:00").expect("inside the exercise");
     let mut runs = (0..2).map(|_| {
         let mut simulation = Simulation::new(Arc::clone(&scenario), 2014);
         simulation.run_through(until, |_| {});
@@ -102,11 +93,7 @@ fn machines_go_through_the_stages_in_order_and_wiped_ones_stay_dead() {
             wiped += 1;
             assert_eq!(*stage, Stage::Wiped);
             assert!(state.compromised_at <= state.defaced_at);
-            assert_eq!(
-                state.wiped_at - state.defaced_at,
-                wipe,
-                "the wipe takes its duration"
-            );
+            assert_eq!(state.wiped_at - state.defaced_at, wipe, "the wipe takes its duration");
         }
         if state.defaced_at != NEVER {
             assert!(
@@ -166,28 +153,18 @@ fn a_firewall_that_denies_between_subnets_keeps_the_worm_in_its_subnet() {
             inside += 1;
         }
     }
-    assert!(
-        inside > 5,
-        "the worm should still take its own subnet, took {inside}"
-    );
+    assert!(inside > 5, "the worm should still take its own subnet, took {inside}");
 }
 
 #[test]
 fn without_an_admin_account_or_guessing_the_worm_goes_nowhere() {
     let scenario = minimal_with(&[
-        (
-            "credentials: [\"CORP\\\\support\"],\n        spread",
-            "spread",
-        ),
+        ("credentials: [\"CORP\\\\support\"],\n        spread", "spread"),
         (", cached_credentials: [\"CORP\\\\support\"]", ""),
         ("guess_per_mille: 5,", "guess_per_mille: 0,"),
     ]);
     let simulation = run_to_end(scenario, 1);
-    assert_eq!(
-        simulation.outcome().machines.compromised,
-        1,
-        "only the foothold"
-    );
+    assert_eq!(simulation.outcome().machines.compromised, 1, "only the foothold");
 }
 
 #[test]
@@ -207,10 +184,7 @@ fn switched_off_workstations_cannot_be_reached() {
     let foothold = scenario.threat.footholds[0].host;
     for (index, state) in truth.hosts.iter().enumerate() {
         let host = &scenario.hosts[index];
-        if host.role == Role::Workstation
-            && host.office.index() == 0
-            && HostId(index as u32) != foothold
-        {
+        if host.role == Role::Workstation && host.office.index() == 0 && HostId(index as u32) != foothold {
             assert_eq!(
                 state.compromised_at, NEVER,
                 "{} was reached while switched off",
@@ -244,10 +218,7 @@ fn users_call_the_helpdesk_only_in_their_office_hours() {
             call.tick.0
         );
         let truth = simulation.truth(host);
-        assert!(
-            call.tick.0 > truth.defaced_at,
-            "the call came before the page"
-        );
+        assert!(call.tick.0 > truth.defaced_at, "the call came before the page");
     }
 }
 
@@ -255,9 +226,7 @@ fn users_call_the_helpdesk_only_in_their_office_hours() {
 fn observations_come_after_the_facts_they_report() {
     let simulation = run_to_end(tutorial(), 5);
     for seen in &simulation.world().resource::<ObservationLog>().observations {
-        if let (Some(host), Observation::EdrSuspiciousService | Observation::LogAlert { .. }) =
-            (seen.host, seen.what)
-        {
+        if let (Some(host), Observation::EdrSuspiciousService | Observation::LogAlert { .. }) = (seen.host, seen.what) {
             assert!(
                 simulation.truth(host).compromised_at < seen.tick.0,
                 "seen before it happened"
@@ -275,10 +244,7 @@ fn a_wipe_destroys_what_lives_on_the_machine_but_not_forwarded_logs_or_flows() {
         let wiped_at = simulation.truth(evidence.host).wiped_at;
         let artifact = evidence.trace.artifact();
         if wiped_at != NEVER && artifact != Artifact::Flows {
-            assert_ne!(
-                evidence.destroyed_at, NEVER,
-                "{artifact:?} survived the wipe"
-            );
+            assert_ne!(evidence.destroyed_at, NEVER, "{artifact:?} survived the wipe");
         }
         if artifact == Artifact::Flows {
             assert!(evidence.survives());

@@ -46,25 +46,13 @@ pub enum ProblemKind {
     #[error("invalid RON: {0}")]
     Syntax(String),
     #[error("unknown field `{found}`{}", within(outer))]
-    UnknownField {
-        found: String,
-        outer: Option<String>,
-    },
+    UnknownField { found: String, outer: Option<String> },
     #[error("unknown value `{found}`{}", within(outer))]
-    UnknownVariant {
-        found: String,
-        outer: Option<String>,
-    },
+    UnknownVariant { found: String, outer: Option<String> },
     #[error("missing required field `{field}`{}", within(outer))]
-    MissingField {
-        field: String,
-        outer: Option<String>,
-    },
+    MissingField { field: String, outer: Option<String> },
     #[error("field `{field}` appears twice{}", within(outer))]
-    DuplicateField {
-        field: String,
-        outer: Option<String>,
-    },
+    DuplicateField { field: String, outer: Option<String> },
     #[error("wrong type: {0}")]
     WrongType(String),
     #[error("the file is {bytes} bytes; the limit is {limit}")]
@@ -93,11 +81,7 @@ pub enum ProblemKind {
         other_cidr: String,
     },
     #[error("subnet `{subnet}` has room for {capacity} machines but {placed} are placed in it")]
-    SubnetFull {
-        subnet: String,
-        capacity: u64,
-        placed: u64,
-    },
+    SubnetFull { subnet: String, capacity: u64, placed: u64 },
     #[error("{what} at {time} falls outside the exercise ({start} to {end})")]
     OutsideExercise {
         what: &'static str,
@@ -120,10 +104,7 @@ pub enum ProblemKind {
 }
 
 fn within(outer: &Option<String>) -> String {
-    outer
-        .as_ref()
-        .map(|outer| format!(" in `{outer}`"))
-        .unwrap_or_default()
+    outer.as_ref().map(|outer| format!(" in `{outer}`")).unwrap_or_default()
 }
 
 /// Where a problem is: a span of the file and its 1-based line and column.
@@ -145,11 +126,7 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}: {}",
-            self.location.line, self.location.column, self.kind
-        )
+        write!(f, "{}:{}: {}", self.location.line, self.location.column, self.kind)
     }
 }
 
@@ -207,10 +184,7 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// A hint naming the closest candidate, or listing a few when none is close.
-pub fn suggestion<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str> + Clone,
-) -> Option<String> {
+pub fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> Option<String> {
     if let Some(close) = closest(name, candidates.clone()) {
         return Some(format!("did you mean `{close}`?"));
     }

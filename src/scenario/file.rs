@@ -166,6 +166,23 @@ pub enum Role {
     ManagementServer,
 }
 
+impl Role {
+    /// Every role, in declaration order.
+    pub const ALL: [Role; 11] = [
+        Role::Workstation,
+        Role::DomainController,
+        Role::FileServer,
+        Role::MailServer,
+        Role::WebServer,
+        Role::DatabaseServer,
+        Role::ApplicationServer,
+        Role::BackupServer,
+        Role::ProductionServer,
+        Role::PhoneServer,
+        Role::ManagementServer,
+    ];
+}
+
 /// Operating system family; the wipers of these scenarios run on Windows only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize)]
 pub enum Os {
@@ -191,10 +208,7 @@ pub enum Backup {
     #[default]
     None,
     /// Kept on a backup server on the network: lost if that server is wiped.
-    Online {
-        server: String,
-        restore_time: String,
-    },
+    Online { server: String, restore_time: String },
     /// Kept off the network (tape, vault): survives the attack, slower to bring back.
     Offline { restore_time: String },
 }

@@ -206,11 +206,10 @@ mod tests {
                 name: "generated".to_string(),
                 folder: None,
             };
-            let scenario =
-                load_str(&text, &origin, &Limits::default()).unwrap_or_else(|error| match error {
-                    crate::scenario::LoadError::Invalid(report) => panic!("{report}"),
-                    other => panic!("{other}"),
-                });
+            let scenario = load_str(&text, &origin, &Limits::default()).unwrap_or_else(|error| match error {
+                crate::scenario::LoadError::Invalid(report) => panic!("{report}"),
+                other => panic!("{other}"),
+            });
             assert_eq!(scenario.hosts.len() as u64, hosts);
         }
     }

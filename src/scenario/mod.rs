@@ -109,11 +109,7 @@ pub fn load_file(path: &Path, limits: &Limits) -> Result<Scenario, LoadError> {
                 .find(|&at| at >= valid)
                 .unwrap_or(source.len())];
             let line = prefix.matches('\n').count() + 1;
-            let column = prefix
-                .rsplit('\n')
-                .next()
-                .map_or(0, |last| last.chars().count())
-                + 1;
+            let column = prefix.rsplit('\n').next().map_or(0, |last| last.chars().count()) + 1;
             let location = checker.location_of_line_column(line, column);
             checker.push(
                 ProblemKind::Syntax("the file is not UTF-8 text".to_string()),
@@ -142,14 +138,12 @@ pub fn load_str(source: &str, origin: &Origin, limits: &Limits) -> Result<Scenar
         );
         return Err(invalid(origin, source, checker));
     }
-    let options =
-        ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    let options = ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
     let file: file::ScenarioFile = match options.from_str(source) {
         Ok(file) => file,
         Err(error) => {
             let (kind, label, hint) = describe_ron_error(error.code);
-            let location =
-                checker.location_of_line_column(error.span.start.line, error.span.start.col);
+            let location = checker.location_of_line_column(error.span.start.line, error.span.start.col);
             checker.push(kind, location, label, hint);
             return Err(invalid(origin, source, checker));
         }
@@ -167,10 +161,7 @@ fn invalid(origin: &Origin, source: &str, checker: Checker) -> LoadError {
     if checker.problems_left_out > 0
         && let Some(last) = problems.last_mut()
     {
-        let note = format!(
-            "{} more problems were found and not listed",
-            checker.problems_left_out
-        );
+        let note = format!("{} more problems were found and not listed", checker.problems_left_out);
         last.hint = Some(match last.hint.take() {
             Some(hint) => format!("{hint}\n{note}"),
             None => note,
@@ -207,11 +198,7 @@ fn single_problem(
 fn describe_ron_error(error: ron::Error) -> (ProblemKind, String, Option<String>) {
     use ron::Error as E;
     match error {
-        E::NoSuchStructField {
-            expected,
-            found,
-            outer,
-        } => (
+        E::NoSuchStructField { expected, found, outer } => (
             ProblemKind::UnknownField {
                 found: found.clone(),
                 outer,
@@ -220,11 +207,7 @@ fn describe_ron_error(error: ron::Error) -> (ProblemKind, String, Option<String>
             suggestion(&found, expected.iter().copied())
                 .or_else(|| Some(format!("expected one of: {}", expected.join(", ")))),
         ),
-        E::NoSuchEnumVariant {
-            expected,
-            found,
-            outer,
-        } => (
+        E::NoSuchEnumVariant { expected, found, outer } => (
             ProblemKind::UnknownVariant {
                 found: found.clone(),
                 outer,
@@ -239,9 +222,7 @@ fn describe_ron_error(error: ron::Error) -> (ProblemKind, String, Option<String>
                 outer,
             },
             format!("`{field}` is needed before this point"),
-            Some(format!(
-                "add `{field}: ...`; docs/scenario-format.md describes it"
-            )),
+            Some(format!("add `{field}: ...`; docs/scenario-format.md describes it")),
         ),
         E::DuplicateStructField { field, outer } => (
             ProblemKind::DuplicateField {
@@ -269,10 +250,7 @@ fn describe_ron_error(error: ron::Error) -> (ProblemKind, String, Option<String>
         E::ExpectedString | E::ExpectedStringEnd => (
             ProblemKind::WrongType("expected a string in double quotes".to_string()),
             "expected \"...\"".to_string(),
-            Some(
-                "names, times and durations are written in double quotes, such as \"45m\""
-                    .to_string(),
-            ),
+            Some("names, times and durations are written in double quotes, such as \"45m\"".to_string()),
         ),
         E::ExpectedInteger | E::IntegerOutOfBounds => (
             ProblemKind::WrongType(format!("{error}")),
@@ -281,29 +259,18 @@ fn describe_ron_error(error: ron::Error) -> (ProblemKind, String, Option<String>
         ),
         other => {
             let hint = match other {
-                E::ExpectedComma => Some(
-                    "separate items and fields with `,`, and close every string with `\"`"
-                        .to_string(),
-                ),
-                E::ExpectedArray | E::ExpectedArrayEnd => {
-                    Some("lists are written `[a, b, c]`".to_string())
+                E::ExpectedComma => {
+                    Some("separate items and fields with `,`, and close every string with `\"`".to_string())
                 }
-                E::ExpectedStructLike
-                | E::ExpectedStructLikeEnd
-                | E::ExpectedNamedStructLike(_) => {
+                E::ExpectedArray | E::ExpectedArrayEnd => Some("lists are written `[a, b, c]`".to_string()),
+                E::ExpectedStructLike | E::ExpectedStructLikeEnd | E::ExpectedNamedStructLike(_) => {
                     Some("sections are written `(field: value, ...)`".to_string())
                 }
                 E::Eof => Some("a bracket or parenthesis is probably left open".to_string()),
-                E::TrailingCharacters => {
-                    Some("the file has text after the closing `)` of the scenario".to_string())
-                }
+                E::TrailingCharacters => Some("the file has text after the closing `)` of the scenario".to_string()),
                 _ => None,
             };
-            (
-                ProblemKind::Syntax(other.to_string()),
-                "here".to_string(),
-                hint,
-            )
+            (ProblemKind::Syntax(other.to_string()), "here".to_string(), hint)
         }
     }
 }

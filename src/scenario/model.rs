@@ -6,8 +6,8 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 pub use super::file::{
-    AccountKind, Animation, Artifact, Channel, HostState, Os, Policy, Role, Sensor, Strength,
-    SubnetRole, ToolKind, UpWhen, Weekday,
+    AccountKind, Animation, Artifact, Channel, HostState, Os, Policy, Role, Sensor, Strength, SubnetRole, ToolKind,
+    UpWhen, Weekday,
 };
 pub use super::values::{Cidr, ClockRange, NamePattern, Rgb};
 
@@ -101,8 +101,7 @@ impl Scenario {
     /// number, inside the exercise.
     pub fn tick_at(&self, text: &str) -> Result<Tick, String> {
         let tick = if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-            text.parse::<u32>()
-                .map_err(|_| format!("tick `{text}` is too large"))?
+            text.parse::<u32>().map_err(|_| format!("tick `{text}` is too large"))?
         } else {
             let local = super::values::parse_local_time(text)?;
             let zoned = local
@@ -152,9 +151,7 @@ impl Meta {
     /// The local time of a tick.
     pub fn time_of(&self, tick: Tick) -> jiff::ZonedDateTime {
         let offset = jiff::SignedDuration::from_secs(tick.0 as i64 * self.tick_seconds as i64);
-        self.start
-            .checked_add(offset)
-            .unwrap_or_else(|_| self.start.clone())
+        self.start.checked_add(offset).unwrap_or_else(|_| self.start.clone())
     }
 
     /// The last tick of the exercise.

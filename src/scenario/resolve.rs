@@ -66,13 +66,7 @@ impl<'a> Checker<'a> {
         Location { span, line, column }
     }
 
-    pub(super) fn push(
-        &mut self,
-        kind: ProblemKind,
-        location: Location,
-        label: String,
-        hint: Option<String>,
-    ) {
+    pub(super) fn push(&mut self, kind: ProblemKind, location: Location, label: String, hint: Option<String>) {
         if self.problems.len() >= MAX_PROBLEMS {
             self.problems_left_out += 1;
             return;
@@ -85,13 +79,7 @@ impl<'a> Checker<'a> {
         });
     }
 
-    fn report(
-        &mut self,
-        path: &[Step],
-        kind: ProblemKind,
-        label: impl Into<String>,
-        hint: Option<String>,
-    ) {
+    fn report(&mut self, path: &[Step], kind: ProblemKind, label: impl Into<String>, hint: Option<String>) {
         let location = self.location(path);
         self.push(kind, location, label.into(), hint);
     }
@@ -155,12 +143,7 @@ impl Names {
         let id = self.order.len() as u32;
         let line = checker.location(path).line;
         if name.trim().is_empty() {
-            checker.inconsistent(
-                path,
-                format!("a {} needs a name", self.kind),
-                "empty name",
-                None,
-            );
+            checker.inconsistent(path, format!("a {} needs a name", self.kind), "empty name", None);
         }
         match self.first_lines.get(name) {
             Some(&first_line) => checker.report(
@@ -214,17 +197,12 @@ struct Clock {
 impl Clock {
     /// A duration in whole ticks, rounded up so a delay is never shortened.
     fn ticks(&self, seconds: u64) -> u32 {
-        seconds
-            .div_ceil(self.tick_seconds as u64)
-            .min(u32::MAX as u64) as u32
+        seconds.div_ceil(self.tick_seconds as u64).min(u32::MAX as u64) as u32
     }
 
     fn end(&self) -> jiff::ZonedDateTime {
-        let length =
-            jiff::SignedDuration::from_secs(self.duration_ticks as i64 * self.tick_seconds as i64);
-        self.start
-            .checked_add(length)
-            .unwrap_or_else(|_| self.start.clone())
+        let length = jiff::SignedDuration::from_secs(self.duration_ticks as i64 * self.tick_seconds as i64);
+        self.start.checked_add(length).unwrap_or_else(|_| self.start.clone())
     }
 }
 
@@ -276,8 +254,7 @@ pub(super) fn resolve(file: raw::ScenarioFile, checker: &mut Checker) -> Option<
         );
     }
     let (offices, mut subnets) = resolve_offices(checker, &mut tables, &file.offices);
-    let (host_groups, host_table) =
-        resolve_hosts(checker, &tables, &file.offices, &mut subnets, &clock);
+    let (host_groups, host_table) = resolve_hosts(checker, &tables, &file.offices, &mut subnets, &clock);
     let accounts = resolve_accounts(checker, &tables, &host_table, &file.accounts);
     let network = resolve_network(checker, &tables, &host_table, &file.network);
     let threat = resolve_threat(checker, &mut tables, &host_table, &clock, &file.threat);
@@ -314,15 +291,10 @@ fn time_zone(checker: &mut Checker, name: &str, path: &[Step]) -> Option<jiff::t
     match jiff::tz::db().get(name) {
         Ok(zone) => Some(zone),
         Err(_) => {
-            let known: Vec<String> = jiff::tz::db()
-                .available()
-                .map(|name| name.to_string())
-                .collect();
+            let known: Vec<String> = jiff::tz::db().available().map(|name| name.to_string()).collect();
             let hint = closest(name, known.iter().map(String::as_str))
                 .map(|close| format!("did you mean `{close}`?"))
-                .or_else(|| {
-                    Some("use an IANA time zone name such as `America/Los_Angeles`".to_string())
-                });
+                .or_else(|| Some("use an IANA time zone name such as `America/Los_Angeles`".to_string()));
             checker.report(
                 path,
                 ProblemKind::UnknownName {
@@ -364,8 +336,7 @@ fn resolve_meta(checker: &mut Checker, meta: &raw::Meta) -> (Meta, Clock) {
         }
     };
     trusted &= start.is_some();
-    let start =
-        start.unwrap_or_else(|| jiff::Timestamp::UNIX_EPOCH.to_zoned_datetime(zone.clone()));
+    let start = start.unwrap_or_else(|| jiff::Timestamp::UNIX_EPOCH.to_zoned_datetime(zone.clone()));
 
     let tick_seconds = match checker.duration_seconds(&path("tick"), &meta.tick) {
         Some(seconds @ 1..=86_400) => seconds as u32,
@@ -422,13 +393,7 @@ fn resolve_meta(checker: &mut Checker, meta: &raw::Meta) -> (Meta, Clock) {
 }
 
 /// A local time inside the exercise, as a tick.
-fn exercise_time(
-    checker: &mut Checker,
-    clock: &Clock,
-    text: &str,
-    path: &[Step],
-    what: &'static str,
-) -> Tick {
+fn exercise_time(checker: &mut Checker, clock: &Clock, text: &str, path: &[Step], what: &'static str) -> Tick {
     let local = match values::parse_local_time(text) {
         Ok(local) => local,
         Err(reason) => {
@@ -453,10 +418,7 @@ fn exercise_time(
                 end: format(&clock.end()),
             },
             "outside the exercise",
-            Some(
-                "move the time inside the exercise, or change `meta.start` or `meta.duration`"
-                    .to_string(),
-            ),
+            Some("move the time inside the exercise, or change `meta.start` or `meta.duration`".to_string()),
         );
         return Tick(0);
     }
@@ -470,21 +432,13 @@ fn duration_ticks(checker: &mut Checker, clock: &Clock, text: &str, path: &[Step
         .map_or(0, |seconds| clock.ticks(seconds))
 }
 
-fn resolve_services(
-    checker: &mut Checker,
-    tables: &mut Tables,
-    services: &[raw::Service],
-) -> Vec<Service> {
+fn resolve_services(checker: &mut Checker, tables: &mut Tables, services: &[raw::Service]) -> Vec<Service> {
     let mut resolved = Vec::with_capacity(services.len());
     for (index, service) in services.iter().enumerate() {
         let path = |field| [Field("services"), Index(index), Field(field)];
-        tables
-            .services
-            .declare(checker, &service.name, &path("name"));
+        tables.services.declare(checker, &service.name, &path("name"));
         match service.up_when {
-            raw::UpWhen::ShareAtLeast(per_mille) => {
-                checker.odds(&path("up_when"), "ShareAtLeast", per_mille)
-            }
+            raw::UpWhen::ShareAtLeast(per_mille) => checker.odds(&path("up_when"), "ShareAtLeast", per_mille),
             raw::UpWhen::AtLeast(0) => checker.inconsistent(
                 &path("up_when"),
                 "`AtLeast(0)` would keep the service up with every machine gone".to_string(),
@@ -503,11 +457,7 @@ fn resolve_services(
     resolved
 }
 
-fn resolve_offices(
-    checker: &mut Checker,
-    tables: &mut Tables,
-    offices: &[raw::Office],
-) -> (Vec<Office>, Vec<Subnet>) {
+fn resolve_offices(checker: &mut Checker, tables: &mut Tables, offices: &[raw::Office]) -> (Vec<Office>, Vec<Subnet>) {
     let mut resolved = Vec::with_capacity(offices.len());
     let mut subnets = Vec::new();
     if offices.is_empty() {
@@ -534,8 +484,7 @@ fn resolve_offices(
                 None,
             );
         }
-        let zone = time_zone(checker, &office.time_zone, &path("time_zone"))
-            .unwrap_or(jiff::tz::TimeZone::UTC);
+        let zone = time_zone(checker, &office.time_zone, &path("time_zone")).unwrap_or(jiff::tz::TimeZone::UTC);
         let business_hours = ClockRange::parse(&office.business_hours).unwrap_or_else(|reason| {
             checker.invalid(
                 &path("business_hours"),
@@ -560,11 +509,7 @@ fn resolve_offices(
                 ]
             };
             let qualified = format!("{}/{}", office.name, subnet.name);
-            let id = SubnetId(
-                tables
-                    .subnets
-                    .declare(checker, &qualified, &subnet_path("name")),
-            );
+            let id = SubnetId(tables.subnets.declare(checker, &qualified, &subnet_path("name")));
             let cidr = Cidr::parse(&subnet.cidr).unwrap_or_else(|error| {
                 let location = checker.location(&subnet_path("cidr"));
                 checker.push(
@@ -575,9 +520,7 @@ fn resolve_offices(
                     },
                     location,
                     "not a network".to_string(),
-                    error
-                        .did_you_mean
-                        .map(|network| format!("did you mean `{network}`?")),
+                    error.did_you_mean.map(|network| format!("did you mean `{network}`?")),
                 );
                 Cidr {
                     network: std::net::Ipv4Addr::UNSPECIFIED,
@@ -616,23 +559,15 @@ fn report_overlaps(checker: &mut Checker, offices: &[raw::Office], subnets: &[Su
         .enumerate()
         .flat_map(|(office, raw)| (0..raw.subnets.len()).map(move |subnet| (office, subnet)))
         .collect();
-    let mut by_start: Vec<usize> = (0..subnets.len())
-        .filter(|&i| subnets[i].cidr.prefix <= 30)
-        .collect();
+    let mut by_start: Vec<usize> = (0..subnets.len()).filter(|&i| subnets[i].cidr.prefix <= 30).collect();
     by_start.sort_by_key(|&i| (u32::from(subnets[i].cidr.network), i));
-    let end = |i: usize| {
-        u64::from(u32::from(subnets[i].cidr.network)) + subnets[i].cidr.usable_hosts() + 1
-    };
+    let end = |i: usize| u64::from(u32::from(subnets[i].cidr.network)) + subnets[i].cidr.usable_hosts() + 1;
     let mut widest: Option<usize> = None;
     for &i in &by_start {
         if let Some(previous) = widest
             && subnets[previous].cidr.overlaps(&subnets[i].cidr)
         {
-            let (later, earlier) = if previous > i {
-                (previous, i)
-            } else {
-                (i, previous)
-            };
+            let (later, earlier) = if previous > i { (previous, i) } else { (i, previous) };
             let name = |i: usize| format!("{}/{}", offices[paths[i].0].name, subnets[i].name);
             let (office, subnet) = paths[later];
             checker.report(
@@ -703,10 +638,7 @@ fn resolve_hosts(
                 names_known = false;
                 checker.inconsistent(
                     &path("name"),
-                    format!(
-                        "{} machines would all be named `{}`",
-                        group.count, group.name
-                    ),
+                    format!("{} machines would all be named `{}`", group.count, group.name),
                     "needs a number placeholder",
                     Some(format!(
                         "add `{{n:04}}` where the number goes, such as `{}-{{n:04}}`",
@@ -798,18 +730,10 @@ fn resolve_hosts(
     if !table.expanded {
         return (groups, table);
     }
-    expand_hosts(
-        checker,
-        offices,
-        &mut groups,
-        &group_paths,
-        subnets,
-        &mut table,
-    );
+    expand_hosts(checker, offices, &mut groups, &group_paths, subnets, &mut table);
 
     for (group_index, &(office_index, host_index)) in group_paths.iter().enumerate() {
-        if let raw::Backup::Online { server, .. } = &offices[office_index].hosts[host_index].backup
-        {
+        if let raw::Backup::Online { server, .. } = &offices[office_index].hosts[host_index].backup {
             let path = [
                 Field("offices"),
                 Index(office_index),
@@ -822,10 +746,7 @@ fn resolve_hosts(
                 if table.hosts[server.index()].role != Role::BackupServer {
                     checker.inconsistent(
                         &path,
-                        format!(
-                            "`{}` is not a BackupServer",
-                            table.hosts[server.index()].name
-                        ),
+                        format!("`{}` is not a BackupServer", table.hosts[server.index()].name),
                         "backups need a BackupServer",
                         None,
                     );
@@ -850,10 +771,7 @@ fn local_subnet(
     if let Some(&id) = tables.subnets.ids.get(&format!("{}/{name}", office.name)) {
         return Some(SubnetId(id));
     }
-    let hint = suggestion(
-        name,
-        office.subnets.iter().map(|subnet| subnet.name.as_str()),
-    );
+    let hint = suggestion(name, office.subnets.iter().map(|subnet| subnet.name.as_str()));
     checker.report(
         path,
         ProblemKind::UnknownName {
@@ -912,10 +830,7 @@ fn expand_hosts(
                         placed: *placed,
                     },
                     "the subnet overflows here",
-                    Some(format!(
-                        "widen {} or move machines to another subnet",
-                        subnet.cidr
-                    )),
+                    Some(format!("widen {} or move machines to another subnet", subnet.cidr)),
                 );
             }
             subnet.host_count = (*placed).min(u32::MAX as u64) as u32;
@@ -929,9 +844,7 @@ fn expand_hosts(
                 office: group.office,
                 subnet: group.subnet,
                 role: group.role,
-                address: cidr.map_or(std::net::Ipv4Addr::UNSPECIFIED, |cidr| {
-                    cidr.host_address(address_index)
-                }),
+                address: cidr.map_or(std::net::Ipv4Addr::UNSPECIFIED, |cidr| cidr.host_address(address_index)),
             });
         }
         group.hosts = start..table.hosts.len() as u32;
@@ -939,12 +852,9 @@ fn expand_hosts(
 
     table.by_name = (0..table.hosts.len() as u32).map(HostId).collect();
     let hosts = &table.hosts;
-    table.by_name.sort_unstable_by(|a, b| {
-        hosts[a.index()]
-            .name
-            .cmp(&hosts[b.index()].name)
-            .then(a.cmp(b))
-    });
+    table
+        .by_name
+        .sort_unstable_by(|a, b| hosts[a.index()].name.cmp(&hosts[b.index()].name).then(a.cmp(b)));
     let group_path = |host: HostId| {
         let (office, index) = group_paths[hosts[host.index()].group.index()];
         [
@@ -987,8 +897,7 @@ fn host(checker: &mut Checker, table: &HostTable, name: &str, path: &[Step]) -> 
     }
     let hint = if checker.host_suggestions_made < MAX_HOST_SUGGESTIONS {
         checker.host_suggestions_made += 1;
-        closest(name, hosts.iter().map(|host| host.name.as_str()))
-            .map(|close| format!("did you mean `{close}`?"))
+        closest(name, hosts.iter().map(|host| host.name.as_str())).map(|close| format!("did you mean `{close}`?"))
     } else {
         None
     };
@@ -1004,22 +913,12 @@ fn host(checker: &mut Checker, table: &HostTable, name: &str, path: &[Step]) -> 
     None
 }
 
-fn scope(
-    checker: &mut Checker,
-    tables: &Tables,
-    table: &HostTable,
-    scope: &raw::Scope,
-    path: &[Step],
-) -> Scope {
+fn scope(checker: &mut Checker, tables: &Tables, table: &HostTable, scope: &raw::Scope, path: &[Step]) -> Scope {
     match scope {
         raw::Scope::All => Scope::All,
         raw::Scope::Role(role) => Scope::Role(*role),
-        raw::Scope::Office(name) => Scope::Office(OfficeId(
-            tables.offices.lookup(checker, name, path).unwrap_or(0),
-        )),
-        raw::Scope::Host(name) => {
-            Scope::Host(host(checker, table, name, path).unwrap_or(HostId(0)))
-        }
+        raw::Scope::Office(name) => Scope::Office(OfficeId(tables.offices.lookup(checker, name, path).unwrap_or(0))),
+        raw::Scope::Host(name) => Scope::Host(host(checker, table, name, path).unwrap_or(HostId(0))),
         raw::Scope::Subnet(name) if !name.contains('/') => {
             let matches: Vec<&String> = tables
                 .subnets
@@ -1031,20 +930,13 @@ fn scope(
                 [only] => format!("name the office too: `{only}`"),
                 _ => "name a subnet as `office/subnet`, such as `culver-city/servers`".to_string(),
             };
-            checker.invalid(
-                path,
-                "subnet reference",
-                name,
-                "expected `office/subnet`".to_string(),
-            );
+            checker.invalid(path, "subnet reference", name, "expected `office/subnet`".to_string());
             if let Some(problem) = checker.problems.last_mut() {
                 problem.hint = Some(hint);
             }
             Scope::Subnet(SubnetId(0))
         }
-        raw::Scope::Subnet(name) => Scope::Subnet(SubnetId(
-            tables.subnets.lookup(checker, name, path).unwrap_or(0),
-        )),
+        raw::Scope::Subnet(name) => Scope::Subnet(SubnetId(tables.subnets.lookup(checker, name, path).unwrap_or(0))),
     }
 }
 
@@ -1079,21 +971,11 @@ fn resolve_accounts(
 
 fn ports(checker: &mut Checker, ports: &[u16], path: &[Step]) {
     if ports.contains(&0) {
-        checker.invalid(
-            path,
-            "port list",
-            "0",
-            "TCP ports run from 1 to 65535".to_string(),
-        );
+        checker.invalid(path, "port list", "0", "TCP ports run from 1 to 65535".to_string());
     }
 }
 
-fn resolve_network(
-    checker: &mut Checker,
-    tables: &Tables,
-    table: &HostTable,
-    network: &raw::Network,
-) -> Network {
+fn resolve_network(checker: &mut Checker, tables: &Tables, table: &HostTable, network: &raw::Network) -> Network {
     let mut link_names = Names::new(NameKind::Link);
     let mut links = Vec::with_capacity(network.links.len());
     for (index, link) in network.links.iter().enumerate() {
@@ -1129,14 +1011,7 @@ fn resolve_network(
         .iter()
         .enumerate()
         .map(|(index, rule)| {
-            let path = |field| {
-                [
-                    Field("network"),
-                    Field("firewall"),
-                    Index(index),
-                    Field(field),
-                ]
-            };
+            let path = |field| [Field("network"), Field("firewall"), Index(index), Field(field)];
             if let Some(list) = &rule.ports {
                 if list.is_empty() {
                     checker.inconsistent(
@@ -1189,12 +1064,7 @@ fn hash(
 ) -> Option<String> {
     let text = text.as_ref()?;
     if text.len() != digits || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
-        checker.invalid(
-            path,
-            what,
-            text,
-            format!("expected {digits} hexadecimal digits"),
-        );
+        checker.invalid(path, what, text, format!("expected {digits} hexadecimal digits"));
     }
     Some(text.to_ascii_lowercase())
 }
@@ -1230,14 +1100,7 @@ fn resolve_threat(
         .iter()
         .enumerate()
         .map(|(index, foothold)| {
-            let path = |field| {
-                [
-                    Field("threat"),
-                    Field("footholds"),
-                    Index(index),
-                    Field(field),
-                ]
-            };
+            let path = |field| [Field("threat"), Field("footholds"), Index(index), Field(field)];
             technique(checker, &foothold.technique, &path("technique"));
             Foothold {
                 host: host(checker, table, &foothold.host, &path("host")).unwrap_or(HostId(0)),
@@ -1253,9 +1116,7 @@ fn resolve_threat(
     let mut tools = Vec::with_capacity(threat.tools.len());
     for (index, tool) in threat.tools.iter().enumerate() {
         let tool_path = |field| [Field("threat"), Field("tools"), Index(index), Field(field)];
-        tables
-            .tools
-            .declare(checker, &tool.name, &tool_path("name"));
+        tables.tools.declare(checker, &tool.name, &tool_path("name"));
         let files = tool
             .files
             .iter()
@@ -1317,11 +1178,7 @@ fn resolve_threat(
         .filter_map(|(i, name)| {
             tables
                 .accounts
-                .lookup(
-                    checker,
-                    name,
-                    &[Field("threat"), Field("credentials"), Index(i)],
-                )
+                .lookup(checker, name, &[Field("threat"), Field("credentials"), Index(i)])
                 .map(AccountId)
         })
         .collect();
@@ -1350,20 +1207,9 @@ fn resolve_threat(
         scan_rate: threat.spread.scan_rate,
         ports: threat.spread.ports.clone(),
         guess_per_mille: threat.spread.guess_per_mille,
-        copy_delay_ticks: duration_ticks(
-            checker,
-            clock,
-            &threat.spread.copy_delay,
-            &spread_path("copy_delay"),
-        ),
+        copy_delay_ticks: duration_ticks(checker, clock, &threat.spread.copy_delay, &spread_path("copy_delay")),
         starts: threat.spread.starts.as_ref().map_or(Tick(0), |time| {
-            exercise_time(
-                checker,
-                clock,
-                time,
-                &spread_path("starts"),
-                "the start of the spread",
-            )
+            exercise_time(checker, clock, time, &spread_path("starts"), "the start of the spread")
         }),
         targets_per_mille: threat.spread.targets_per_mille,
     };
@@ -1378,18 +1224,16 @@ fn resolve_threat(
         );
     }
     let trigger = Trigger {
-        time_bomb: threat.trigger.time_bomb.as_ref().map(|time| {
-            exercise_time(
-                checker,
-                clock,
-                time,
-                &trigger_path("time_bomb"),
-                "the time bomb",
-            )
-        }),
-        delay_after_install_ticks: threat.trigger.delay_after_install.as_ref().map(|delay| {
-            duration_ticks(checker, clock, delay, &trigger_path("delay_after_install"))
-        }),
+        time_bomb: threat
+            .trigger
+            .time_bomb
+            .as_ref()
+            .map(|time| exercise_time(checker, clock, time, &trigger_path("time_bomb"), "the time bomb")),
+        delay_after_install_ticks: threat
+            .trigger
+            .delay_after_install
+            .as_ref()
+            .map(|delay| duration_ticks(checker, clock, delay, &trigger_path("delay_after_install"))),
     };
 
     let c2 = threat
@@ -1420,12 +1264,7 @@ fn resolve_threat(
         harvests_cached_credentials: threat.harvests_cached_credentials,
         spread,
         trigger,
-        wipe_duration_ticks: duration_ticks(
-            checker,
-            clock,
-            &threat.wipe_duration,
-            &path("wipe_duration"),
-        ),
+        wipe_duration_ticks: duration_ticks(checker, clock, &threat.wipe_duration, &path("wipe_duration")),
         c2,
     }
 }
@@ -1460,9 +1299,7 @@ fn resolve_screen(checker: &mut Checker, screen: &raw::Screen) -> Screen {
     let image = match &screen.image {
         raw::Image::None => Image::None,
         raw::Image::Skeleton => Image::Skeleton,
-        raw::Image::File(file) => {
-            asset(checker, file, &path("image")).map_or(Image::None, Image::File)
-        }
+        raw::Image::File(file) => asset(checker, file, &path("image")).map_or(Image::None, Image::File),
     };
     let sound = screen
         .sound
@@ -1497,7 +1334,9 @@ fn asset(checker: &mut Checker, text: &str, path: &[Step]) -> Option<PathBuf> {
             path,
             ProblemKind::AssetOutsideFolder { path: text.to_string() },
             "refused",
-            Some("keep assets in the scenario's folder and name them relative to it, such as `art/page.png`".to_string()),
+            Some(
+                "keep assets in the scenario's folder and name them relative to it, such as `art/page.png`".to_string(),
+            ),
         );
         None
     };
@@ -1557,11 +1396,9 @@ fn resolve_injects(
     injects: &[raw::Inject],
 ) -> Vec<Inject> {
     for (index, inject) in injects.iter().enumerate() {
-        tables.injects.declare(
-            checker,
-            &inject.name,
-            &[Field("injects"), Index(index), Field("name")],
-        );
+        tables
+            .injects
+            .declare(checker, &inject.name, &[Field("injects"), Index(index), Field("name")]);
     }
     let resolved: Vec<Inject> = injects
         .iter()
@@ -1569,21 +1406,10 @@ fn resolve_injects(
         .map(|(index, inject)| {
             let path = [Field("injects"), Index(index), Field("when")];
             let when = match &inject.when {
-                raw::When::At(time) => {
-                    When::At(exercise_time(checker, clock, time, &path, "the inject"))
-                }
-                raw::When::Share {
-                    state,
-                    of,
-                    per_mille,
-                } => {
+                raw::When::At(time) => When::At(exercise_time(checker, clock, time, &path, "the inject")),
+                raw::When::Share { state, of, per_mille } => {
                     checker.odds(
-                        &[
-                            Field("injects"),
-                            Index(index),
-                            Field("when"),
-                            Field("per_mille"),
-                        ],
+                        &[Field("injects"), Index(index), Field("when"), Field("per_mille")],
                         "per_mille",
                         *per_mille,
                     );
@@ -1599,22 +1425,13 @@ fn resolve_injects(
                         per_mille: *per_mille,
                     }
                 }
-                raw::When::ServiceDown(name) => When::ServiceDown(ServiceId(
-                    tables.services.lookup(checker, name, &path).unwrap_or(0),
-                )),
-                raw::When::After {
-                    inject: name,
-                    delay,
-                } => {
-                    let after_path =
-                        |field| [Field("injects"), Index(index), Field("when"), Field(field)];
+                raw::When::ServiceDown(name) => {
+                    When::ServiceDown(ServiceId(tables.services.lookup(checker, name, &path).unwrap_or(0)))
+                }
+                raw::When::After { inject: name, delay } => {
+                    let after_path = |field| [Field("injects"), Index(index), Field("when"), Field(field)];
                     When::After {
-                        inject: InjectId(
-                            tables
-                                .injects
-                                .lookup(checker, name, &after_path("inject"))
-                                .unwrap_or(0),
-                        ),
+                        inject: InjectId(tables.injects.lookup(checker, name, &after_path("inject")).unwrap_or(0)),
                         delay_ticks: duration_ticks(checker, clock, delay, &after_path("delay")),
                     }
                 }
@@ -1651,10 +1468,7 @@ fn report_inject_cycles(checker: &mut Checker, injects: &[Inject]) {
                             injects[start].name
                         ),
                         "never fires",
-                        Some(
-                            "make one inject of the chain fire `At` a time or on a state"
-                                .to_string(),
-                        ),
+                        Some("make one inject of the chain fire `At` a time or on a state".to_string()),
                     );
                     break;
                 }
@@ -1665,20 +1479,14 @@ fn report_inject_cycles(checker: &mut Checker, injects: &[Inject]) {
     }
 }
 
-fn resolve_telemetry(
-    checker: &mut Checker,
-    clock: &Clock,
-    telemetry: &raw::Telemetry,
-) -> Telemetry {
+fn resolve_telemetry(checker: &mut Checker, clock: &Clock, telemetry: &raw::Telemetry) -> Telemetry {
     let path = |field| [Field("telemetry"), Field(field)];
     checker.odds(
         &path("report_per_mille"),
         "report_per_mille",
         telemetry.report_per_mille,
     );
-    let delay = |checker: &mut Checker, text: &str, field| {
-        duration_ticks(checker, clock, text, &path(field))
-    };
+    let delay = |checker: &mut Checker, text: &str, field| duration_ticks(checker, clock, text, &path(field));
     Telemetry {
         edr_alert_delay_ticks: delay(checker, &telemetry.edr_alert_delay, "edr_alert_delay"),
         log_alert_delay_ticks: delay(checker, &telemetry.log_alert_delay, "log_alert_delay"),
@@ -1687,11 +1495,7 @@ fn resolve_telemetry(
     }
 }
 
-fn resolve_responders(
-    checker: &mut Checker,
-    tables: &mut Tables,
-    responders: &raw::Responders,
-) -> Responders {
+fn resolve_responders(checker: &mut Checker, tables: &mut Tables, responders: &raw::Responders) -> Responders {
     let path = |field| [Field("responders"), Field(field)];
     if !(1..=1000).contains(&responders.team_size) {
         checker.invalid(
@@ -1743,14 +1547,7 @@ fn resolve_rubric(
     let mut objective_names = Names::new(NameKind::Objective);
     let mut objectives = Vec::with_capacity(rubric.objectives.len());
     for (index, objective) in rubric.objectives.iter().enumerate() {
-        let path = |field| {
-            [
-                Field("rubric"),
-                Field("objectives"),
-                Index(index),
-                Field(field),
-            ]
-        };
+        let path = |field| [Field("rubric"), Field("objectives"), Index(index), Field(field)];
         objective_names.declare(checker, &objective.name, &path("name"));
         let goal_path = |field| {
             [
@@ -1804,13 +1601,7 @@ fn resolve_rubric(
                         .lookup(checker, contact, &goal_path("contact"))
                         .unwrap_or(0),
                 ),
-                by: exercise_time(
-                    checker,
-                    clock,
-                    by,
-                    &goal_path("by"),
-                    "the notification deadline",
-                ),
+                by: exercise_time(checker, clock, by, &goal_path("by"), "the notification deadline"),
             },
             raw::Goal::KeepServices(names) => Goal::KeepServices(
                 names
@@ -1824,10 +1615,7 @@ fn resolve_rubric(
                             Field("goal"),
                             Index(i),
                         ];
-                        tables
-                            .services
-                            .lookup(checker, name, &service_path)
-                            .map(ServiceId)
+                        tables.services.lookup(checker, name, &service_path).map(ServiceId)
                     })
                     .collect(),
             ),
@@ -1838,11 +1626,7 @@ fn resolve_rubric(
             goal,
         });
     }
-    let total: u64 = rubric
-        .objectives
-        .iter()
-        .map(|objective| objective.weight as u64)
-        .sum();
+    let total: u64 = rubric.objectives.iter().map(|objective| objective.weight as u64).sum();
     if total != 100 {
         checker.report(
             &[Field("rubric"), Field("objectives")],
@@ -1862,12 +1646,7 @@ fn resolve_rubric(
                 checker,
                 table,
                 name,
-                &[
-                    Field("rubric"),
-                    Field("findings"),
-                    Field("patient_zero"),
-                    Index(i),
-                ],
+                &[Field("rubric"), Field("findings"), Field("patient_zero"), Index(i)],
             )
         })
         .collect();
@@ -1875,12 +1654,7 @@ fn resolve_rubric(
         technique(
             checker,
             id,
-            &[
-                Field("rubric"),
-                Field("findings"),
-                Field("vector"),
-                Index(i),
-            ],
+            &[Field("rubric"), Field("findings"), Field("vector"), Index(i)],
         );
     }
     let accounts = findings
@@ -1893,12 +1667,7 @@ fn resolve_rubric(
                 .lookup(
                     checker,
                     name,
-                    &[
-                        Field("rubric"),
-                        Field("findings"),
-                        Field("accounts"),
-                        Index(i),
-                    ],
+                    &[Field("rubric"), Field("findings"), Field("accounts"), Index(i)],
                 )
                 .map(AccountId)
         })
@@ -1913,8 +1682,9 @@ fn resolve_rubric(
                 &[Field("rubric"), Field("findings"), Field("indicators"), Index(i)],
                 format!("indicator `{indicator}` is not in the threat section"),
                 "unknown indicator",
-                suggestion(indicator, known_indicators.iter().map(String::as_str))
-                    .or_else(|| Some("indicators are file names, hashes, service names or C2 addresses of `threat`".to_string())),
+                suggestion(indicator, known_indicators.iter().map(String::as_str)).or_else(|| {
+                    Some("indicators are file names, hashes, service names or C2 addresses of `threat`".to_string())
+                }),
             );
         }
     }
@@ -1924,12 +1694,7 @@ fn resolve_rubric(
         .iter()
         .enumerate()
         .filter_map(|(index, evidence)| {
-            let path = [
-                Field("rubric"),
-                Field("key_evidence"),
-                Index(index),
-                Field("host"),
-            ];
+            let path = [Field("rubric"), Field("key_evidence"), Index(index), Field("host")];
             host(checker, table, &evidence.host, &path).map(|host| KeyEvidence {
                 host,
                 artifact: evidence.artifact,

@@ -66,15 +66,10 @@ impl SourceMap {
 
     /// The 1-based line and column (in characters) of a byte offset.
     pub fn line_column(&self, source: &str, offset: usize) -> (usize, usize) {
-        let line = self
-            .line_starts
-            .partition_point(|&start| start <= offset)
-            .max(1);
+        let line = self.line_starts.partition_point(|&start| start <= offset).max(1);
         let line_start = self.line_starts[line - 1];
         let end = offset.min(source.len());
-        let column = source
-            .get(line_start..end)
-            .map_or(1, |text| text.chars().count() + 1);
+        let column = source.get(line_start..end).map_or(1, |text| text.chars().count() + 1);
         (line, column)
     }
 
@@ -187,14 +182,9 @@ impl Reader<'_> {
 
     fn raw_string(&mut self) -> Option<()> {
         self.at += 1;
-        let hashes = self.text[self.at..]
-            .iter()
-            .take_while(|&&c| c == b'#')
-            .count();
+        let hashes = self.text[self.at..].iter().take_while(|&&c| c == b'#').count();
         self.at += hashes + 1;
-        let closing: Vec<u8> = std::iter::once(b'"')
-            .chain(std::iter::repeat_n(b'#', hashes))
-            .collect();
+        let closing: Vec<u8> = std::iter::once(b'"').chain(std::iter::repeat_n(b'#', hashes)).collect();
         let end = self.text[self.at..]
             .windows(closing.len())
             .position(|window| window == closing)?;
@@ -223,10 +213,7 @@ impl Reader<'_> {
                 }
             }
         }
-        node.span = Span {
-            start,
-            end: self.at,
-        };
+        node.span = Span { start, end: self.at };
         Some(node)
     }
 
@@ -296,10 +283,7 @@ Scenario(
     fn finds_values_by_path() {
         let map = SourceMap::new(SOURCE);
         use Step::*;
-        assert_eq!(
-            text_at(&map, &[Field("meta"), Field("start")]),
-            "\"2014-11-24 05:00\""
-        );
+        assert_eq!(text_at(&map, &[Field("meta"), Field("start")]), "\"2014-11-24 05:00\"");
         assert_eq!(
             text_at(&map, &[Field("offices"), Index(1), Field("name")]),
             "\"branch\""
@@ -307,21 +291,12 @@ Scenario(
         assert_eq!(
             text_at(
                 &map,
-                &[
-                    Field("offices"),
-                    Index(0),
-                    Field("subnets"),
-                    Index(0),
-                    Field("cidr")
-                ]
+                &[Field("offices"), Index(0), Field("subnets"), Index(0), Field("cidr")]
             ),
             "r#\"10.0.0.0/24\"#"
         );
         assert_eq!(
-            text_at(
-                &map,
-                &[Field("offices"), Index(1), Field("between"), Index(1)]
-            ),
+            text_at(&map, &[Field("offices"), Index(1), Field("between"), Index(1)]),
             "\"lab\""
         );
         assert_eq!(
@@ -340,10 +315,7 @@ Scenario(
                 .count(),
             1
         );
-        assert!(
-            text_at(&map, &[Field("offices"), Index(1), Field("missing")])
-                .starts_with("(name: \"branch\"")
-        );
+        assert!(text_at(&map, &[Field("offices"), Index(1), Field("missing")]).starts_with("(name: \"branch\""));
     }
 
     #[test]

@@ -29,11 +29,7 @@ fn machines_of_role(role: Role, count: u64) -> String {
 
 /// "1 thing", "2 things".
 fn plural(count: u64, thing: &str) -> String {
-    let ending = if count == 1 || thing.ends_with('s') {
-        ""
-    } else {
-        "s"
-    };
+    let ending = if count == 1 || thing.ends_with('s') { "" } else { "s" };
     let thing = match thing.strip_suffix("ss") {
         Some(stem) if count != 1 => format!("{stem}sses"),
         _ => thing.to_string(),
@@ -46,11 +42,7 @@ impl fmt::Display for Summary<'_> {
         let scenario = self.0;
         let meta = &scenario.meta;
         let when = |time: &jiff::ZonedDateTime| time.strftime("%a %Y-%m-%d %H:%M %Z").to_string();
-        writeln!(
-            f,
-            "ok: {} ({}, format {})",
-            meta.title, meta.id, scenario.format
-        )?;
+        writeln!(f, "ok: {} ({}, format {})", meta.title, meta.id, scenario.format)?;
         writeln!(
             f,
             "  exercise   {} to {}, {} ticks of {}s",
@@ -111,17 +103,8 @@ impl fmt::Display for Summary<'_> {
             "  accounts   {} ({admins} with admin rights)",
             scenario.accounts.len()
         )?;
-        let services: Vec<&str> = scenario
-            .services
-            .iter()
-            .map(|service| service.name.as_str())
-            .collect();
-        writeln!(
-            f,
-            "  services   {}: {}",
-            services.len(),
-            services.join(", ")
-        )?;
+        let services: Vec<&str> = scenario.services.iter().map(|service| service.name.as_str()).collect();
+        writeln!(f, "  services   {}: {}", services.len(), services.join(", "))?;
         writeln!(
             f,
             "  network    {}, {}, between subnets by default: {:?}",
@@ -151,10 +134,7 @@ impl fmt::Display for Summary<'_> {
         let trigger = match (threat.trigger.time_bomb, delay) {
             (Some(bomb), None) => format!("at {}", when(&scenario.time_of(bomb))),
             (None, Some(delay)) => delay,
-            (Some(bomb), Some(delay)) => format!(
-                "at {} or {delay}, whichever is later",
-                when(&scenario.time_of(bomb))
-            ),
+            (Some(bomb), Some(delay)) => format!("at {} or {delay}, whichever is later", when(&scenario.time_of(bomb))),
             (None, None) => "never".to_string(),
         };
         writeln!(

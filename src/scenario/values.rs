@@ -46,9 +46,7 @@ pub fn parse_local_time(text: &str) -> Result<jiff::civil::DateTime, String> {
     const EXPECTED: &str = "expected a local time such as 2014-11-24 07:00";
     let (date, clock) = text.trim().split_once(' ').ok_or(EXPECTED)?;
     let mut parts = date.split('-');
-    let (Some(year), Some(month), Some(day), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(year), Some(month), Some(day), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(EXPECTED.to_string());
     };
     let (hour, minute) = parse_clock(clock)?;
@@ -61,12 +59,8 @@ pub fn parse_local_time(text: &str) -> Result<jiff::civil::DateTime, String> {
         }
         part.parse().map_err(|_| EXPECTED.to_string())
     };
-    let date = jiff::civil::Date::new(
-        number(year, 4)?,
-        number(month, 2)? as i8,
-        number(day, 2)? as i8,
-    )
-    .map_err(|error| format!("no such date: {error}"))?;
+    let date = jiff::civil::Date::new(number(year, 4)?, number(month, 2)? as i8, number(day, 2)? as i8)
+        .map_err(|error| format!("no such date: {error}"))?;
     Ok(date.at(hour as i8, minute as i8, 0, 0))
 }
 
@@ -119,14 +113,7 @@ impl ClockRange {
 impl fmt::Display for ClockRange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (start, end) = (self.start_minute, self.end_minute);
-        write!(
-            f,
-            "{:02}:{:02}-{:02}:{:02}",
-            start / 60,
-            start % 60,
-            end / 60,
-            end % 60
-        )
+        write!(f, "{:02}:{:02}-{:02}:{:02}", start / 60, start % 60, end / 60, end % 60)
     }
 }
 
@@ -177,9 +164,7 @@ impl Cidr {
     }
 
     fn mask(&self) -> u32 {
-        u32::MAX
-            .checked_shl(32 - self.prefix.min(32) as u32)
-            .unwrap_or(0)
+        u32::MAX.checked_shl(32 - self.prefix.min(32) as u32).unwrap_or(0)
     }
 
     /// Addresses usable by machines: all but the network and broadcast addresses.
@@ -252,8 +237,7 @@ pub fn is_attack_id(text: &str, letter: char) -> bool {
         Some(_) => return false,
         None => (rest, None),
     };
-    let digits =
-        |part: &str, count: usize| part.len() == count && part.bytes().all(|b| b.is_ascii_digit());
+    let digits = |part: &str, count: usize| part.len() == count && part.bytes().all(|b| b.is_ascii_digit());
     digits(main, 4) && sub.is_none_or(|sub| digits(sub, 3))
 }
 
@@ -277,8 +261,7 @@ impl NamePattern {
             return Ok(Self::plain(text));
         };
         let close = text[open..].find('}').map(|at| open + at).ok_or(EXPECTED)?;
-        let (prefix, placeholder, suffix) =
-            (&text[..open], &text[open + 1..close], &text[close + 1..]);
+        let (prefix, placeholder, suffix) = (&text[..open], &text[open + 1..close], &text[close + 1..]);
         if suffix.contains(['{', '}']) || prefix.contains('}') {
             return Err(format!("more than one placeholder: {EXPECTED}"));
         }
@@ -330,11 +313,7 @@ mod tests {
         assert_eq!(parse_duration("1h30m"), Ok(5_400));
         assert_eq!(parse_duration("7d"), Ok(604_800));
         assert!(parse_duration("45").unwrap_err().contains("no unit"));
-        assert!(
-            parse_duration("5y")
-                .unwrap_err()
-                .contains("unknown unit `y`")
-        );
+        assert!(parse_duration("5y").unwrap_err().contains("unknown unit `y`"));
         assert!(parse_duration("").is_err());
         assert!(parse_duration("99999999999999999999d").is_err());
     }
@@ -342,10 +321,7 @@ mod tests {
     #[test]
     fn local_times_need_a_real_date_and_clock() {
         let time = parse_local_time("2014-11-24 07:00").unwrap();
-        assert_eq!(
-            (time.year(), time.month(), time.day(), time.hour()),
-            (2014, 11, 24, 7)
-        );
+        assert_eq!((time.year(), time.month(), time.day(), time.hour()), (2014, 11, 24, 7));
         assert!(
             parse_local_time("2014-11-31 07:00")
                 .unwrap_err()
@@ -415,10 +391,7 @@ mod tests {
     fn name_patterns_number_their_hosts() {
         let pattern = NamePattern::parse("SPE-CC-WS-{n:04}").unwrap();
         assert_eq!(pattern.name(12), "SPE-CC-WS-0012");
-        assert_eq!(
-            NamePattern::parse("ws{n}.corp").unwrap().name(7),
-            "ws7.corp"
-        );
+        assert_eq!(NamePattern::parse("ws{n}.corp").unwrap().name(7), "ws7.corp");
         assert!(!NamePattern::parse("SPE-CC-DC-01").unwrap().is_template());
         assert!(NamePattern::parse("a{n}{n}").is_err());
         assert!(NamePattern::parse("a{x}").is_err());

@@ -5,18 +5,13 @@
 use bevy::prelude::*;
 use rand::RngExt;
 
-use crate::scenario::model::{
-    AccountId, Artifact, HostId, Scenario, Sensor, Tick, ToolId, ToolKind,
-};
+use crate::scenario::model::{AccountId, Artifact, HostId, Scenario, Sensor, Tick, ToolId, ToolKind};
 
 use super::facts::StageReached;
 use super::state::{NEVER, ScenarioData, SimRng, Stage};
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        FixedUpdate,
-        leave_evidence.in_set(super::SimSystems::Evidence),
-    );
+    app.add_systems(FixedUpdate, leave_evidence.in_set(super::SimSystems::Evidence));
 }
 
 /// Windows event ids this attack leaves (DOMAIN.md).
@@ -103,11 +98,8 @@ impl EvidenceStore {
     }
 
     fn leave(&mut self, scenario: &Scenario, host: HostId, tick: Tick, trace: Trace) {
-        let forwarded = matches!(trace, Trace::Event { .. })
-            && scenario
-                .group_of(host)
-                .sensors
-                .contains(&Sensor::LogForwarding);
+        let forwarded =
+            matches!(trace, Trace::Event { .. }) && scenario.group_of(host).sensors.contains(&Sensor::LogForwarding);
         let previous_on_host = self.last_on_host[host.index()];
         self.last_on_host[host.index()] = self.items.len() as u32;
         self.items.push(Evidence {
@@ -121,7 +113,7 @@ impl EvidenceStore {
     }
 
     /// Destroys the machine's copies of the artifacts `kinds` holds.
-    fn destroy(&mut self, host: HostId, tick: Tick, kinds: &[Artifact]) {
+    pub(crate) fn destroy(&mut self, host: HostId, tick: Tick, kinds: &[Artifact]) {
         let mut index = self.last_on_host[host.index()];
         while let Some(evidence) = self.items.get_mut(index as usize) {
             if evidence.destroyed_at == NEVER && kinds.contains(&evidence.trace.artifact()) {
@@ -133,11 +125,7 @@ impl EvidenceStore {
 
     /// The evidence on one machine, newest first.
     pub fn on_host(&self, host: HostId) -> impl Iterator<Item = &Evidence> {
-        let mut index = self
-            .last_on_host
-            .get(host.index())
-            .copied()
-            .unwrap_or(u32::MAX);
+        let mut index = self.last_on_host.get(host.index()).copied().unwrap_or(u32::MAX);
         std::iter::from_fn(move || {
             let evidence = self.items.get(index as usize)?;
             index = evidence.previous_on_host;
@@ -231,23 +219,11 @@ fn leave_evidence(
                     }
                     for file in 0..tool.files.len() as u16 {
                         if !tool.files[file as usize].name.ends_with(".exe") {
-                            leave(
-                                &mut store,
-                                Trace::File {
-                                    tool: tool_id,
-                                    file,
-                                },
-                            );
+                            leave(&mut store, Trace::File { tool: tool_id, file });
                         }
                     }
                     for service in 0..tool.services.len() as u16 {
-                        leave(
-                            &mut store,
-                            Trace::Service {
-                                tool: tool_id,
-                                service,
-                            },
-                        );
+                        leave(&mut store, Trace::Service { tool: tool_id, service });
                         leave(
                             &mut store,
                             Trace::Event {
@@ -258,10 +234,7 @@ fn leave_evidence(
                         );
                     }
                 }
-                for (tool, _) in tools_of(
-                    scenario,
-                    &[ToolKind::Worm, ToolKind::Implant, ToolKind::Backdoor],
-                ) {
+                for (tool, _) in tools_of(scenario, &[ToolKind::Worm, ToolKind::Implant, ToolKind::Backdoor]) {
                     leave(&mut store, Trace::Process { tool });
                 }
                 for &account in &scenario.group_of(host).cached_credentials {
@@ -281,13 +254,7 @@ fn leave_evidence(
                 ];
                 for (tool_id, tool) in tools_of(scenario, &staged) {
                     for file in 0..tool.files.len() as u16 {
-                        leave(
-                            &mut store,
-                            Trace::File {
-                                tool: tool_id,
-                                file,
-                            },
-                        );
+                        leave(&mut store, Trace::File { tool: tool_id, file });
                     }
                 }
             }
@@ -308,11 +275,7 @@ fn leave_evidence(
                     );
                 }
             }
-            Stage::Wiped => store.destroy(
-                host,
-                tick,
-                &[Artifact::Memory, Artifact::Disk, Artifact::EventLogs],
-            ),
+            Stage::Wiped => store.destroy(host, tick, &[Artifact::Memory, Artifact::Disk, Artifact::EventLogs]),
             Stage::Clean | Stage::Infecting | Stage::Wiping => {}
         }
     }

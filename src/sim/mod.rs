@@ -26,16 +26,11 @@ use rand_chacha::ChaCha8Rng;
 
 pub use business::{InjectStatus, ServiceStatus};
 pub use evidence::{Evidence, EvidenceStore, Trace, event_id};
-pub use facts::{
-    CredentialHarvested, InjectFired, Observation, Observed, ServiceChanged, StageReached,
-    WormCopied,
-};
+pub use facts::{CredentialHarvested, InjectFired, Observation, Observed, ServiceChanged, StageReached, WormCopied};
 pub use network::{OfficeHours, Reachability};
 pub use outcome::Outcome;
 pub use record::{Fact, ObservationLog, TruthLog};
-pub use state::{
-    Agenda, Clock, GroundTruth, HostTruth, NEVER, ScenarioData, SimRng, Stage, Transition,
-};
+pub use state::{Agenda, Clock, GroundTruth, HostTruth, NEVER, ScenarioData, SimRng, Stage, Transition};
 
 use crate::scenario::model::{HostId, Role, Scenario, Tick};
 
@@ -44,6 +39,8 @@ use crate::scenario::model::{HostId, Role, Scenario, Tick};
 pub enum SimSystems {
     /// The clock moves to the next tick.
     Clock,
+    /// The response team finishes, takes up and starts its actions.
+    Respond,
     /// The worm tries new victims.
     Spread,
     /// Scheduled transitions happen: installs finish, wipers fire, disks are wiped.
@@ -72,7 +69,7 @@ impl Plugin for SimulationPlugin {
         app.configure_sets(
             FixedUpdate,
             (
-                Clock, Spread, Progress, Evidence, Observe, Business, Announce, Record,
+                Clock, Respond, Spread, Progress, Evidence, Observe, Business, Announce, Record,
             )
                 .chain(),
         );
@@ -84,11 +81,7 @@ impl Plugin for SimulationPlugin {
             agenda.schedule(Tick(0), foothold.host, Transition::Foothold);
         }
         for foothold in &scenario.threat.footholds {
-            agenda.schedule(
-                scenario.threat.spread.starts,
-                foothold.host,
-                Transition::Arm,
-            );
+            agenda.schedule(scenario.threat.spread.starts, foothold.host, Transition::Arm);
         }
         app.insert_resource(GroundTruth::new(scenario, hosts))
             .insert_resource(agenda)
@@ -97,9 +90,7 @@ impl Plugin for SimulationPlugin {
             .insert_resource(Reachability::new(scenario))
             .insert_resource(OfficeHours::new(scenario))
             .insert_resource(EvidenceStore::new(scenario.hosts.len()))
-            .insert_resource(telemetry::PendingObservations::new(
-                scenario.meta.duration_ticks,
-            ))
+            .insert_resource(telemetry::PendingObservations::new(scenario.meta.duration_ticks))
             .insert_resource(ServiceStatus::new(scenario))
             .insert_resource(InjectStatus {
                 fired_at: vec![None; scenario.injects.len()],
@@ -126,8 +117,7 @@ fn initial_truth(scenario: &Scenario, rng: &mut ChaCha8Rng) -> Vec<HostTruth> {
         .map(|host| {
             let targeted = rng.random_range(0..1000) < targets_per_mille;
             let left_on = host.role == Role::Workstation
-                && rng.random_range(0..1000)
-                    < scenario.offices[host.office.index()].after_hours_on_per_mille;
+                && rng.random_range(0..1000) < scenario.offices[host.office.index()].after_hours_on_per_mille;
             HostTruth {
                 isolated: false,
                 powered_off: false,
@@ -136,6 +126,7 @@ fn initial_truth(scenario: &Scenario, rng: &mut ChaCha8Rng) -> Vec<HostTruth> {
                 compromised_at: NEVER,
                 defaced_at: NEVER,
                 wiped_at: NEVER,
+                restored_at: NEVER,
             }
         })
         .collect()
@@ -147,7 +138,8 @@ pub fn build_app(scenario: Arc<Scenario>, seed: u64) -> App {
     let mut app = App::new();
     app.add_plugins((TaskPoolPlugin::default(), TimePlugin))
         .insert_resource(TimeUpdateStrategy::FixedTimesteps(1))
-        .add_plugins(SimulationPlugin { scenario, seed });
+        .add_plugins(SimulationPlugin { scenario, seed })
+        .add_plugins(crate::response::plugin);
     // Bevy's clock measures nothing on its first update; spend it here so that every update
     // the caller makes runs exactly one fixed step.
     app.update();

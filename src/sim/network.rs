@@ -3,9 +3,7 @@
 
 use bevy::prelude::*;
 
-use crate::scenario::model::{
-    GroupId, HostGroup, HostId, OfficeId, Policy, Role, Scenario, Scope, Tick,
-};
+use crate::scenario::model::{GroupId, HostGroup, HostId, OfficeId, Policy, Role, Scenario, Scope, Tick};
 
 use super::state::HostTruth;
 
@@ -24,14 +22,17 @@ pub struct Reachability {
     decisions: Vec<(u16, Vec<u8>)>,
     /// A rule naming single machines cannot be decided per group.
     per_host_rules: bool,
+    /// Ports the responder blocked between two scopes, checked before the scenario's rules.
+    pub blocks: Vec<(u16, Scope, Scope)>,
 }
 
 impl Reachability {
     pub(super) fn new(scenario: &Scenario) -> Self {
-        let per_host_rules =
-            scenario.network.firewall.iter().any(|rule| {
-                matches!(rule.from, Scope::Host(_)) || matches!(rule.to, Scope::Host(_))
-            });
+        let per_host_rules = scenario
+            .network
+            .firewall
+            .iter()
+            .any(|rule| matches!(rule.from, Scope::Host(_)) || matches!(rule.to, Scope::Host(_)));
         let mut reachability = Self {
             link_up: vec![true; scenario.network.links.len()],
             connected: Vec::new(),
@@ -40,6 +41,7 @@ impl Reachability {
             group_of: scenario.hosts.iter().map(|host| host.group).collect(),
             decisions: Vec::new(),
             per_host_rules,
+            blocks: Vec::new(),
         };
         reachability.refresh_links(scenario);
         reachability
@@ -59,10 +61,7 @@ impl Reachability {
                     let [a, b] = link.ends;
                     if *up && a.index() == office && !self.connected[start * count + b.index()] {
                         stack.push(b.index());
-                    } else if *up
-                        && b.index() == office
-                        && !self.connected[start * count + a.index()]
-                    {
+                    } else if *up && b.index() == office && !self.connected[start * count + a.index()] {
                         stack.push(a.index());
                     }
                 }
@@ -81,13 +80,7 @@ impl Reachability {
     }
 
     /// Whether a connection from `source` to `target` on `port` gets through the network.
-    pub fn allows(
-        &mut self,
-        scenario: &Scenario,
-        source: HostId,
-        target: HostId,
-        port: u16,
-    ) -> bool {
+    pub fn allows(&mut self, scenario: &Scenario, source: HostId, target: HostId, port: u16) -> bool {
         // Groups rather than machines: the group table stays in cache, the machines do not.
         let (from_group, to_group) = (self.group_of[source.index()], self.group_of[target.index()]);
         let (from, to) = (
@@ -101,15 +94,14 @@ impl Reachability {
             return false;
         }
         if self.per_host_rules {
-            return first_matching_rule(scenario, source, target, port);
+            return self.decide(scenario, source, target, port);
         }
         // Without single-machine rules a decision holds for whole host groups.
         let slot = from_group.index() * self.groups + to_group.index();
         let table = match self.decisions.iter().position(|(known, _)| *known == port) {
             Some(index) => index,
             None => {
-                self.decisions
-                    .push((port, vec![0; self.groups * self.groups]));
+                self.decisions.push((port, vec![0; self.groups * self.groups]));
                 self.decisions.len() - 1
             }
         };
@@ -117,7 +109,7 @@ impl Reachability {
             1 => true,
             2 => false,
             _ => {
-                let allowed = first_matching_rule(scenario, source, target, port);
+                let allowed = self.decide(scenario, source, target, port);
                 self.decisions[table].1[slot] = if allowed { 1 } else { 2 };
                 allowed
             }
@@ -125,13 +117,37 @@ impl Reachability {
     }
 }
 
+impl Reachability {
+    /// Adds or removes a responder's block; returns whether anything changed.
+    pub fn set_block(&mut self, port: u16, from: Scope, to: Scope, blocked: bool) -> bool {
+        let rule = (port, from, to);
+        let present = self.blocks.contains(&rule);
+        match (blocked, present) {
+            (true, false) => self.blocks.push(rule),
+            (false, true) => self.blocks.retain(|known| *known != rule),
+            _ => return false,
+        }
+        self.per_host_rules |= self
+            .blocks
+            .iter()
+            .any(|(_, from, to)| matches!(from, Scope::Host(_)) || matches!(to, Scope::Host(_)));
+        self.decisions.clear();
+        true
+    }
+
+    fn decide(&self, scenario: &Scenario, source: HostId, target: HostId, port: u16) -> bool {
+        let blocked = self.blocks.iter().any(|(blocked, from, to)| {
+            *blocked == port && scenario.contains(from, source) && scenario.contains(to, target)
+        });
+        !blocked && first_matching_rule(scenario, source, target, port)
+    }
+}
+
 /// The firewall's answer: the first rule that matches decides, else the default.
 fn first_matching_rule(scenario: &Scenario, source: HostId, target: HostId, port: u16) -> bool {
     let network = &scenario.network;
     let rule = network.firewall.iter().find(|rule| {
-        rule.ports
-            .as_ref()
-            .is_none_or(|ports| ports.contains(&port))
+        rule.ports.as_ref().is_none_or(|ports| ports.contains(&port))
             && scenario.contains(&rule.from, source)
             && scenario.contains(&rule.to, target)
     });
@@ -153,8 +169,7 @@ impl OfficeHours {
         let mut open = Vec::with_capacity(scenario.offices.len());
         let mut next_open = Vec::with_capacity(scenario.offices.len());
         for office in &scenario.offices {
-            let days: Vec<jiff::civil::Weekday> =
-                office.work_days.iter().map(|day| weekday(*day)).collect();
+            let days: Vec<jiff::civil::Weekday> = office.work_days.iter().map(|day| weekday(*day)).collect();
             let flags: Vec<bool> = (0..ticks)
                 .map(|tick| {
                     let local = scenario
@@ -180,10 +195,7 @@ impl OfficeHours {
 
     /// Whether the office is open at a tick.
     pub fn is_open(&self, office: OfficeId, tick: Tick) -> bool {
-        self.open[office.index()]
-            .get(tick.0 as usize)
-            .copied()
-            .unwrap_or(false)
+        self.open[office.index()].get(tick.0 as usize).copied().unwrap_or(false)
     }
 
     /// The first tick at or after `tick` when the office is open (past the end if never).

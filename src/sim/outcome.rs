@@ -15,7 +15,7 @@ use super::business::{InjectStatus, ServiceStatus};
 use super::evidence::EvidenceStore;
 use super::facts::Observation;
 use super::record::{ObservationLog, TruthLog};
-use super::state::{GroundTruth, NEVER, ROLES, Stage, role_index};
+use super::state::{GroundTruth, NEVER, Stage};
 
 /// A moment of the exercise: its tick and its local time in the scenario's time zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -28,10 +28,7 @@ impl Moment {
     fn of(scenario: &Scenario, tick: Tick) -> Self {
         Self {
             tick: tick.0,
-            time: scenario
-                .time_of(tick)
-                .strftime("%Y-%m-%d %H:%M %Z")
-                .to_string(),
+            time: scenario.time_of(tick).strftime("%Y-%m-%d %H:%M %Z").to_string(),
         }
     }
 }
@@ -157,7 +154,7 @@ impl Outcome {
                 first_wipe: moment(firsts[index][2]),
             })
             .collect();
-        let by_role = ROLES
+        let by_role = crate::scenario::model::Role::ALL
             .iter()
             .map(|&role| (format!("{role:?}"), counts(truth, &Scope::Role(role))))
             .filter(|(_, counts)| counts.machines > 0)
@@ -173,9 +170,7 @@ impl Outcome {
                 service: service.name.clone(),
                 up: status.up[index],
                 first_down: status.first_down[index].map(|tick| Moment::of(scenario, tick)),
-                downtime_minutes: minutes(
-                    status.downtime(ServiceId(index as u32), now.unwrap_or_default()),
-                ),
+                downtime_minutes: minutes(status.downtime(ServiceId(index as u32), now.unwrap_or_default())),
             })
             .collect();
 
@@ -206,17 +201,10 @@ impl Outcome {
         }
 
         let log = &world.resource::<ObservationLog>().observations;
-        let count = |wanted: fn(&Observation) -> bool| {
-            log.iter().filter(|seen| wanted(&seen.what)).count() as u64
-        };
+        let count = |wanted: fn(&Observation) -> bool| log.iter().filter(|seen| wanted(&seen.what)).count() as u64;
         let observations = ObservationOutcome {
             total: log.len() as u64,
-            edr_alerts: count(|what| {
-                matches!(
-                    what,
-                    Observation::EdrSuspiciousService | Observation::EdrRawDiskWrite
-                )
-            }),
+            edr_alerts: count(|what| matches!(what, Observation::EdrSuspiciousService | Observation::EdrRawDiskWrite)),
             log_alerts: count(|what| matches!(what, Observation::LogAlert { .. })),
             helpdesk_calls: count(|what| matches!(what, Observation::HelpdeskCall)),
             first: log.first().map(|seen| Moment::of(scenario, seen.tick)),
@@ -259,16 +247,12 @@ impl Outcome {
 
     /// Counts for one role (zeros when the scenario has none).
     pub fn role(&self, role: crate::scenario::model::Role) -> Counts {
-        let _ = role_index(role);
-        self.by_role
-            .get(&format!("{role:?}"))
-            .copied()
-            .unwrap_or(Counts {
-                machines: 0,
-                compromised: 0,
-                defaced: 0,
-                wiped: 0,
-            })
+        self.by_role.get(&format!("{role:?}")).copied().unwrap_or(Counts {
+            machines: 0,
+            compromised: 0,
+            defaced: 0,
+            wiped: 0,
+        })
     }
 }
 
@@ -306,11 +290,7 @@ impl fmt::Display for Outcome {
         )?;
         writeln!(f)?;
         writeln!(f, "Timeline (ground truth)")?;
-        let show = |moment: &Option<Moment>| {
-            moment
-                .as_ref()
-                .map_or("-".to_string(), |moment| moment.time.clone())
-        };
+        let show = |moment: &Option<Moment>| moment.as_ref().map_or("-".to_string(), |moment| moment.time.clone());
         writeln!(
             f,
             "  {:<20} {:<22} {:<22} {:<22}",
@@ -398,20 +378,11 @@ impl fmt::Display for Outcome {
                     .map(|moment| format!("{} at {}", inject.inject, moment.time))
             })
             .collect();
-        writeln!(
-            f,
-            "Injects fired: {} of {}",
-            fired.len(),
-            self.injects.len()
-        )?;
+        writeln!(f, "Injects fired: {} of {}", fired.len(), self.injects.len())?;
         for line in fired {
             writeln!(f, "  {line}")?;
         }
-        writeln!(
-            f,
-            "Credentials the attacker held: {}",
-            self.credentials_held.join(", ")
-        )?;
+        writeln!(f, "Credentials the attacker held: {}", self.credentials_held.join(", "))?;
         writeln!(f, "Truth log hash: {}", self.truth_log_hash)
     }
 }

@@ -4,9 +4,7 @@
 
 use bevy::prelude::*;
 
-use super::facts::{
-    CredentialHarvested, InjectFired, Observed, ServiceChanged, StageReached, WormCopied,
-};
+use super::facts::{CredentialHarvested, InjectFired, Observed, ServiceChanged, StageReached, WormCopied};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<TruthLog>()
@@ -65,20 +63,8 @@ impl TruthLog {
                 reached.stage as u32,
                 reached.source.map_or(u32::MAX, |host| host.0),
             ],
-            Fact::CredentialHarvested(harvested) => [
-                3,
-                harvested.tick.0,
-                harvested.host.0,
-                harvested.account.0,
-                0,
-            ],
-            Fact::ServiceChanged(changed) => [
-                4,
-                changed.tick.0,
-                changed.service.0,
-                u32::from(changed.up),
-                0,
-            ],
+            Fact::CredentialHarvested(harvested) => [3, harvested.tick.0, harvested.host.0, harvested.account.0, 0],
+            Fact::ServiceChanged(changed) => [4, changed.tick.0, changed.service.0, u32::from(changed.up), 0],
             Fact::InjectFired(fired) => [5, fired.tick.0, fired.inject.0, 0, 0],
         };
         for byte in words.iter().flat_map(|word| word.to_le_bytes()) {
@@ -108,20 +94,12 @@ fn record_facts(
     mut fired: MessageReader<InjectFired>,
     mut observed: MessageReader<Observed>,
 ) {
-    copied
-        .read()
-        .for_each(|fact| log.push(Fact::WormCopied(*fact)));
-    reached
-        .read()
-        .for_each(|fact| log.push(Fact::StageReached(*fact)));
+    copied.read().for_each(|fact| log.push(Fact::WormCopied(*fact)));
+    reached.read().for_each(|fact| log.push(Fact::StageReached(*fact)));
     harvested
         .read()
         .for_each(|fact| log.push(Fact::CredentialHarvested(*fact)));
-    changed
-        .read()
-        .for_each(|fact| log.push(Fact::ServiceChanged(*fact)));
-    fired
-        .read()
-        .for_each(|fact| log.push(Fact::InjectFired(*fact)));
+    changed.read().for_each(|fact| log.push(Fact::ServiceChanged(*fact)));
+    fired.read().for_each(|fact| log.push(Fact::InjectFired(*fact)));
     observations.observations.extend(observed.read().copied());
 }

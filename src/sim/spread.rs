@@ -15,10 +15,7 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(FixedUpdate, spread_worm.in_set(super::SimSystems::Spread));
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "a Bevy system names every resource it touches"
-)]
+#[expect(clippy::too_many_arguments, reason = "a Bevy system names every resource it touches")]
 fn spread_worm(
     clock: Res<Clock>,
     scenario: Res<ScenarioData>,
@@ -39,10 +36,7 @@ fn spread_worm(
     let active = std::mem::take(&mut truth.active);
     for &source in &active {
         let source_truth = truth.hosts[source.index()];
-        if !truth.stages[source.index()].spreads()
-            || source_truth.isolated
-            || source_truth.powered_off
-        {
+        if !truth.stages[source.index()].spreads() || source_truth.isolated || source_truth.powered_off {
             continue;
         }
         for _ in 0..spread.scan_rate {
@@ -53,12 +47,7 @@ fn spread_worm(
             let target_truth = truth.hosts[target.index()];
             let group = reachability.group_of(target);
             if target_truth.isolated
-                || !is_powered(
-                    &hours,
-                    &target_truth,
-                    &scenario.host_groups[group.index()],
-                    now,
-                )
+                || !is_powered(&hours, &target_truth, &scenario.host_groups[group.index()], now)
                 || !spread
                     .ports
                     .iter()

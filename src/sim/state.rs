@@ -112,6 +112,8 @@ pub struct HostTruth {
     pub compromised_at: u32,
     pub defaced_at: u32,
     pub wiped_at: u32,
+    /// When the responder last restored or rebuilt it.
+    pub restored_at: u32,
 }
 
 /// Machines that have reached each stage, per scope, for triggers and summaries.
@@ -124,23 +126,9 @@ pub struct StageCounts {
     all: [u32; 5],
 }
 
-/// All roles, to index per-role counts.
-pub const ROLES: [Role; 11] = [
-    Role::Workstation,
-    Role::DomainController,
-    Role::FileServer,
-    Role::MailServer,
-    Role::WebServer,
-    Role::DatabaseServer,
-    Role::ApplicationServer,
-    Role::BackupServer,
-    Role::ProductionServer,
-    Role::PhoneServer,
-    Role::ManagementServer,
-];
-
+/// Position of a role in `Role::ALL`, to index per-role counts.
 pub fn role_index(role: Role) -> usize {
-    ROLES.iter().position(|&known| known == role).unwrap_or(0)
+    Role::ALL.iter().position(|&known| known == role).unwrap_or(0)
 }
 
 /// The ground truth of every machine and of the attacker.
@@ -165,6 +153,10 @@ pub struct GroundTruth {
     /// Accounts admin on single machines (`Host` scopes).
     host_admins: Vec<(HostId, AccountId)>,
     pub counts: StageCounts,
+    /// Per tool: whether EDR machines now stop it (the responder deployed a block).
+    pub edr_blocked: Vec<bool>,
+    /// Machines whose availability may have changed this tick, for the services to recount.
+    pub availability_changed: Vec<HostId>,
     /// Machines per office, subnet and role, to turn counts into shares.
     sizes: StageSizes,
 }
@@ -205,7 +197,7 @@ impl GroundTruth {
         let mut sizes = StageSizes {
             by_office: vec![0; scenario.offices.len()],
             by_subnet: vec![0; scenario.subnets.len()],
-            by_role: vec![0; ROLES.len()],
+            by_role: vec![0; Role::ALL.len()],
             all: scenario.hosts.len() as u32,
         };
         for host in &scenario.hosts {
@@ -227,10 +219,12 @@ impl GroundTruth {
             group_open: vec![false; group_admins.len()],
             group_admins,
             host_admins,
+            edr_blocked: vec![false; scenario.threat.tools.len()],
+            availability_changed: Vec::new(),
             counts: StageCounts {
                 by_office: vec![[0; 5]; scenario.offices.len()],
                 by_subnet: vec![[0; 5]; scenario.subnets.len()],
-                by_role: vec![[0; 5]; ROLES.len()],
+                by_role: vec![[0; 5]; Role::ALL.len()],
                 all: [0; 5],
             },
             sizes,
@@ -256,11 +250,15 @@ impl GroundTruth {
         self.held[account.index()] && self.valid[account.index()]
     }
 
+    /// Makes an account's password stop working (the responder disabled or reset it).
+    pub fn invalidate(&mut self, account: AccountId) {
+        self.valid[account.index()] = false;
+        self.refresh_open_groups();
+    }
+
     fn refresh_open_groups(&mut self) {
         for group in 0..self.group_admins.len() {
-            self.group_open[group] = self.group_admins[group]
-                .iter()
-                .any(|&account| self.usable(account));
+            self.group_open[group] = self.group_admins[group].iter().any(|&account| self.usable(account));
         }
     }
 
@@ -278,9 +276,39 @@ impl GroundTruth {
             .map(|&(_, account)| account)
     }
 
+    /// Whether a machine does its job: not locked by the page, on, and on the network.
+    pub fn is_working(&self, host: HostId) -> bool {
+        let truth = &self.hosts[host.index()];
+        self.stages[host.index()].is_working() && !truth.isolated && !truth.powered_off
+    }
+
+    /// Cuts a machine off the network, or puts it back.
+    pub fn set_isolated(&mut self, host: HostId, isolated: bool) {
+        self.hosts[host.index()].isolated = isolated;
+        self.availability_changed.push(host);
+    }
+
+    /// Switches a machine off.
+    pub fn power_off(&mut self, host: HostId) {
+        self.hosts[host.index()].powered_off = true;
+        self.availability_changed.push(host);
+    }
+
+    /// Brings a machine back clean (from backup or rebuilt), switched on.
+    pub fn restore(&mut self, host: HostId, tick: Tick) {
+        self.stages[host.index()] = Stage::Clean;
+        let truth = &mut self.hosts[host.index()];
+        truth.powered_off = false;
+        truth.restored_at = tick.0;
+        self.availability_changed.push(host);
+    }
+
     /// Moves a machine to a stage and counts it, at a tick.
     pub fn set_stage(&mut self, scenario: &Scenario, host: HostId, stage: Stage, tick: Tick) {
         self.stages[host.index()] = stage;
+        if stage == Stage::Defaced {
+            self.availability_changed.push(host);
+        }
         let truth = &mut self.hosts[host.index()];
         match stage {
             Stage::Compromised => truth.compromised_at = tick.0,
@@ -327,10 +355,7 @@ pub enum Transition {
     /// A foothold the attacker holds from the start.
     Foothold,
     /// The worm's copy finished: the implant starts.
-    Install {
-        source: HostId,
-        account: Option<AccountId>,
-    },
+    Install { source: HostId, account: Option<AccountId> },
     /// The wiper is staged on a foothold when the campaign starts.
     Arm,
     /// The wiper fires: the warning page shows.

@@ -18,10 +18,7 @@ pub(super) fn plugin(app: &mut App) {
             .chain()
             .in_set(super::SimSystems::Observe),
     );
-    app.add_systems(
-        FixedUpdate,
-        observe_business.in_set(super::SimSystems::Announce),
-    );
+    app.add_systems(FixedUpdate, observe_business.in_set(super::SimSystems::Announce));
 }
 
 /// Observations waiting for their tick, in the order they were made.
@@ -57,12 +54,7 @@ fn schedule_observations(
     let later = |tick: Tick, delay: u32| Tick(tick.0.saturating_add(delay.max(1)));
     for fact in copied.read() {
         // Guessed passwords leave failed logons that a collector can alert on.
-        if fact.account.is_none()
-            && scenario
-                .group_of(fact.target)
-                .sensors
-                .contains(&Sensor::LogForwarding)
-        {
+        if fact.account.is_none() && scenario.group_of(fact.target).sensors.contains(&Sensor::LogForwarding) {
             pending.push(Observed {
                 tick: later(fact.tick, telemetry.log_alert_delay_ticks),
                 host: Some(fact.target),
@@ -90,11 +82,7 @@ fn schedule_observations(
                         Observation::EdrSuspiciousService,
                     );
                 }
-                let installs_service = scenario
-                    .threat
-                    .tools
-                    .iter()
-                    .any(|tool| !tool.services.is_empty());
+                let installs_service = scenario.threat.tools.iter().any(|tool| !tool.services.is_empty());
                 if installs_service && sensors.contains(&Sensor::LogForwarding) {
                     observe(
                         later(fact.tick, telemetry.log_alert_delay_ticks),
@@ -112,19 +100,14 @@ fn schedule_observations(
                     );
                 }
                 // The user sees the page and, if they call at all, calls once the office is open.
-                if machine.role == Role::Workstation
-                    && rng.0.random_range(0..1000) < telemetry.report_per_mille
-                {
+                if machine.role == Role::Workstation && rng.0.random_range(0..1000) < telemetry.report_per_mille {
                     let delay = rng.0.random_range(1..=telemetry.report_delay_ticks.max(1));
                     let open = hours.next_open(machine.office, fact.tick);
                     let call = Tick(open.0.saturating_add(delay));
                     if hours.is_open(machine.office, call) {
                         observe(call, Observation::HelpdeskCall);
                     } else {
-                        observe(
-                            hours.next_open(machine.office, call),
-                            Observation::HelpdeskCall,
-                        );
+                        observe(hours.next_open(machine.office, call), Observation::HelpdeskCall);
                     }
                 }
             }

@@ -4,7 +4,7 @@
 
 use bevy::prelude::*;
 
-use crate::scenario::model::{AccountId, HostId, Scenario, Tick};
+use crate::scenario::model::{AccountId, HostId, Scenario, Sensor, Tick, ToolKind};
 
 use super::facts::{CredentialHarvested, StageReached};
 use super::state::{Agenda, Clock, GroundTruth, ScenarioData, Stage, Transition};
@@ -13,10 +13,7 @@ pub(super) fn plugin(app: &mut App) {
     app.add_message::<StageReached>()
         .add_message::<CredentialHarvested>()
         .add_systems(FixedUpdate, advance_clock.in_set(super::SimSystems::Clock))
-        .add_systems(
-            FixedUpdate,
-            progress_hosts.in_set(super::SimSystems::Progress),
-        );
+        .add_systems(FixedUpdate, progress_hosts.in_set(super::SimSystems::Progress));
 }
 
 fn advance_clock(mut clock: ResMut<Clock>) {
@@ -34,13 +31,7 @@ struct Effects<'a, 'r, 'h> {
 }
 
 impl Effects<'_, '_, '_> {
-    fn reach(
-        &mut self,
-        host: HostId,
-        stage: Stage,
-        source: Option<HostId>,
-        account: Option<AccountId>,
-    ) {
+    fn reach(&mut self, host: HostId, stage: Stage, source: Option<HostId>, account: Option<AccountId>) {
         self.truth.set_stage(self.scenario, host, stage, self.now);
         self.reached.write(StageReached {
             tick: self.now,
@@ -66,6 +57,18 @@ impl Effects<'_, '_, '_> {
                 });
             }
         }
+    }
+
+    /// Whether EDR on the machine stops a kind of tool, once the responder deployed a block.
+    fn stopped_by_edr(&self, host: HostId, kind: ToolKind) -> bool {
+        self.scenario.group_of(host).sensors.contains(&Sensor::Edr)
+            && self
+                .scenario
+                .threat
+                .tools
+                .iter()
+                .zip(&self.truth.edr_blocked)
+                .any(|(tool, blocked)| *blocked && tool.kind == kind)
     }
 
     /// Stages the wiper and schedules it: the later of the time bomb and install plus delay.
@@ -110,25 +113,30 @@ fn progress_hosts(
         );
         match transition {
             Transition::Foothold if stage == Stage::Clean => effects.compromise(host, None, None),
+            // EDR with a block for the worm quarantines the copy: the machine stays clean.
+            Transition::Install { .. } if stage == Stage::Infecting && effects.stopped_by_edr(host, ToolKind::Worm) => {
+                effects.truth.stages[host.index()] = Stage::Clean;
+            }
             Transition::Install { source, account } if stage == Stage::Infecting => {
                 effects.compromise(host, Some(source), account);
                 effects.arm(host);
             }
             Transition::Arm if stage == Stage::Compromised => effects.arm(host),
             // A machine switched off when its wiper is due stays armed: nothing runs.
-            Transition::Fire if stage == Stage::Armed && !powered_off => {
+            Transition::Fire
+                if stage == Stage::Armed && !powered_off && !effects.stopped_by_edr(host, ToolKind::Wiper) =>
+            {
                 effects.reach(host, Stage::Defaced, None, None);
-                effects
-                    .agenda
-                    .schedule(Tick(now.0 + 1), host, Transition::StartWipe);
+                effects.agenda.schedule(Tick(now.0 + 1), host, Transition::StartWipe);
                 effects
                     .agenda
                     .schedule(Tick(now.0 + wipe_ticks), host, Transition::FinishWipe);
             }
-            Transition::StartWipe if stage == Stage::Defaced => {
+            // Switching a machine off stops the overwrite where it is.
+            Transition::StartWipe if stage == Stage::Defaced && !powered_off => {
                 effects.reach(host, Stage::Wiping, None, None)
             }
-            Transition::FinishWipe if stage == Stage::Wiping => {
+            Transition::FinishWipe if stage == Stage::Wiping && !powered_off => {
                 effects.reach(host, Stage::Wiped, None, None)
             }
             _ => {}

@@ -1,0 +1,173 @@
+//! The responder's actions as typed values, with every name resolved to an id. One
+//! representation serves the console, playbooks, sessions and the GUI.
+
+use std::fmt;
+
+use crate::scenario::model::{AccountId, ContactId, HostId, LinkId, Role, Scenario, Scope, Tick};
+
+/// Something the response team can do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Cut machines off the network: they can neither be reached nor spread.
+    Isolate(Scope),
+    /// Put isolated machines back on the network.
+    Reconnect(Scope),
+    CutLink(LinkId),
+    RestoreLink(LinkId),
+    /// A firewall rule, checked before the scenario's own.
+    Block {
+        port: u16,
+        from: Scope,
+        to: Scope,
+    },
+    Unblock {
+        port: u16,
+        from: Scope,
+        to: Scope,
+    },
+    DisableAccount(AccountId),
+    ResetAccount(AccountId),
+    /// Resets every account with administrator rights.
+    ResetAdmins,
+    /// Pushes an indicator (file name or hash) to the machines with EDR, which then stop it.
+    DeployBlock(String),
+    PowerOff(HostId),
+    CaptureMemory(HostId),
+    CollectLogs(HostId),
+    ImageDisk(HostId),
+    RestoreFromBackup(HostId),
+    Rebuild(HostId),
+    Notify(ContactId),
+    DeclareIncident,
+    Submit(Finding),
+}
+
+/// A finding the responder submits for grading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    PatientZero(HostId),
+    /// An ATT&CK technique of the spread.
+    Vector(String),
+    Account(AccountId),
+    /// A file name, hash, service name or C2 address.
+    Indicator(String),
+}
+
+impl Action {
+    /// How long the action keeps a responder busy, in ticks (0: no responder needed).
+    pub fn duration_ticks(&self, scenario: &Scenario) -> u32 {
+        let minutes = |minutes: u32| (minutes * 60).div_ceil(scenario.meta.tick_seconds).max(1);
+        match self {
+            Action::Isolate(Scope::Host(_)) | Action::Reconnect(Scope::Host(_)) => minutes(5),
+            Action::Isolate(Scope::Subnet(_)) | Action::Reconnect(Scope::Subnet(_)) => minutes(10),
+            Action::Isolate(_) | Action::Reconnect(_) => minutes(15),
+            Action::CutLink(_) | Action::RestoreLink(_) => minutes(5),
+            Action::Block { .. } | Action::Unblock { .. } => minutes(10),
+            Action::DisableAccount(_) | Action::ResetAccount(_) => minutes(5),
+            Action::ResetAdmins => minutes(30),
+            Action::DeployBlock(_) => minutes(20),
+            Action::PowerOff(_) => minutes(2),
+            Action::CaptureMemory(_) => minutes(30),
+            Action::CollectLogs(_) => minutes(20),
+            Action::ImageDisk(_) => minutes(120),
+            Action::RestoreFromBackup(host) => match &scenario.group_of(*host).backup {
+                crate::scenario::model::Backup::Online { restore_ticks, .. }
+                | crate::scenario::model::Backup::Offline { restore_ticks } => (*restore_ticks).max(1),
+                crate::scenario::model::Backup::None => minutes(5),
+            },
+            Action::Rebuild(_) => minutes(8 * 60),
+            Action::Notify(_) | Action::DeclareIncident => minutes(5),
+            Action::Submit(_) => 0,
+        }
+    }
+
+    /// The canonical text of the action, which parses back to the same action.
+    pub fn to_text(&self, scenario: &Scenario) -> String {
+        ActionText { action: self, scenario }.to_string()
+    }
+}
+
+struct ActionText<'a> {
+    action: &'a Action,
+    scenario: &'a Scenario,
+}
+
+fn scope_text(scenario: &Scenario, scope: &Scope) -> String {
+    match *scope {
+        Scope::All => "all".to_string(),
+        Scope::Office(office) => format!("office {}", scenario.offices[office.index()].name),
+        Scope::Subnet(subnet) => {
+            let subnet = &scenario.subnets[subnet.index()];
+            format!(
+                "subnet {}/{}",
+                scenario.offices[subnet.office.index()].name,
+                subnet.name
+            )
+        }
+        Scope::Host(host) => format!("host {}", scenario.hosts[host.index()].name),
+        Scope::Role(role) => format!("role {}", role_word(role)),
+    }
+}
+
+/// The word for a role in the action language.
+pub fn role_word(role: Role) -> String {
+    format!("{role:?}")
+}
+
+impl fmt::Display for ActionText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let scenario = self.scenario;
+        let host = |host: &HostId| scenario.hosts[host.index()].name.clone();
+        let account = |account: &AccountId| scenario.accounts[account.index()].name.clone();
+        let link = |link: &LinkId| scenario.network.links[link.index()].name.clone();
+        match self.action {
+            Action::Isolate(scope) => write!(f, "isolate {}", scope_text(scenario, scope)),
+            Action::Reconnect(scope) => write!(f, "reconnect {}", scope_text(scenario, scope)),
+            Action::CutLink(id) => write!(f, "cut link {}", link(id)),
+            Action::RestoreLink(id) => write!(f, "restore link {}", link(id)),
+            Action::Block { port, from, to } => {
+                write!(
+                    f,
+                    "block {port} from {} to {}",
+                    scope_text(scenario, from),
+                    scope_text(scenario, to)
+                )
+            }
+            Action::Unblock { port, from, to } => {
+                write!(
+                    f,
+                    "unblock {port} from {} to {}",
+                    scope_text(scenario, from),
+                    scope_text(scenario, to)
+                )
+            }
+            Action::DisableAccount(id) => write!(f, "disable account {}", account(id)),
+            Action::ResetAccount(id) => write!(f, "reset account {}", account(id)),
+            Action::ResetAdmins => write!(f, "reset admins"),
+            Action::DeployBlock(indicator) => write!(f, "deploy block {indicator}"),
+            Action::PowerOff(id) => write!(f, "power off {}", host(id)),
+            Action::CaptureMemory(id) => write!(f, "capture memory {}", host(id)),
+            Action::CollectLogs(id) => write!(f, "collect logs {}", host(id)),
+            Action::ImageDisk(id) => write!(f, "image {}", host(id)),
+            Action::RestoreFromBackup(id) => write!(f, "restore {}", host(id)),
+            Action::Rebuild(id) => write!(f, "rebuild {}", host(id)),
+            Action::Notify(contact) => write!(f, "notify {}", scenario.responders.contacts[contact.index()]),
+            Action::DeclareIncident => write!(f, "declare incident"),
+            Action::Submit(Finding::PatientZero(id)) => {
+                write!(f, "submit patient-zero {}", host(id))
+            }
+            Action::Submit(Finding::Vector(technique)) => write!(f, "submit vector {technique}"),
+            Action::Submit(Finding::Account(id)) => write!(f, "submit account {}", account(id)),
+            Action::Submit(Finding::Indicator(indicator)) => {
+                write!(f, "submit indicator {indicator}")
+            }
+        }
+    }
+}
+
+/// An action with the tick it was asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub tick: Tick,
+    pub action: Action,
+}

@@ -1,0 +1,342 @@
+//! The response team at work: requests are checked against the world (a refused one gets a
+//! reason and changes nothing), wait for a free responder in working hours, take their time,
+//! and then change the world: isolation, blocks, resets, collection, restores.
+
+use std::collections::VecDeque;
+
+use bevy::prelude::*;
+
+use crate::scenario::model::{AccountKind, Artifact, Backup, HostId, Scenario, Scope, Tick, ToolKind};
+use crate::sim::{Clock, EvidenceStore, GroundTruth, NEVER, Reachability, ScenarioData, SimSystems, Stage};
+
+use super::action::Action;
+
+/// The response team joins a simulation: its desk, and its work first in every tick.
+pub(crate) fn plugin(app: &mut App) {
+    let desk = Desk::new(&app.world().resource::<ScenarioData>().0);
+    app.insert_resource(desk)
+        .add_systems(FixedUpdate, run_desk.in_set(SimSystems::Respond));
+}
+
+/// What became of a request.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum Outcome {
+    /// Refused when asked, with the reason; nothing changed.
+    Refused(String),
+    /// Waiting for a free responder.
+    Queued,
+    /// A responder is on it until `done`.
+    Started { at: Tick, done: Tick },
+    /// Done: its effect is in the world.
+    Completed { started: Tick, at: Tick },
+}
+
+/// One request and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub requested: Tick,
+    pub action: Action,
+    pub outcome: Outcome,
+    /// Evidence pieces secured by a collection action, by kind.
+    pub collected: Vec<(HostId, Artifact, u32)>,
+}
+
+/// The response team's desk: incoming requests, the queue, and the log of everything asked.
+#[derive(Resource)]
+pub struct Desk {
+    /// Requests for the next tick, in the order they were made.
+    pub incoming: Vec<Action>,
+    queue: VecDeque<usize>,
+    busy: Vec<usize>,
+    pub log: Vec<Entry>,
+    /// Whether the team works at each tick.
+    on_duty: Vec<bool>,
+    team_size: usize,
+    /// When each contact was first notified.
+    pub notified: Vec<Option<Tick>>,
+    pub incident_declared: Option<Tick>,
+}
+
+impl Desk {
+    pub(crate) fn new(scenario: &Scenario) -> Self {
+        let responders = &scenario.responders;
+        let zone = scenario.offices[responders.office.index()].time_zone.clone();
+        let on_duty = (0..=scenario.meta.duration_ticks)
+            .map(|tick| {
+                let local = scenario.time_of(Tick(tick)).with_time_zone(zone.clone());
+                responders
+                    .working_hours
+                    .contains(local.hour() as u16 * 60 + local.minute() as u16)
+            })
+            .collect();
+        Self {
+            incoming: Vec::new(),
+            queue: VecDeque::new(),
+            busy: Vec::new(),
+            log: Vec::new(),
+            on_duty,
+            team_size: responders.team_size as usize,
+            notified: vec![None; responders.contacts.len()],
+            incident_declared: None,
+        }
+    }
+
+    /// Responders free now.
+    pub fn free(&self) -> usize {
+        self.team_size.saturating_sub(self.busy.len())
+    }
+
+    /// Requests waiting for a responder.
+    pub fn queued(&self) -> usize {
+        self.queue.len()
+    }
+}
+
+/// The world as an action sees and changes it.
+struct World<'a> {
+    scenario: &'a Scenario,
+    now: Tick,
+    truth: &'a mut GroundTruth,
+    reachability: &'a mut Reachability,
+    evidence: &'a mut EvidenceStore,
+}
+
+impl World<'_> {
+    fn hosts_in(&self, scope: &Scope) -> Vec<HostId> {
+        match *scope {
+            Scope::Host(host) => vec![host],
+            _ => (0..self.scenario.hosts.len() as u32)
+                .map(HostId)
+                .filter(|host| self.scenario.contains(scope, *host))
+                .collect(),
+        }
+    }
+
+    fn host_name(&self, host: HostId) -> &str {
+        &self.scenario.hosts[host.index()].name
+    }
+
+    /// Why the action cannot be done now, if it cannot.
+    fn refusal(&self, action: &Action, desk: &Desk) -> Option<String> {
+        let stage = |host: HostId| self.truth.stages[host.index()];
+        let truth = |host: HostId| self.truth.hosts[host.index()];
+        match action {
+            Action::Isolate(scope) if self.hosts_in(scope).iter().all(|host| truth(*host).isolated) => {
+                Some("already isolated".to_string())
+            }
+            Action::Reconnect(scope) if !self.hosts_in(scope).iter().any(|host| truth(*host).isolated) => {
+                Some("nothing there is isolated".to_string())
+            }
+            Action::CutLink(link) if !self.reachability.link_up[link.index()] => {
+                Some("the link is already cut".to_string())
+            }
+            Action::RestoreLink(link) if self.reachability.link_up[link.index()] => Some("the link is up".to_string()),
+            Action::Block { port, from, to }
+                if self.reachability.blocks.contains(&(*port, from.clone(), to.clone())) =>
+            {
+                Some("already blocked".to_string())
+            }
+            Action::Unblock { port, from, to }
+                if !self.reachability.blocks.contains(&(*port, from.clone(), to.clone())) =>
+            {
+                Some("no such block to remove".to_string())
+            }
+            Action::PowerOff(host) if truth(*host).powered_off => {
+                Some(format!("{} is already off", self.host_name(*host)))
+            }
+            Action::PowerOff(host) | Action::CaptureMemory(host) | Action::ImageDisk(host)
+                if stage(*host) == Stage::Wiped =>
+            {
+                Some(format!("{} is wiped: nothing is left on it", self.host_name(*host)))
+            }
+            Action::CaptureMemory(host) if truth(*host).powered_off => {
+                Some(format!("{} is off: its memory is gone", self.host_name(*host)))
+            }
+            Action::RestoreFromBackup(host) => match &self.scenario.group_of(*host).backup {
+                Backup::None => Some(format!("{} has no backup: rebuild it", self.host_name(*host))),
+                Backup::Online { server, .. } if stage(*server) >= Stage::Defaced => Some(format!(
+                    "its backups were on {}, which the wiper took",
+                    self.host_name(*server)
+                )),
+                _ => None,
+            },
+            Action::Notify(contact) if desk.notified[contact.index()].is_some() => Some(format!(
+                "{} was already notified",
+                self.scenario.responders.contacts[contact.index()]
+            )),
+            Action::DeclareIncident if desk.incident_declared.is_some() => {
+                Some("the incident is already declared".to_string())
+            }
+            _ => None,
+        }
+    }
+
+    /// Pieces of the attack's evidence on a machine that can still be collected.
+    fn collect(&self, host: HostId, artifact: Artifact) -> u32 {
+        self.evidence
+            .on_host(host)
+            .filter(|piece| piece.trace.artifact() == artifact)
+            .filter(|piece| piece.destroyed_at == NEVER || (artifact == Artifact::EventLogs && piece.forwarded))
+            .count() as u32
+    }
+
+    /// What a collection action copies when it starts: the evidence there at that moment is
+    /// secured if the work completes, even if the wiper gets to the machine meanwhile.
+    fn start(&self, action: &Action) -> Vec<(HostId, Artifact, u32)> {
+        let (host, kinds): (HostId, &[Artifact]) = match action {
+            Action::CaptureMemory(host) => (*host, &[Artifact::Memory]),
+            Action::CollectLogs(host) => (*host, &[Artifact::EventLogs, Artifact::Flows]),
+            Action::ImageDisk(host) => (*host, &[Artifact::Disk]),
+            _ => return Vec::new(),
+        };
+        kinds.iter().map(|&kind| (host, kind, self.collect(host, kind))).collect()
+    }
+
+    /// Puts a finished action's effect into the world.
+    fn apply(&mut self, action: &Action, desk: &mut Desk) {
+        let now = self.now;
+        match action {
+            Action::Isolate(scope) | Action::Reconnect(scope) => {
+                let isolated = matches!(action, Action::Isolate(_));
+                for host in self.hosts_in(scope) {
+                    self.truth.set_isolated(host, isolated);
+                }
+            }
+            Action::CutLink(link) | Action::RestoreLink(link) => {
+                self.reachability.link_up[link.index()] = matches!(action, Action::RestoreLink(_));
+                self.reachability.refresh_links(self.scenario);
+            }
+            Action::Block { port, from, to } => {
+                self.reachability.set_block(*port, from.clone(), to.clone(), true);
+            }
+            Action::Unblock { port, from, to } => {
+                self.reachability.set_block(*port, from.clone(), to.clone(), false);
+            }
+            Action::DisableAccount(account) | Action::ResetAccount(account) => self.truth.invalidate(*account),
+            Action::ResetAdmins => {
+                for (index, account) in self.scenario.accounts.iter().enumerate() {
+                    if !account.admin_on.is_empty()
+                        || matches!(account.kind, AccountKind::Admin | AccountKind::DomainAdmin)
+                    {
+                        self.truth.invalidate(crate::scenario::model::AccountId(index as u32));
+                    }
+                }
+            }
+            Action::DeployBlock(indicator) => {
+                for tool in &self.scenario.threat.tools {
+                    let named = tool.files.iter().any(|file| {
+                        file.name.eq_ignore_ascii_case(indicator)
+                            || file
+                                .md5
+                                .as_deref()
+                                .is_some_and(|hash| hash.eq_ignore_ascii_case(indicator))
+                            || file
+                                .sha256
+                                .as_deref()
+                                .is_some_and(|hash| hash.eq_ignore_ascii_case(indicator))
+                    });
+                    // A block on any file of the wiper's kit stops the wiper; the worm's stops the worm.
+                    let kind = match tool.kind {
+                        ToolKind::Driver | ToolKind::WebServer => ToolKind::Wiper,
+                        kind => kind,
+                    };
+                    if named {
+                        for (other, blocked) in self.scenario.threat.tools.iter().zip(self.truth.edr_blocked.iter_mut())
+                        {
+                            if other.kind == kind {
+                                *blocked = true;
+                            }
+                        }
+                    }
+                }
+            }
+            Action::PowerOff(host) => {
+                self.truth.power_off(*host);
+                self.evidence.destroy(*host, now, &[Artifact::Memory]);
+            }
+            // Collection secured its evidence when it started.
+            Action::CaptureMemory(_) | Action::CollectLogs(_) | Action::ImageDisk(_) => {}
+            Action::RestoreFromBackup(host) | Action::Rebuild(host) => self.truth.restore(*host, now),
+            Action::Notify(contact) => {
+                desk.notified[contact.index()].get_or_insert(now);
+            }
+            Action::DeclareIncident => {
+                desk.incident_declared.get_or_insert(now);
+            }
+            Action::Submit(_) => {}
+        }
+    }
+}
+
+fn run_desk(
+    clock: Res<Clock>,
+    scenario: Res<ScenarioData>,
+    mut desk: ResMut<Desk>,
+    mut truth: ResMut<GroundTruth>,
+    mut reachability: ResMut<Reachability>,
+    mut evidence: ResMut<EvidenceStore>,
+) {
+    let now = clock.now;
+    let mut world = World {
+        scenario: &scenario.0,
+        now,
+        truth: &mut truth,
+        reachability: &mut reachability,
+        evidence: &mut evidence,
+    };
+    let desk = &mut *desk;
+
+    // Work that ends now takes effect first, in the order it was asked for.
+    let mut finished: Vec<usize> = desk
+        .busy
+        .iter()
+        .copied()
+        .filter(|&entry| matches!(desk.log[entry].outcome, Outcome::Started { done, .. } if done <= now))
+        .collect();
+    finished.sort_unstable();
+    desk.busy.retain(|entry| !finished.contains(entry));
+    for entry in finished {
+        let action = desk.log[entry].action.clone();
+        world.apply(&action, desk);
+        if let Outcome::Started { at, .. } = desk.log[entry].outcome {
+            desk.log[entry].outcome = Outcome::Completed { started: at, at: now };
+        }
+    }
+
+    for action in std::mem::take(&mut desk.incoming) {
+        let entry = desk.log.len();
+        let refusal = world.refusal(&action, desk);
+        let instant = action.duration_ticks(world.scenario) == 0;
+        desk.log.push(Entry {
+            requested: now,
+            action: action.clone(),
+            outcome: match &refusal {
+                Some(reason) => Outcome::Refused(reason.clone()),
+                None if instant => Outcome::Completed { started: now, at: now },
+                None => Outcome::Queued,
+            },
+            collected: Vec::new(),
+        });
+        match refusal {
+            Some(_) => {}
+            None if instant => world.apply(&action, desk),
+            None => desk.queue.push_back(entry),
+        }
+    }
+
+    if !desk.on_duty.get(now.0 as usize).copied().unwrap_or(false) {
+        return;
+    }
+    while desk.busy.len() < desk.team_size {
+        let Some(entry) = desk.queue.pop_front() else {
+            break;
+        };
+        let done = Tick(
+            now.0
+                .saturating_add(desk.log[entry].action.duration_ticks(world.scenario)),
+        );
+        desk.log[entry].outcome = Outcome::Started { at: now, done };
+        desk.log[entry].collected = world.start(&desk.log[entry].action);
+        desk.busy.push(entry);
+    }
+}
