@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use miette::{Diagnostic, NamedSource, SourceSpan};
+use redscreen::response::{FollowedPlaybook, load_playbook};
 use redscreen::scenario::{self, Limits, LoadError, Report, Scenario, Summary};
+use redscreen::scoring::{Debrief, RunRecord, score};
 use redscreen::sim::Simulation;
 
 /// A training simulator for responding to a destructive-wiper attack.
@@ -41,6 +43,9 @@ enum Command {
         /// Stop after this local time (`2014-11-24 12:00`) or tick number.
         #[arg(long)]
         until: Option<String>,
+        /// Follow a response plan (a playbook file) and grade it against the run with no response.
+        #[arg(long)]
+        playbook: Option<PathBuf>,
         /// Print the summary as one JSON object (fields in docs/run-output.md).
         #[arg(long)]
         json: bool,
@@ -80,10 +85,19 @@ pub fn run(arguments: Arguments) -> ExitCode {
             file,
             seed,
             until,
+            playbook,
             json,
             threads,
             max_hosts,
-        } => run_baseline(file, seed, until, json, threads, max_hosts),
+        } => run_exercise(RunOptions {
+            file,
+            seed,
+            until,
+            playbook,
+            json,
+            threads,
+            max_hosts,
+        }),
     }
 }
 
@@ -206,23 +220,48 @@ fn load(file: Option<&Path>, limits: &Limits) -> Result<Scenario, u8> {
     })
 }
 
-fn run_baseline(
+/// What `redscreen run` was asked to do.
+struct RunOptions {
     file: Option<PathBuf>,
     seed: u64,
     until: Option<String>,
+    playbook: Option<PathBuf>,
     json: bool,
     threads: Option<usize>,
     max_hosts: u64,
-) -> ExitCode {
+}
+
+/// The run's summary, and with a playbook its grade against the run with no response.
+#[derive(serde::Serialize)]
+struct RunReport {
+    #[serde(flatten)]
+    outcome: redscreen::sim::Outcome,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    debrief: Option<Debrief>,
+}
+
+fn run_exercise(options: RunOptions) -> ExitCode {
     let limits = Limits {
-        max_hosts,
+        max_hosts: options.max_hosts,
         ..Limits::default()
     };
-    let scenario = match load(file.as_deref(), &limits) {
+    let scenario = match load(options.file.as_deref(), &limits) {
         Ok(scenario) => Arc::new(scenario),
         Err(code) => return ExitCode::from(code),
     };
-    let last = match until.as_deref().map(|text| scenario.tick_at(text)) {
+    let playbook = match options.playbook.as_deref().map(|path| load_playbook(path, &scenario)) {
+        None => None,
+        Some(Ok(playbook)) => Some(playbook),
+        Some(Err(LoadError::Invalid(report))) => {
+            print_problems(&report);
+            return ExitCode::from(1);
+        }
+        Some(Err(error)) => {
+            eprintln!("error: {}", error_chain(&error));
+            return ExitCode::from(2);
+        }
+    };
+    let last = match options.until.as_deref().map(|text| scenario.tick_at(text)) {
         None => scenario.meta.end(),
         Some(Ok(tick)) => tick,
         Some(Err(reason)) => {
@@ -230,17 +269,39 @@ fn run_baseline(
             return ExitCode::from(2);
         }
     };
-    if let Some(threads) = threads {
+    if let Some(threads) = options.threads {
         // The task pools are global: sized once, before the app is built.
         bevy::app::TaskPoolOptions::with_num_threads(threads).create_default_pools();
     }
-    let mut simulation = Simulation::new(scenario, seed);
-    let mut progress = Progress::new(last.0);
+    let passes = if playbook.is_some() { 2 } else { 1 };
+    let mut progress = Progress::new(last.0 * passes);
+    let mut simulation = Simulation::new(Arc::clone(&scenario), options.seed);
     simulation.run_through(last, |tick| progress.show(tick.0));
+    let mut report = RunReport {
+        outcome: simulation.outcome(),
+        debrief: None,
+    };
+    if let Some(playbook) = playbook {
+        let baseline = RunRecord::of(&simulation);
+        let baseline_counts = report.outcome.machines;
+        let mut response = Simulation::new(Arc::clone(&scenario), options.seed);
+        response.app.insert_resource(FollowedPlaybook::new(playbook));
+        response.run_through(last, |tick| progress.show(last.0 + tick.0));
+        let record = RunRecord::of(&response);
+        let outcome = response.outcome();
+        let score = score(&scenario, &record, &baseline);
+        report.debrief = Some(Debrief::new(
+            &scenario,
+            score,
+            &record,
+            outcome.machines,
+            baseline_counts,
+        ));
+        report.outcome = outcome;
+    }
     progress.finish();
-    let outcome = simulation.outcome();
-    if json {
-        match serde_json::to_string_pretty(&outcome) {
+    if options.json {
+        match serde_json::to_string_pretty(&report) {
             Ok(text) => println!("{text}"),
             Err(error) => {
                 eprintln!("error: cannot write JSON: {error}");
@@ -248,7 +309,11 @@ fn run_baseline(
             }
         }
     } else {
-        print!("{outcome}");
+        print!("{}", report.outcome);
+        if let Some(debrief) = &report.debrief {
+            println!();
+            print!("{debrief}");
+        }
     }
     ExitCode::SUCCESS
 }

@@ -5,4 +5,5 @@
 
 pub mod response;
 pub mod scenario;
+pub mod scoring;
 pub mod sim;

@@ -203,7 +203,11 @@ fn power_off_destroys_memory_and_imaging_preserves_the_disk() {
     assert!(pieces > 0, "the foothold's disk holds the dropped files");
 
     let foothold = simulation.scenario().host_named("LAN-BR-WS-03").expect("the foothold");
-    assert_eq!(simulation.stage(foothold), Stage::Wiped, "the disk was imaged as the wiper came");
+    assert_eq!(
+        simulation.stage(foothold),
+        Stage::Wiped,
+        "the disk was imaged as the wiper came"
+    );
 
     let mut simulation = simulation_at(tutorial(), "2025-03-11 09:00");
     ask(&mut simulation, "power off LAN-BR-WS-03");

@@ -120,17 +120,59 @@ fn paths(value: &serde_json::Value, prefix: &str, out: &mut BTreeSet<String>) {
     }
 }
 
-#[test]
-fn every_json_field_is_documented() {
+/// The JSON paths of a run's output that docs/run-output.md does not document.
+fn undocumented(arguments: &[&str]) -> Vec<String> {
     let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/run-output.md")).expect("docs");
-    let value = json(&["run", "scenarios/tutorial.ron", "--json"]);
     let mut found = BTreeSet::new();
-    paths(&value, "", &mut found);
+    paths(&json(arguments), "", &mut found);
     // Moments share one documented shape: `tick` and `time`.
-    let undocumented: Vec<&String> = found
-        .iter()
+    found
+        .into_iter()
         .filter(|path| !(path.ends_with(".tick") || path.ends_with(".time")) || path.starts_with("until"))
         .filter(|path| !docs.contains(&format!("| `{path}` |")))
-        .collect();
-    assert!(undocumented.is_empty(), "not in docs/run-output.md: {undocumented:?}");
+        .collect()
+}
+
+#[test]
+fn every_json_field_is_documented() {
+    let missing = undocumented(&["run", "scenarios/tutorial.ron", "--json"]);
+    assert!(missing.is_empty(), "not in docs/run-output.md: {missing:?}");
+    let missing = undocumented(&[
+        "run",
+        "--until",
+        "2014-11-24 09:30",
+        "--playbook",
+        "scenarios/playbooks/good.ron",
+        "--json",
+    ]);
+    assert!(missing.is_empty(), "not in docs/run-output.md: {missing:?}");
+}
+
+#[test]
+fn a_playbook_run_prints_the_debrief_and_its_score() {
+    let text = stdout(&redscreen(&[
+        "run",
+        "--until",
+        "2014-11-24 12:00",
+        "--playbook",
+        "scenarios/playbooks/naive.ron",
+    ]));
+    assert!(text.starts_with("sony-2014 following playbook `naive`"), "{text}");
+    assert!(
+        text.contains("Debrief: ") && text.contains("keep-services") && text.contains("isolate office culver-city")
+    );
+    let value = json(&[
+        "run",
+        "--until",
+        "2014-11-24 12:00",
+        "--playbook",
+        "scenarios/playbooks/naive.ron",
+        "--json",
+    ]);
+    assert!(value["score"]["total"].is_f64());
+    assert_eq!(value["score"]["objectives"].as_array().map(Vec::len), Some(8));
+    assert_eq!(value["playbook"], "naive");
+
+    let broken = redscreen(&["run", "--playbook", "tests/fixtures/minimal.ron"]);
+    assert_eq!(broken.status.code(), Some(1), "a scenario is not a playbook");
 }

@@ -189,7 +189,10 @@ impl World<'_> {
             Action::ImageDisk(host) => (*host, &[Artifact::Disk]),
             _ => return Vec::new(),
         };
-        kinds.iter().map(|&kind| (host, kind, self.collect(host, kind))).collect()
+        kinds
+            .iter()
+            .map(|&kind| (host, kind, self.collect(host, kind)))
+            .collect()
     }
 
     /// Puts a finished action's effect into the world.
@@ -268,7 +271,7 @@ impl World<'_> {
     }
 }
 
-fn run_desk(
+pub(crate) fn run_desk(
     clock: Res<Clock>,
     scenario: Res<ScenarioData>,
     mut desk: ResMut<Desk>,

@@ -4,8 +4,14 @@
 mod action;
 mod desk;
 mod parse;
+mod playbook;
 
 pub use action::{Action, Finding, Request, role_word};
-pub(crate) use desk::plugin;
+pub use playbook::{FollowedPlaybook, Playbook, PlaybookStep, Seen, Trigger, load_playbook, parse_playbook};
+
+/// The response team and its playbook join a simulation.
+pub(crate) fn plugin(app: &mut bevy::prelude::App) {
+    app.add_plugins((desk::plugin, playbook::plugin));
+}
 pub use desk::{Desk, Entry, Outcome};
 pub use parse::{ParseError, SYNTAX, parse_action};

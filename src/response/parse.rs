@@ -158,12 +158,18 @@ impl<'a> Words<'a> {
         let column = self.here();
         let word = self.word(&format!("one of: {}", expected.join(", ")))?;
         let lower = word.to_ascii_lowercase();
+        // The list of every verb is too long for one line; `help` shows it.
+        let message = if expected.len() > 4 {
+            format!("`{word}` is not an action (`help` lists them)")
+        } else {
+            format!("expected {}, found `{word}`", expected.join(" or "))
+        };
         expected
             .iter()
             .find(|keyword| **keyword == lower)
             .copied()
             .ok_or_else(|| ParseError {
-                message: format!("expected {}, found `{word}`", expected.join(" or ")),
+                message,
                 column,
                 hint: closest(&lower, expected.iter().copied()).map(|close| format!("did you mean `{close}`?")),
             })

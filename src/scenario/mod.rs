@@ -9,7 +9,7 @@ pub mod file;
 pub mod generate;
 pub mod model;
 mod resolve;
-mod source_map;
+pub(crate) mod source_map;
 mod summary;
 pub mod values;
 
@@ -195,7 +195,7 @@ fn single_problem(
 }
 
 /// Turns ron's error into a problem kind, a label and a hint.
-fn describe_ron_error(error: ron::Error) -> (ProblemKind, String, Option<String>) {
+pub(crate) fn describe_ron_error(error: ron::Error) -> (ProblemKind, String, Option<String>) {
     use ron::Error as E;
     match error {
         E::NoSuchStructField { expected, found, outer } => (

@@ -95,6 +95,8 @@ pub struct InjectOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Outcome {
     pub scenario: String,
+    /// The playbook the team followed, or none for the run with no response.
+    pub playbook: Option<String>,
     pub seed: u64,
     /// Ticks simulated, counting tick 0.
     pub ticks: u32,
@@ -229,6 +231,9 @@ impl Outcome {
 
         Self {
             scenario: scenario.meta.id.clone(),
+            playbook: world
+                .get_resource::<crate::response::FollowedPlaybook>()
+                .map(|followed| followed.playbook.name.clone()),
             seed: simulation.seed,
             ticks: now.map_or(0, |tick| tick.0 + 1),
             tick_seconds: scenario.meta.tick_seconds,
@@ -281,9 +286,13 @@ impl fmt::Display for Outcome {
             .until
             .as_ref()
             .map_or("before the start".to_string(), |moment| moment.time.clone());
+        let response = match &self.playbook {
+            Some(name) => format!("following playbook `{name}`"),
+            None => "with no response".to_string(),
+        };
         writeln!(
             f,
-            "{} with no response, seed {}, until {until} ({} ticks)",
+            "{} {response}, seed {}, until {until} ({} ticks)",
             self.scenario,
             self.seed,
             thousands(self.ticks as u64)

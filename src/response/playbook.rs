@@ -1,0 +1,295 @@
+//! Playbooks: a response plan as a RON file of steps, each firing at a time or on the first
+//! observation of a kind, and doing actions of the action language. A playbook sees only what
+//! the responder would: observations, never ground truth.
+
+use std::path::Path;
+
+use bevy::prelude::*;
+use serde::Deserialize;
+
+use crate::scenario::diagnostic::{Location, Problem, ProblemKind, Report};
+use crate::scenario::model::{Scenario, Tick};
+use crate::scenario::source_map::{SourceMap, Span, Step};
+use crate::scenario::values::parse_duration;
+use crate::scenario::{LoadError, describe_ron_error};
+use crate::sim::{Clock, Observation, ObservationLog, SimSystems};
+
+use super::action::Action;
+use super::desk::Desk;
+use super::parse::parse_action;
+
+/// A playbook file as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename = "Playbook", deny_unknown_fields)]
+struct PlaybookFile {
+    name: String,
+    #[serde(default)]
+    description: String,
+    steps: Vec<StepFile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepFile {
+    when: WhenFile,
+    /// Waits this long after the trigger.
+    #[serde(default)]
+    after: Option<String>,
+    /// Lines of the action language.
+    actions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+enum WhenFile {
+    /// At a local time of the scenario.
+    At(String),
+    /// On the first observation of a kind.
+    FirstSeen(Seen),
+}
+
+/// Kinds of observation a playbook can wait for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Seen {
+    AnyAlert,
+    EdrAlert,
+    LogAlert,
+    HelpdeskCall,
+    ServiceDown,
+    Inject,
+}
+
+impl Seen {
+    fn matches(self, observation: &Observation) -> bool {
+        match self {
+            Seen::AnyAlert => matches!(
+                observation,
+                Observation::EdrSuspiciousService | Observation::EdrRawDiskWrite | Observation::LogAlert { .. }
+            ),
+            Seen::EdrAlert => matches!(
+                observation,
+                Observation::EdrSuspiciousService | Observation::EdrRawDiskWrite
+            ),
+            Seen::LogAlert => matches!(observation, Observation::LogAlert { .. }),
+            Seen::HelpdeskCall => matches!(observation, Observation::HelpdeskCall),
+            Seen::ServiceDown => matches!(observation, Observation::ServiceDown(_)),
+            Seen::Inject => matches!(observation, Observation::Inject(_)),
+        }
+    }
+}
+
+/// When a step fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    At(Tick),
+    FirstSeen(Seen),
+}
+
+/// One step of a checked playbook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaybookStep {
+    pub trigger: Trigger,
+    pub delay_ticks: u32,
+    pub actions: Vec<Action>,
+}
+
+/// A checked playbook, every action resolved against one scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Playbook {
+    pub name: String,
+    pub description: String,
+    pub steps: Vec<PlaybookStep>,
+}
+
+/// Reads and checks a playbook against a scenario; problems are located like a scenario's.
+pub fn load_playbook(path: &Path, scenario: &Scenario) -> Result<Playbook, LoadError> {
+    let source = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_playbook(&source, &path.display().to_string(), scenario)
+}
+
+/// Checks playbook text against a scenario.
+pub fn parse_playbook(source: &str, name: &str, scenario: &Scenario) -> Result<Playbook, LoadError> {
+    let map = SourceMap::new(source);
+    let mut problems = Vec::new();
+    let locate = |span: Span| {
+        let (line, column) = map.line_column(source, span.start);
+        Location { span, line, column }
+    };
+    let options = ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    let file: PlaybookFile = match options.from_str(source) {
+        Ok(file) => file,
+        Err(error) => {
+            let (kind, label, hint) = describe_ron_error(error.code);
+            let start = map.offset(source, error.span.start.line, error.span.start.col);
+            let location = Location {
+                span: Span { start, end: start },
+                line: error.span.start.line,
+                column: error.span.start.col,
+            };
+            problems.push(Problem {
+                kind,
+                location,
+                label,
+                hint,
+            });
+            return Err(invalid(name, source, problems));
+        }
+    };
+    let mut steps = Vec::with_capacity(file.steps.len());
+    for (index, step) in file.steps.iter().enumerate() {
+        let path = |field| [Step::Field("steps"), Step::Index(index), Step::Field(field)];
+        let trigger = match &step.when {
+            WhenFile::At(time) => match scenario.tick_at(time) {
+                Ok(tick) => Trigger::At(tick),
+                Err(reason) => {
+                    problems.push(Problem {
+                        kind: ProblemKind::InvalidValue {
+                            what: "time",
+                            text: time.clone(),
+                            reason,
+                        },
+                        location: locate(map.span(&path("when"))),
+                        label: "not a time of the exercise".to_string(),
+                        hint: Some("a local time of the scenario, such as 2014-11-24 07:30".to_string()),
+                    });
+                    Trigger::At(Tick(0))
+                }
+            },
+            WhenFile::FirstSeen(seen) => Trigger::FirstSeen(*seen),
+        };
+        let delay_ticks = match step.after.as_deref().map(parse_duration) {
+            None => 0,
+            Some(Ok(seconds)) => seconds.div_ceil(scenario.meta.tick_seconds as u64).min(u32::MAX as u64) as u32,
+            Some(Err(reason)) => {
+                problems.push(Problem {
+                    kind: ProblemKind::InvalidValue {
+                        what: "duration",
+                        text: step.after.clone().unwrap_or_default(),
+                        reason,
+                    },
+                    location: locate(map.span(&path("after"))),
+                    label: "not a duration".to_string(),
+                    hint: None,
+                });
+                0
+            }
+        };
+        let mut actions = Vec::with_capacity(step.actions.len());
+        for (line_index, line) in step.actions.iter().enumerate() {
+            match parse_action(line, scenario) {
+                Ok(action) => actions.push(action),
+                Err(error) => {
+                    // Point inside the quoted line, at the word that is wrong.
+                    let span = map.span(&[
+                        Step::Field("steps"),
+                        Step::Index(index),
+                        Step::Field("actions"),
+                        Step::Index(line_index),
+                    ]);
+                    let inner = source[span.start..]
+                        .char_indices()
+                        .nth(error.column)
+                        .map_or(span.start, |(at, _)| span.start + at);
+                    let end = source[inner..].find(['"', ' ']).map_or(inner, |length| inner + length);
+                    problems.push(Problem {
+                        kind: ProblemKind::Inconsistent(format!("invalid action: {}", error.message)),
+                        location: locate(Span { start: inner, end }),
+                        label: "here".to_string(),
+                        hint: error.hint,
+                    });
+                }
+            }
+        }
+        steps.push(PlaybookStep {
+            trigger,
+            delay_ticks,
+            actions,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(invalid(name, source, problems));
+    }
+    Ok(Playbook {
+        name: file.name,
+        description: file.description,
+        steps,
+    })
+}
+
+fn invalid(name: &str, source: &str, mut problems: Vec<Problem>) -> LoadError {
+    problems.sort_by_key(|problem| problem.location.span.start);
+    LoadError::Invalid(Box::new(Report {
+        file: name.to_string(),
+        source: source.to_string(),
+        problems,
+    }))
+}
+
+/// A playbook being followed: when each step fires.
+#[derive(Resource)]
+pub struct FollowedPlaybook {
+    pub playbook: Playbook,
+    /// Per step: the tick its actions go to the desk, once known.
+    due: Vec<Option<Tick>>,
+    done: Vec<bool>,
+}
+
+impl FollowedPlaybook {
+    /// Starts following a playbook.
+    pub fn new(playbook: Playbook) -> Self {
+        let steps = playbook.steps.len();
+        Self {
+            due: playbook
+                .steps
+                .iter()
+                .map(|step| match step.trigger {
+                    Trigger::At(tick) => Some(Tick(tick.0.saturating_add(step.delay_ticks))),
+                    Trigger::FirstSeen(_) => None,
+                })
+                .collect(),
+            done: vec![false; steps],
+            playbook,
+        }
+    }
+}
+
+pub(crate) fn plugin(app: &mut App) {
+    app.add_systems(
+        FixedUpdate,
+        follow_playbook
+            .in_set(SimSystems::Respond)
+            .before(super::desk::run_desk)
+            .run_if(resource_exists::<FollowedPlaybook>),
+    );
+}
+
+/// Hands the desk the actions of every step due now, judging only by observations so far.
+fn follow_playbook(
+    clock: Res<Clock>,
+    observations: Res<ObservationLog>,
+    mut followed: ResMut<FollowedPlaybook>,
+    mut desk: ResMut<Desk>,
+) {
+    let now = clock.now;
+    let followed = &mut *followed;
+    for (index, step) in followed.playbook.steps.iter().enumerate() {
+        if followed.done[index] {
+            continue;
+        }
+        if followed.due[index].is_none()
+            && let Trigger::FirstSeen(seen) = step.trigger
+            && let Some(first) = observations
+                .observations
+                .iter()
+                .find(|observed| seen.matches(&observed.what))
+        {
+            followed.due[index] = Some(Tick(first.tick.0.saturating_add(step.delay_ticks).max(now.0)));
+        }
+        if followed.due[index].is_some_and(|due| due <= now) {
+            followed.done[index] = true;
+            desk.incoming.extend(step.actions.iter().cloned());
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! The debrief: the score table with ratings and reasons, the team's actions against what was
+//! really happening, and what the run with no response lost.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::response::Outcome;
+use crate::scenario::model::{Scenario, Tick};
+use crate::sim::NEVER;
+use crate::sim::outcome::{Counts, Moment};
+
+use super::{RunRecord, Score};
+
+/// One action of the team, set against the ground truth of that moment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActionLine {
+    pub requested: Moment,
+    pub action: String,
+    pub outcome: String,
+    /// Machines the attacker held when the action was asked for.
+    pub compromised_then: u32,
+}
+
+/// Everything the debrief shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Debrief {
+    pub score: Score,
+    pub actions: Vec<ActionLine>,
+    pub baseline: Counts,
+    pub response: Counts,
+}
+
+impl Debrief {
+    /// Builds the debrief of a run against its baseline.
+    pub fn new(scenario: &Scenario, score: Score, run: &RunRecord, response: Counts, baseline: Counts) -> Self {
+        let moment = |tick: Tick| Moment {
+            tick: tick.0,
+            time: scenario.time_of(tick).strftime("%Y-%m-%d %H:%M %Z").to_string(),
+        };
+        let actions = run
+            .actions
+            .iter()
+            .map(|entry| ActionLine {
+                requested: moment(entry.requested),
+                action: entry.action.to_text(scenario),
+                outcome: match &entry.outcome {
+                    Outcome::Refused(reason) => format!("refused: {reason}"),
+                    Outcome::Queued => "still waiting for a responder".to_string(),
+                    Outcome::Started { done, .. } => format!("under way until {}", moment(*done).time),
+                    Outcome::Completed { at, .. } => format!("done {}", moment(*at).time),
+                },
+                compromised_then: run
+                    .compromised_at
+                    .iter()
+                    .filter(|&&tick| tick != NEVER && tick <= entry.requested.0)
+                    .count() as u32,
+            })
+            .collect();
+        Self {
+            score,
+            actions,
+            baseline,
+            response,
+        }
+    }
+}
+
+impl fmt::Display for Debrief {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Debrief: {:.1} / 100", self.score.total)?;
+        writeln!(
+            f,
+            "  {:<26} {:>6} {:>7}  rating  reason",
+            "objective", "weight", "points"
+        )?;
+        for objective in &self.score.objectives {
+            writeln!(
+                f,
+                "  {:<26} {:>6} {:>7.1}  {:<6}  {}",
+                objective.objective, objective.weight, objective.points, objective.rating, objective.reason
+            )?;
+        }
+        writeln!(f)?;
+        writeln!(f, "Your actions against ground truth")?;
+        if self.actions.is_empty() {
+            writeln!(f, "  (none)")?;
+        }
+        for line in &self.actions {
+            writeln!(
+                f,
+                "  {}  {:<48} {} ({} machines already taken)",
+                line.requested.time, line.action, line.outcome, line.compromised_then
+            )?;
+        }
+        writeln!(f)?;
+        writeln!(
+            f,
+            "With no response the same seed lost {} machines wiped ({} taken); this run lost {} ({} taken).",
+            self.baseline.wiped, self.baseline.compromised, self.response.wiped, self.response.compromised
+        )
+    }
+}

@@ -1,0 +1,131 @@
+//! Playbooks and grading: the shipped plans are graded in the order a trainer expects, the
+//! naive plan pays for the business it takes down, and a broken playbook is reported precisely.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use redscreen::response::{FollowedPlaybook, load_playbook, parse_playbook};
+use redscreen::scenario::model::Scenario;
+use redscreen::scenario::{Limits, LoadError, load_flagship};
+use redscreen::scoring::{Rating, RunRecord, Score, score};
+use redscreen::sim::Simulation;
+
+fn flagship() -> Arc<Scenario> {
+    Arc::new(load_flagship(&Limits::default()).expect("the flagship loads"))
+}
+
+fn playbook_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/playbooks")
+        .join(format!("{name}.ron"))
+}
+
+/// Grades a shipped playbook on the flagship's first day, seed 7.
+fn grade(scenario: &Arc<Scenario>, name: &str) -> (Score, RunRecord, RunRecord) {
+    let last = scenario.tick_at("2014-11-25 05:00").expect("inside");
+    let mut baseline = Simulation::new(Arc::clone(scenario), 7);
+    baseline.run_through(last, |_| {});
+    let playbook = load_playbook(&playbook_path(name), scenario).unwrap_or_else(|error| panic!("{name}: {error}"));
+    let mut run = Simulation::new(Arc::clone(scenario), 7);
+    run.app.insert_resource(FollowedPlaybook::new(playbook));
+    run.run_through(last, |_| {});
+    let (run, baseline) = (RunRecord::of(&run), RunRecord::of(&baseline));
+    (score(scenario, &run, &baseline), run, baseline)
+}
+
+fn points(score: &Score, objective: &str) -> (f64, Rating) {
+    let found = score
+        .objectives
+        .iter()
+        .find(|graded| graded.objective == objective)
+        .expect("an objective");
+    (found.points, found.rating)
+}
+
+#[test]
+fn good_beats_naive_beats_nothing_by_a_clear_margin() {
+    let scenario = flagship();
+    let (nothing, _, _) = grade(&scenario, "nothing");
+    let (naive, naive_run, baseline) = grade(&scenario, "naive");
+    let (good, good_run, _) = grade(&scenario, "good");
+    assert!(
+        good.total >= naive.total + 40.0,
+        "good {} against naive {}",
+        good.total,
+        naive.total
+    );
+    assert!(
+        naive.total >= nothing.total + 10.0,
+        "naive {} against nothing {}",
+        naive.total,
+        nothing.total
+    );
+    assert_eq!(score_total(&good), good.total);
+    assert!(good.total <= 100.0 && nothing.total >= 0.0);
+
+    // Pulling every office off the network costs more business than the wiper alone did.
+    let downtime = |record: &RunRecord| record.downtime_ticks.iter().map(|&ticks| ticks as u64).sum::<u64>();
+    assert!(downtime(&naive_run) > downtime(&baseline));
+    assert_eq!(points(&naive, "keep-services"), (0.0, Rating::U));
+    assert_eq!(points(&good, "keep-services").1, Rating::P);
+    assert!(
+        good_run.wiped * 10 < baseline.wiped,
+        "the good plan saves most machines"
+    );
+    assert_eq!(points(&nothing, "save-machines"), (0.0, Rating::U));
+}
+
+fn score_total(score: &Score) -> f64 {
+    (score.objectives.iter().map(|objective| objective.points).sum::<f64>() * 10.0).round() / 10.0
+}
+
+#[test]
+fn every_objective_gets_points_within_its_weight_and_a_reason() {
+    let scenario = flagship();
+    let (good, _, _) = grade(&scenario, "good");
+    assert_eq!(good.objectives.len(), scenario.rubric.objectives.len());
+    for objective in &good.objectives {
+        assert!(
+            objective.points >= 0.0 && objective.points <= objective.weight as f64,
+            "{objective:?}"
+        );
+        assert!(!objective.reason.is_empty());
+    }
+}
+
+#[test]
+fn a_broken_playbook_is_reported_at_its_line_and_column_with_a_hint() {
+    let scenario = flagship();
+    let source = "Playbook(\n    name: \"typo\",\n    steps: [\n        (when: At(\"2014-11-24 06:00\"), actions: [\"isolate host SPE-CC-WS-041\"]),\n    ],\n)\n";
+    let report = match parse_playbook(source, "typo.ron", &scenario) {
+        Err(LoadError::Invalid(report)) => report,
+        other => panic!("accepted: {:?}", other.map(|playbook| playbook.name)),
+    };
+    let problem = &report.problems[0];
+    assert_eq!((problem.location.line, problem.location.column), (4, 64), "{report}");
+    assert!(problem.kind.to_string().contains("no machine is named `SPE-CC-WS-041`"));
+    assert!(
+        problem
+            .hint
+            .as_deref()
+            .unwrap_or("")
+            .contains("did you mean `SPE-CC-WS-0"),
+        "{report}"
+    );
+
+    let outside = source
+        .replace("2014-11-24 06:00", "2014-12-24 06:00")
+        .replace("WS-041", "WS-0412");
+    let report = match parse_playbook(&outside, "late.ron", &scenario) {
+        Err(LoadError::Invalid(report)) => report,
+        other => panic!("accepted: {:?}", other.map(|playbook| playbook.name)),
+    };
+    assert_eq!(report.problems[0].location.line, 4);
+    assert!(report.problems[0].kind.to_string().contains("after the exercise ends"));
+
+    let syntax = source.replace("steps: [", "steps: [[");
+    assert!(matches!(
+        parse_playbook(&syntax, "syntax.ron", &scenario),
+        Err(LoadError::Invalid(_))
+    ));
+}
