@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use miette::{Diagnostic, NamedSource, SourceSpan};
-use redscreen::response::{FollowedPlaybook, load_playbook};
+use redscreen::response::{Console, Control, FollowedPlaybook, load_playbook};
 use redscreen::scenario::{self, Limits, LoadError, Report, Scenario, Summary};
-use redscreen::scoring::{Debrief, RunRecord, score};
+use redscreen::scoring::{Debrief, debrief};
 use redscreen::sim::Simulation;
 
 /// A training simulator for responding to a destructive-wiper attack.
@@ -44,8 +44,11 @@ enum Command {
         #[arg(long)]
         until: Option<String>,
         /// Follow a response plan (a playbook file) and grade it against the run with no response.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "interactive")]
         playbook: Option<PathBuf>,
+        /// Play the exercise at a console: observations come in, you type actions (`help`).
+        #[arg(long, short)]
+        interactive: bool,
         /// Print the summary as one JSON object (fields in docs/run-output.md).
         #[arg(long)]
         json: bool,
@@ -86,6 +89,7 @@ pub fn run(arguments: Arguments) -> ExitCode {
             seed,
             until,
             playbook,
+            interactive,
             json,
             threads,
             max_hosts,
@@ -94,6 +98,7 @@ pub fn run(arguments: Arguments) -> ExitCode {
             seed,
             until,
             playbook,
+            interactive,
             json,
             threads,
             max_hosts,
@@ -226,6 +231,7 @@ struct RunOptions {
     seed: u64,
     until: Option<String>,
     playbook: Option<PathBuf>,
+    interactive: bool,
     json: bool,
     threads: Option<usize>,
     max_hosts: u64,
@@ -273,6 +279,9 @@ fn run_exercise(options: RunOptions) -> ExitCode {
         // The task pools are global: sized once, before the app is built.
         bevy::app::TaskPoolOptions::with_num_threads(threads).create_default_pools();
     }
+    if options.interactive {
+        return run_console(scenario, options.seed);
+    }
     let passes = if playbook.is_some() { 2 } else { 1 };
     let mut progress = Progress::new(last.0 * passes);
     let mut simulation = Simulation::new(Arc::clone(&scenario), options.seed);
@@ -282,22 +291,11 @@ fn run_exercise(options: RunOptions) -> ExitCode {
         debrief: None,
     };
     if let Some(playbook) = playbook {
-        let baseline = RunRecord::of(&simulation);
-        let baseline_counts = report.outcome.machines;
         let mut response = Simulation::new(Arc::clone(&scenario), options.seed);
         response.app.insert_resource(FollowedPlaybook::new(playbook));
         response.run_through(last, |tick| progress.show(last.0 + tick.0));
-        let record = RunRecord::of(&response);
-        let outcome = response.outcome();
-        let score = score(&scenario, &record, &baseline);
-        report.debrief = Some(Debrief::new(
-            &scenario,
-            score,
-            &record,
-            outcome.machines,
-            baseline_counts,
-        ));
-        report.outcome = outcome;
+        report.debrief = Some(debrief(&response, &simulation));
+        report.outcome = response.outcome();
     }
     progress.finish();
     if options.json {
@@ -359,4 +357,70 @@ impl Progress {
             eprintln!();
         }
     }
+}
+
+/// The exercise at a terminal. On a terminal the clock runs (60 simulated seconds a second at
+/// first) and lines are taken as they are typed; from a pipe the clock moves only with `step`,
+/// `wait` and `until`, so a scripted session always gives the same result. The debrief follows.
+fn run_console(scenario: Arc<Scenario>, seed: u64) -> ExitCode {
+    use std::io::{BufRead, IsTerminal, Write};
+    use std::sync::mpsc::{RecvTimeoutError, channel};
+    use std::time::Duration;
+
+    let interactive = std::io::stdin().is_terminal();
+    let mut console = Console::new(Arc::clone(&scenario), seed);
+    for line in console.briefing() {
+        println!("{line}");
+    }
+    if interactive {
+        println!("The clock is running at 60×: `pause`, `speed 1|10|60`, `step`, `end`.");
+    }
+    let (lines, typed) = channel();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines() {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut playing = interactive;
+    let mut speed = 60u32;
+    while !console.finished() {
+        let _ = std::io::stdout().flush();
+        let next = if playing {
+            let real_seconds = scenario.meta.tick_seconds as f64 / speed as f64;
+            typed.recv_timeout(Duration::from_secs_f64(real_seconds))
+        } else {
+            typed.recv().map_err(|_| RecvTimeoutError::Disconnected)
+        };
+        let line = match next {
+            Ok(Ok(line)) => line,
+            Err(RecvTimeoutError::Timeout) => {
+                for line in console.advance(1) {
+                    println!("{line}");
+                }
+                continue;
+            }
+            Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => break,
+        };
+        let (output, control) = console.handle(&line);
+        for line in output {
+            println!("{line}");
+        }
+        match control {
+            Control::Continue => {}
+            Control::Pause => playing = false,
+            Control::Play => playing = interactive,
+            Control::Speed(chosen) => speed = chosen,
+            Control::End => break,
+        }
+    }
+    let last = console.simulation.now().unwrap_or_default();
+    let mut baseline = Simulation::new(scenario, seed);
+    baseline.run_through(last, |_| {});
+    println!();
+    print!("{}", console.simulation.outcome());
+    println!();
+    print!("{}", debrief(&console.simulation, &baseline));
+    ExitCode::SUCCESS
 }

@@ -176,3 +176,31 @@ fn a_playbook_run_prints_the_debrief_and_its_score() {
     let broken = redscreen(&["run", "--playbook", "tests/fixtures/minimal.ron"]);
     assert_eq!(broken.status.code(), Some(1), "a scenario is not a playbook");
 }
+
+#[test]
+fn the_console_reads_a_script_from_a_pipe_and_ends_with_the_debrief() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_redscreen"))
+        .args(["run", "--interactive", "--seed", "5"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let script = "until 2014-11-24 05:20\nreset admins\nisolat host SPE-CC-MGT-07\nwait 2h\n";
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(script.as_bytes())
+        .expect("written");
+    let output = child.wait_with_output().expect("it ends at the end of its input");
+    let text = stdout(&output);
+    assert!(text.contains("did you mean `isolate`?"), "{text}");
+    assert!(text.contains("done: reset admins"), "{text}");
+    assert!(
+        text.contains("sony-2014 with 1 responder action, seed 5, until 2014-11-24 07:21 PST"),
+        "{text}"
+    );
+    assert!(text.contains("Debrief: "), "{text}");
+}

@@ -2,6 +2,7 @@
 //! playbooks, sessions and the GUI, and the team that carries actions out in the simulation.
 
 mod action;
+mod console;
 mod desk;
 mod parse;
 mod playbook;
@@ -13,5 +14,6 @@ pub use playbook::{FollowedPlaybook, Playbook, PlaybookStep, Seen, Trigger, load
 pub(crate) fn plugin(app: &mut bevy::prelude::App) {
     app.add_plugins((desk::plugin, playbook::plugin));
 }
+pub use console::{COMMANDS, Console, Control};
 pub use desk::{Desk, Entry, Outcome};
 pub use parse::{ParseError, SYNTAX, parse_action};

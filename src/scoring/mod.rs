@@ -148,6 +148,21 @@ fn minutes(scenario: &Scenario, ticks: u32) -> String {
     }
 }
 
+/// The debrief of a response run against the no-response run of the same seed, both simulated
+/// to the same tick.
+pub fn debrief(response: &Simulation, baseline: &Simulation) -> Debrief {
+    let scenario = response.scenario();
+    let (run, base) = (RunRecord::of(response), RunRecord::of(baseline));
+    let score = score(scenario, &run, &base);
+    Debrief::new(
+        scenario,
+        score,
+        &run,
+        response.outcome().machines,
+        baseline.outcome().machines,
+    )
+}
+
 /// Grades a run against the rubric and the no-response run of the same seed.
 pub fn score(scenario: &Scenario, run: &RunRecord, baseline: &RunRecord) -> Score {
     let objectives: Vec<ObjectiveScore> = scenario

@@ -95,8 +95,10 @@ pub struct InjectOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Outcome {
     pub scenario: String,
-    /// The playbook the team followed, or none for the run with no response.
+    /// The playbook the team followed, if any.
     pub playbook: Option<String>,
+    /// Actions the team was asked for, accepted or refused.
+    pub responder_actions: u32,
     pub seed: u64,
     /// Ticks simulated, counting tick 0.
     pub ticks: u32,
@@ -234,6 +236,7 @@ impl Outcome {
             playbook: world
                 .get_resource::<crate::response::FollowedPlaybook>()
                 .map(|followed| followed.playbook.name.clone()),
+            responder_actions: world.resource::<crate::response::Desk>().log.len() as u32,
             seed: simulation.seed,
             ticks: now.map_or(0, |tick| tick.0 + 1),
             tick_seconds: scenario.meta.tick_seconds,
@@ -286,9 +289,11 @@ impl fmt::Display for Outcome {
             .until
             .as_ref()
             .map_or("before the start".to_string(), |moment| moment.time.clone());
-        let response = match &self.playbook {
-            Some(name) => format!("following playbook `{name}`"),
-            None => "with no response".to_string(),
+        let response = match (&self.playbook, self.responder_actions) {
+            (Some(name), _) => format!("following playbook `{name}`"),
+            (None, 0) => "with no response".to_string(),
+            (None, 1) => "with 1 responder action".to_string(),
+            (None, actions) => format!("with {actions} responder actions"),
         };
         writeln!(
             f,

@@ -1,0 +1,248 @@
+//! The exercise console: the responder's view in a terminal. It shows only what the responder
+//! could know (observations, the team's work, the evidence it secured), takes lines of the
+//! action language and a few console commands, and never lets a typed line crash the exercise.
+
+use std::sync::Arc;
+
+use crate::scenario::model::{Scenario, Tick};
+use crate::scenario::values::parse_duration;
+use crate::sim::{Observation, ObservationLog, Observed, Simulation};
+
+use super::desk::{Desk, Outcome};
+use super::parse::{SYNTAX, parse_action};
+
+/// Console commands besides actions.
+pub const COMMANDS: &[(&str, &str)] = &[
+    ("help", "this list"),
+    ("status", "the clock in every office and the team's work"),
+    ("step [N]", "advance N ticks (1 by default)"),
+    ("wait DURATION", "advance by a duration, such as 15m or 2h"),
+    ("until YYYY-MM-DD HH:MM", "advance to a local time"),
+    ("pause / play", "stop or restart the clock (interactive terminal)"),
+    (
+        "speed 1|10|60",
+        "simulated seconds per real second (interactive terminal)",
+    ),
+    ("end", "end the exercise and show the debrief"),
+];
+
+/// What the console asks of whoever drives it, besides printing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    Continue,
+    Pause,
+    Play,
+    Speed(u32),
+    End,
+}
+
+/// The console over one running simulation.
+pub struct Console {
+    pub simulation: Simulation,
+    /// Observations already shown.
+    shown_observations: usize,
+    /// Per desk entry, the outcome last shown.
+    shown_outcomes: Vec<Outcome>,
+}
+
+impl Console {
+    /// A console over a fresh simulation of `scenario` with `seed`.
+    pub fn new(scenario: Arc<Scenario>, seed: u64) -> Self {
+        Self {
+            simulation: Simulation::new(scenario, seed),
+            shown_observations: 0,
+            shown_outcomes: Vec::new(),
+        }
+    }
+
+    fn scenario(&self) -> &Scenario {
+        self.simulation.scenario()
+    }
+
+    fn time(&self, tick: Tick) -> String {
+        self.scenario().time_of(tick).strftime("%a %H:%M %Z").to_string()
+    }
+
+    /// Whether the exercise has reached its end.
+    pub fn finished(&self) -> bool {
+        self.simulation.now().is_some_and(|now| now >= self.simulation.end())
+    }
+
+    /// The first lines the responder reads.
+    pub fn briefing(&self) -> Vec<String> {
+        let meta = &self.scenario().meta;
+        vec![
+            format!("{} — {}", meta.title, meta.briefing),
+            format!(
+                "The exercise starts {}. Type an action, or `help`.",
+                meta.start.strftime("%A %Y-%m-%d %H:%M %Z")
+            ),
+        ]
+    }
+
+    /// Advances the clock by up to `ticks`, returning what the responder sees meanwhile.
+    pub fn advance(&mut self, ticks: u32) -> Vec<String> {
+        let mut lines = Vec::new();
+        for _ in 0..ticks {
+            if self.finished() {
+                break;
+            }
+            self.simulation.step();
+            lines.extend(self.news());
+        }
+        lines
+    }
+
+    /// Observations and the team's progress since last shown.
+    fn news(&mut self) -> Vec<String> {
+        let mut lines = Vec::new();
+        let world = self.simulation.world();
+        let observations = &world.resource::<ObservationLog>().observations;
+        for observed in &observations[self.shown_observations..] {
+            lines.push(self.describe(observed));
+        }
+        self.shown_observations = observations.len();
+        let desk = world.resource::<Desk>();
+        for (index, entry) in desk.log.iter().enumerate() {
+            if self.shown_outcomes.get(index) == Some(&entry.outcome) {
+                continue;
+            }
+            let action = entry.action.to_text(self.scenario());
+            let line = match &entry.outcome {
+                Outcome::Refused(reason) => format!("refused: {action}: {reason}"),
+                Outcome::Queued => format!(
+                    "queued: {action} (all {} responders are busy)",
+                    self.scenario().responders.team_size
+                ),
+                Outcome::Started { done, .. } => format!("started: {action} (done about {})", self.time(*done)),
+                Outcome::Completed { at, .. } => {
+                    let secured: Vec<String> = entry
+                        .collected
+                        .iter()
+                        .map(|(_, artifact, pieces)| format!("{pieces} {artifact:?} pieces"))
+                        .collect();
+                    if secured.is_empty() {
+                        format!("{} done: {action}", self.time(*at))
+                    } else {
+                        format!("{} done: {action}; secured {}", self.time(*at), secured.join(", "))
+                    }
+                }
+            };
+            lines.push(line);
+            if index < self.shown_outcomes.len() {
+                self.shown_outcomes[index] = entry.outcome.clone();
+            } else {
+                self.shown_outcomes.push(entry.outcome.clone());
+            }
+        }
+        lines
+    }
+
+    fn describe(&self, observed: &Observed) -> String {
+        let scenario = self.scenario();
+        let host = observed
+            .host
+            .map(|host| scenario.hosts[host.index()].name.as_str())
+            .unwrap_or("");
+        let what = match observed.what {
+            Observation::EdrSuspiciousService => format!("EDR alert on {host}: an unknown binary installed a service"),
+            Observation::EdrRawDiskWrite => format!("EDR alert on {host}: a driver is writing to the raw disk"),
+            Observation::LogAlert { event_id } => format!("log alert from {host}: Windows event {event_id}"),
+            Observation::HelpdeskCall => format!("helpdesk: the user of {host} reports a red warning page"),
+            Observation::ServiceDown(service) => {
+                format!("business: {} is down", scenario.services[service.index()].name)
+            }
+            Observation::ServiceRestored(service) => {
+                format!("business: {} is back", scenario.services[service.index()].name)
+            }
+            Observation::Inject(inject) => {
+                let inject = &scenario.injects[inject.index()];
+                format!(
+                    "{:?} from {}: {} — {}",
+                    inject.channel, inject.from, inject.subject, inject.text
+                )
+            }
+        };
+        format!("{} {what}", self.time(observed.tick))
+    }
+
+    fn status(&self) -> Vec<String> {
+        let scenario = self.scenario();
+        let now = self.simulation.now().unwrap_or_default();
+        let mut lines: Vec<String> = scenario
+            .offices
+            .iter()
+            .map(|office| {
+                let local = scenario.time_of(now).with_time_zone(office.time_zone.clone());
+                format!("  {:<16} {}", office.name, local.strftime("%a %Y-%m-%d %H:%M %Z"))
+            })
+            .collect();
+        let desk = self.simulation.world().resource::<Desk>();
+        lines.insert(0, format!("tick {} of {}", now.0, self.simulation.end().0));
+        lines.push(format!(
+            "  team: {} of {} free, {} waiting",
+            desk.free(),
+            scenario.responders.team_size,
+            desk.queued()
+        ));
+        lines
+    }
+
+    /// Handles one typed line: a console command or an action. Never panics.
+    pub fn handle(&mut self, line: &str) -> (Vec<String>, Control) {
+        let trimmed = line.trim();
+        let (word, rest) = trimmed.split_once(char::is_whitespace).unwrap_or((trimmed, ""));
+        let rest = rest.trim();
+        match word.to_ascii_lowercase().as_str() {
+            "" => (Vec::new(), Control::Continue),
+            "help" | "?" => {
+                let mut lines = vec!["Actions:".to_string()];
+                lines.extend(SYNTAX.iter().map(|(form, meaning)| format!("  {form:<36} {meaning}")));
+                lines.push("Console:".to_string());
+                lines.extend(COMMANDS.iter().map(|(form, meaning)| format!("  {form:<36} {meaning}")));
+                (lines, Control::Continue)
+            }
+            "status" => (self.status(), Control::Continue),
+            "step" => match if rest.is_empty() { Ok(1) } else { rest.parse::<u32>() } {
+                Ok(ticks) => (self.advance(ticks), Control::Continue),
+                Err(_) => (vec![format!("`{rest}` is not a number of ticks")], Control::Continue),
+            },
+            "wait" => match parse_duration(rest) {
+                Ok(seconds) => {
+                    let ticks = seconds
+                        .div_ceil(self.scenario().meta.tick_seconds as u64)
+                        .min(u32::MAX as u64) as u32;
+                    (self.advance(ticks), Control::Continue)
+                }
+                Err(reason) => (vec![format!("wait: {reason}")], Control::Continue),
+            },
+            "until" => match self.scenario().tick_at(rest) {
+                Ok(tick) => {
+                    let now = self.simulation.now().map_or(0, |now| now.0 + 1);
+                    (self.advance(tick.0.saturating_sub(now) + 1), Control::Continue)
+                }
+                Err(reason) => (vec![format!("until: {reason}")], Control::Continue),
+            },
+            "pause" => (vec!["paused".to_string()], Control::Pause),
+            "play" | "resume" => (vec!["playing".to_string()], Control::Play),
+            "speed" => match rest.parse::<u32>() {
+                Ok(speed @ (1 | 10 | 60)) => (vec![format!("speed {speed}×")], Control::Speed(speed)),
+                _ => (vec!["speed is 1, 10 or 60".to_string()], Control::Continue),
+            },
+            "end" | "quit" | "exit" => (Vec::new(), Control::End),
+            _ => match parse_action(trimmed, self.scenario()) {
+                Ok(action) => {
+                    self.simulation
+                        .app
+                        .world_mut()
+                        .resource_mut::<Desk>()
+                        .incoming
+                        .push(action);
+                    // The request reaches the desk on the next tick.
+                    (self.advance(1), Control::Continue)
+                }
+                Err(error) => (vec![format!("not done: {error}")], Control::Continue),
+            },
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! The console as a responder uses it: only observations, actions accepted or refused with a
+//! reason, and no line typed can crash it.
+
+use std::sync::Arc;
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use redscreen::response::{Console, Control, Desk};
+use redscreen::scenario::{Limits, load_flagship};
+use redscreen::sim::GroundTruth;
+
+fn console() -> Console {
+    Console::new(
+        Arc::new(load_flagship(&Limits::default()).expect("the flagship loads")),
+        3,
+    )
+}
+
+#[test]
+fn the_console_shows_observations_not_ground_truth() {
+    let mut console = console();
+    let (lines, _) = console.handle("until 2014-11-24 07:10");
+    let text = lines.join("\n");
+    assert!(text.contains("log alert from SPE-CC-MGT-07"), "{text}");
+    assert!(text.contains("Email from Office of the Co-Chairman"), "{text}");
+    // The patient zero has no sensor: nothing the responder sees names it yet.
+    assert!(!text.contains("SPE-CC-WS-0412"), "ground truth leaked: {text}");
+    let truth = console.simulation.world().resource::<GroundTruth>();
+    assert!(
+        truth
+            .hosts
+            .iter()
+            .filter(|host| host.compromised_at != u32::MAX)
+            .count()
+            > 100
+    );
+}
+
+#[test]
+fn a_wrong_action_gets_one_line_and_changes_nothing() {
+    let mut console = console();
+    let before = console.simulation.now();
+    let (lines, control) = console.handle("isolate office londn");
+    assert_eq!(control, Control::Continue);
+    assert_eq!(lines.len(), 1);
+    assert!(lines[0].contains("did you mean `london`?"), "{lines:?}");
+    assert_eq!(
+        console.simulation.now(),
+        before,
+        "a refused line does not move the clock"
+    );
+    assert!(console.simulation.world().resource::<Desk>().log.is_empty());
+}
+
+#[test]
+fn an_action_typed_is_taken_up_by_the_team() {
+    let mut console = console();
+    let (lines, _) = console.handle("reset admins");
+    assert!(
+        lines.iter().any(|line| line.starts_with("started: reset admins")),
+        "{lines:?}"
+    );
+    let (lines, _) = console.handle("wait 30m");
+    assert!(
+        lines.iter().any(|line| line.contains("done: reset admins")),
+        "{lines:?}"
+    );
+    let (lines, _) = console.handle("status");
+    assert!(lines.iter().any(|line| line.contains("team: 6 of 6 free")), "{lines:?}");
+    assert_eq!(console.handle("end").1, Control::End);
+}
+
+/// Random and malformed lines, thousands of them: every one gets an answer, none a panic.
+#[test]
+fn no_line_typed_crashes_the_console() {
+    let mut console = console();
+    let mut rng = ChaCha8Rng::seed_from_u64(1124);
+    let words = [
+        "isolate",
+        "host",
+        "office",
+        "subnet",
+        "block",
+        "from",
+        "to",
+        "445",
+        "99999",
+        "-1",
+        "all",
+        "role",
+        "Workstation",
+        "reset",
+        "admins",
+        "account",
+        "SPE\\it-ops",
+        "image",
+        "SPE-CC-WS-0001",
+        "power",
+        "off",
+        "submit",
+        "vector",
+        "T1047",
+        "indicator",
+        "notify",
+        "fbi",
+        "step",
+        "wait",
+        "until",
+        "speed",
+        "help",
+        "status",
+        "deploy",
+        "cut",
+        "link",
+        "cc-ny",
+        "culver-city/core",
+        "new-york",
+        "restore",
+        "rebuild",
+        "\u{0}",
+        "é",
+        "🙂",
+        "\"",
+        "(",
+        "",
+        "  ",
+    ];
+    let mut answered = 0;
+    for _ in 0..3_000 {
+        let length = rng.random_range(0..7);
+        let mut line: Vec<String> = (0..length)
+            .map(|_| words[rng.random_range(0..words.len())].to_string())
+            .collect();
+        if rng.random_range(0..5) == 0 {
+            let noise: String = (0..rng.random_range(1..20))
+                .map(|_| char::from(rng.random_range(1..128u8)))
+                .collect();
+            line.push(noise);
+        }
+        let line = line.join(" ");
+        // `step` and `wait` with huge numbers would run the week; keep the test quick.
+        if line.contains("until") || line.contains("wait") || line.contains("step") {
+            continue;
+        }
+        let (_, control) = console.handle(&line);
+        answered += 1;
+        if control == Control::End {
+            break;
+        }
+    }
+    assert!(answered > 1_000);
+}
