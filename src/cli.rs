@@ -373,7 +373,7 @@ fn run_console(scenario: Arc<Scenario>, seed: u64) -> ExitCode {
         println!("{line}");
     }
     if interactive {
-        println!("The clock is running at 60×: `pause`, `speed 1|10|60`, `step`, `end`.");
+        println!("The clock is running at 60× (a minute a second): `pause`, `speed 1|10|60|600|3600`, `end`.");
     }
     let (lines, typed) = channel();
     std::thread::spawn(move || {

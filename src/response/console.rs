@@ -226,8 +226,8 @@ impl Console {
             "pause" => (vec!["paused".to_string()], Control::Pause),
             "play" | "resume" => (vec!["playing".to_string()], Control::Play),
             "speed" => match rest.parse::<u32>() {
-                Ok(speed @ (1 | 10 | 60)) => (vec![format!("speed {speed}×")], Control::Speed(speed)),
-                _ => (vec!["speed is 1, 10 or 60".to_string()], Control::Continue),
+                Ok(speed @ (1 | 10 | 60 | 600 | 3600)) => (vec![format!("speed {speed}×")], Control::Speed(speed)),
+                _ => (vec!["speed is 1, 10, 60, 600 or 3600".to_string()], Control::Continue),
             },
             "end" | "quit" | "exit" => (Vec::new(), Control::End),
             _ => match parse_action(trimmed, self.scenario()) {
