@@ -33,32 +33,8 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
-    /// Run the exercise headless with no responder (the baseline) and summarise it.
-    Run {
-        /// Scenario file (the embedded flagship when absent).
-        file: Option<PathBuf>,
-        /// Seed of the simulation's random numbers: the same seed gives the same run.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Stop after this local time (`2014-11-24 12:00`) or tick number.
-        #[arg(long)]
-        until: Option<String>,
-        /// Follow a response plan (a playbook file) and grade it against the run with no response.
-        #[arg(long, conflicts_with = "interactive")]
-        playbook: Option<PathBuf>,
-        /// Play the exercise at a console: observations come in, you type actions (`help`).
-        #[arg(long, short)]
-        interactive: bool,
-        /// Print the summary as one JSON object (fields in docs/run-output.md).
-        #[arg(long)]
-        json: bool,
-        /// Worker threads for the simulation (the results do not depend on it).
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Refuse scenarios with more machines than this.
-        #[arg(long, default_value_t = Limits::default().max_hosts)]
-        max_hosts: u64,
-    },
+    /// Run the exercise: with no response (the baseline), a playbook, or at the console.
+    Run(RunOptions),
     /// Write a synthetic enterprise scenario, for scale tests.
     Gen {
         /// Number of machines.
@@ -84,25 +60,7 @@ pub fn run(arguments: Arguments) -> ExitCode {
             quiet,
         } => check(&files, max_hosts, quiet),
         Command::Gen { hosts, output } => generate(hosts, output),
-        Command::Run {
-            file,
-            seed,
-            until,
-            playbook,
-            interactive,
-            json,
-            threads,
-            max_hosts,
-        } => run_exercise(RunOptions {
-            file,
-            seed,
-            until,
-            playbook,
-            interactive,
-            json,
-            threads,
-            max_hosts,
-        }),
+        Command::Run(options) => run_exercise(options),
     }
 }
 
@@ -226,14 +184,30 @@ fn load(file: Option<&Path>, limits: &Limits) -> Result<Scenario, u8> {
 }
 
 /// What `redscreen run` was asked to do.
+#[derive(Debug, clap::Args)]
 struct RunOptions {
+    /// Scenario file (the embedded flagship when absent).
     file: Option<PathBuf>,
+    /// Seed of the simulation's random numbers: the same seed gives the same run.
+    #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Stop after this local time (`2014-11-24 12:00`) or tick number.
+    #[arg(long)]
     until: Option<String>,
+    /// Follow a response plan (a playbook file) and grade it against the run with no response.
+    #[arg(long, conflicts_with = "interactive")]
     playbook: Option<PathBuf>,
+    /// Play the exercise at a console: observations come in, you type actions (`help`).
+    #[arg(long, short)]
     interactive: bool,
+    /// Print the summary as one JSON object (fields in docs/run-output.md).
+    #[arg(long)]
     json: bool,
+    /// Worker threads for the simulation (the results do not depend on it).
+    #[arg(long)]
     threads: Option<usize>,
+    /// Refuse scenarios with more machines than this.
+    #[arg(long, default_value_t = Limits::default().max_hosts)]
     max_hosts: u64,
 }
 

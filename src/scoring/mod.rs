@@ -129,6 +129,17 @@ fn timeliness(delay: u32, within: u32) -> (f64, Rating) {
     (fraction, rating)
 }
 
+/// A time goal's grade, with its reason: "`what` 12 min `since` (target 30 min)".
+fn time_goal(scenario: &Scenario, delay: u32, within: u32, what: &str, since: &str) -> (f64, Rating, String) {
+    let (fraction, rating) = timeliness(delay, within);
+    let reason = format!(
+        "{what} {} {since} (target {})",
+        minutes(scenario, delay),
+        minutes(scenario, within)
+    );
+    (fraction, rating, reason)
+}
+
 /// A rating from the share of an objective achieved.
 fn rating_of(fraction: f64) -> Rating {
     match fraction {
@@ -201,18 +212,18 @@ fn grade(scenario: &Scenario, goal: &Goal, run: &RunRecord, baseline: &RunRecord
             );
             (fraction, rating_of(fraction), reason)
         }
-        Goal::Detect { within_ticks } => match (run.detected_at(), run.first_observation) {
-            (None, _) => (0.0, Rating::U, "the team never acted on the attack".to_string()),
-            (Some(detected), first) => {
-                let sign = first.unwrap_or(detected);
+        Goal::Detect { within_ticks } => match run.detected_at() {
+            None => (0.0, Rating::U, "the team never acted on the attack".to_string()),
+            Some(detected) => {
+                let sign = run.first_observation.unwrap_or(detected);
                 let delay = detected.0.saturating_sub(sign.0);
-                let (fraction, rating) = timeliness(delay, *within_ticks);
-                let reason = format!(
-                    "first action {} after the first observable sign (target {})",
-                    minutes(scenario, delay),
-                    minutes(scenario, *within_ticks)
-                );
-                (fraction, rating, reason)
+                time_goal(
+                    scenario,
+                    delay,
+                    *within_ticks,
+                    "first action",
+                    "after the first observable sign",
+                )
             }
         },
         Goal::Contain { within_ticks } => match run.detected_at() {
@@ -220,13 +231,13 @@ fn grade(scenario: &Scenario, goal: &Goal, run: &RunRecord, baseline: &RunRecord
             Some(detected) => {
                 let last = run.last_compromise.unwrap_or(detected);
                 let delay = last.0.saturating_sub(detected.0);
-                let (fraction, rating) = timeliness(delay, *within_ticks);
-                let reason = format!(
-                    "the last machine fell {} after the first action (target {})",
-                    minutes(scenario, delay),
-                    minutes(scenario, *within_ticks)
-                );
-                (fraction, rating, reason)
+                time_goal(
+                    scenario,
+                    delay,
+                    *within_ticks,
+                    "the last machine fell",
+                    "after the first action",
+                )
             }
         },
         Goal::PreserveEvidence => {
