@@ -7,9 +7,11 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use miette::{Diagnostic, NamedSource, SourceSpan};
-use redscreen::response::{Console, Control, FollowedPlaybook, load_playbook};
+use redscreen::response::{Console, Control, FollowedPlaybook, describe_observation, load_playbook};
+use redscreen::scenario::model::Tick;
 use redscreen::scenario::{self, Limits, LoadError, Report, Scenario, Summary};
 use redscreen::scoring::{Debrief, debrief};
+use redscreen::session::{self, Recorder, Session};
 use redscreen::sim::Simulation;
 
 /// A training simulator for responding to a destructive-wiper attack.
@@ -35,6 +37,18 @@ enum Command {
     },
     /// Run the exercise: with no response (the baseline), a playbook, or at the console.
     Run(RunOptions),
+    /// Replay a recorded session and check it; scrub to a moment; or branch it.
+    Replay(ReplayOptions),
+    /// Compare two sessions of the same scenario and seed.
+    Diff {
+        /// The first session.
+        first: PathBuf,
+        /// The second session.
+        second: PathBuf,
+        /// The scenario file, when it has moved since the sessions were recorded.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+    },
     /// Write a synthetic enterprise scenario, for scale tests.
     Gen {
         /// Number of machines.
@@ -61,6 +75,12 @@ pub fn run(arguments: Arguments) -> ExitCode {
         } => check(&files, max_hosts, quiet),
         Command::Gen { hosts, output } => generate(hosts, output),
         Command::Run(options) => run_exercise(options),
+        Command::Replay(options) => replay_session(options),
+        Command::Diff {
+            first,
+            second,
+            scenario,
+        } => diff_sessions(&first, &second, scenario.as_deref()),
     }
 }
 
@@ -200,6 +220,9 @@ struct RunOptions {
     /// Play the exercise at a console: observations come in, you type actions (`help`).
     #[arg(long, short)]
     interactive: bool,
+    /// Record the session to this file (a console session is recorded in `sessions/` anyway).
+    #[arg(long)]
+    record: Option<PathBuf>,
     /// Print the summary as one JSON object (fields in docs/run-output.md).
     #[arg(long)]
     json: bool,
@@ -254,12 +277,26 @@ fn run_exercise(options: RunOptions) -> ExitCode {
         bevy::app::TaskPoolOptions::with_num_threads(threads).create_default_pools();
     }
     if options.interactive {
-        return run_console(scenario, options.seed);
+        return run_console(scenario, options.seed, options.file.as_deref(), options.record);
     }
+    let source = scenario_source(options.file.as_deref());
     let passes = if playbook.is_some() { 2 } else { 1 };
     let mut progress = Progress::new(last.0 * passes);
     let mut simulation = Simulation::new(Arc::clone(&scenario), options.seed);
-    simulation.run_through(last, |tick| progress.show(tick.0));
+    let mode = playbook
+        .as_ref()
+        .map_or("baseline".to_string(), |playbook| format!("playbook {}", playbook.name));
+    // With a playbook, the session recorded is the response, not the baseline beside it.
+    let mut recorder = match &options.record {
+        Some(path) if playbook.is_none() => match start_recording(path, &simulation, &source, &mode, None) {
+            Ok(recorder) => Some(recorder),
+            Err(code) => return code,
+        },
+        _ => None,
+    };
+    if let Err(code) = simulate(&mut simulation, last, recorder.as_mut(), |tick| progress.show(tick)) {
+        return code;
+    }
     let mut report = RunReport {
         outcome: simulation.outcome(),
         debrief: None,
@@ -267,7 +304,18 @@ fn run_exercise(options: RunOptions) -> ExitCode {
     if let Some(playbook) = playbook {
         let mut response = Simulation::new(Arc::clone(&scenario), options.seed);
         response.app.insert_resource(FollowedPlaybook::new(playbook));
-        response.run_through(last, |tick| progress.show(last.0 + tick.0));
+        let mut recorder = match &options.record {
+            Some(path) => match start_recording(path, &response, &source, &mode, None) {
+                Ok(recorder) => Some(recorder),
+                Err(code) => return code,
+            },
+            None => None,
+        };
+        if let Err(code) = simulate(&mut response, last, recorder.as_mut(), |tick| {
+            progress.show(last.0 + tick)
+        }) {
+            return code;
+        }
         report.debrief = Some(debrief(&response, &simulation));
         report.outcome = response.outcome();
     }
@@ -336,7 +384,7 @@ impl Progress {
 /// The exercise at a terminal. On a terminal the clock runs (60 simulated seconds a second at
 /// first) and lines are taken as they are typed; from a pipe the clock moves only with `step`,
 /// `wait` and `until`, so a scripted session always gives the same result. The debrief follows.
-fn run_console(scenario: Arc<Scenario>, seed: u64) -> ExitCode {
+fn run_console(scenario: Arc<Scenario>, seed: u64, file: Option<&Path>, record: Option<PathBuf>) -> ExitCode {
     use std::io::{BufRead, IsTerminal, Write};
     use std::sync::mpsc::{RecvTimeoutError, channel};
     use std::time::Duration;
@@ -345,6 +393,14 @@ fn run_console(scenario: Arc<Scenario>, seed: u64) -> ExitCode {
     let mut console = Console::new(Arc::clone(&scenario), seed);
     for line in console.briefing() {
         println!("{line}");
+    }
+    let path = record.unwrap_or_else(|| next_session_path(&scenario.meta.id, seed));
+    match start_recording(&path, &console.simulation, &scenario_source(file), "console", None) {
+        Ok(recorder) => {
+            println!("Recording this session to {}.", path.display());
+            console.record_to(recorder);
+        }
+        Err(code) => return code,
     }
     if interactive {
         println!("The clock is running at 60× (a minute a second): `pause`, `speed 1|10|60|600|3600`, `end`.");
@@ -389,6 +445,9 @@ fn run_console(scenario: Arc<Scenario>, seed: u64) -> ExitCode {
             Control::End => break,
         }
     }
+    if let Some(path) = console.finish_recording() {
+        println!("Session recorded to {path}.");
+    }
     let last = console.simulation.now().unwrap_or_default();
     let mut baseline = Simulation::new(scenario, seed);
     baseline.run_through(last, |_| {});
@@ -396,5 +455,371 @@ fn run_console(scenario: Arc<Scenario>, seed: u64) -> ExitCode {
     print!("{}", console.simulation.outcome());
     println!();
     print!("{}", debrief(&console.simulation, &baseline));
+    ExitCode::SUCCESS
+}
+
+/// How a session names its scenario: the path as given, or `embedded` for the flagship.
+fn scenario_source(file: Option<&Path>) -> String {
+    file.map_or("embedded".to_string(), |path| path.display().to_string())
+}
+
+/// The first free `sessions/ID-seedN-K.jsonl`: numbered, so that names do not depend on a clock.
+fn next_session_path(id: &str, seed: u64) -> PathBuf {
+    (1..)
+        .map(|number| PathBuf::from(format!("sessions/{id}-seed{seed}-{number}.jsonl")))
+        .find(|path| !path.exists())
+        .unwrap_or_else(|| PathBuf::from(format!("sessions/{id}-seed{seed}.jsonl")))
+}
+
+fn start_recording(
+    path: &Path,
+    simulation: &Simulation,
+    source: &str,
+    mode: &str,
+    branched_from: Option<(String, u32)>,
+) -> Result<Recorder, ExitCode> {
+    Recorder::create(path, &session::header(simulation, source, mode, branched_from)).map_err(|error| {
+        eprintln!("error: cannot record to {}: {error}", path.display());
+        ExitCode::from(2)
+    })
+}
+
+/// Steps a simulation through `last`, recording each tick; a write error stops with exit 2,
+/// leaving what was written.
+fn simulate(
+    simulation: &mut Simulation,
+    last: Tick,
+    mut recorder: Option<&mut Recorder>,
+    mut progress: impl FnMut(u32),
+) -> Result<(), ExitCode> {
+    let written = |recorder: &Recorder, result: std::io::Result<()>| {
+        result.map_err(|error| {
+            eprintln!("error: recording to {} failed: {error}", recorder.path.display());
+            ExitCode::from(2)
+        })
+    };
+    while simulation.now().is_none_or(|now| now < last.min(simulation.end())) {
+        simulation.step();
+        if let Some(recorder) = recorder.as_deref_mut() {
+            let result = recorder.after_tick(simulation);
+            written(recorder, result)?;
+        }
+        progress(simulation.now().map_or(0, |tick| tick.0));
+    }
+    if let Some(recorder) = recorder {
+        let result = recorder.finish(simulation);
+        written(recorder, result)?;
+    }
+    Ok(())
+}
+
+/// What `redscreen replay` was asked to do.
+#[derive(Debug, clap::Args)]
+struct ReplayOptions {
+    /// The session file.
+    session: PathBuf,
+    /// The scenario file, when it has moved since the session was recorded.
+    #[arg(long)]
+    scenario: Option<PathBuf>,
+    /// Show the observed and the true state at this local time or tick.
+    #[arg(long, conflicts_with = "branch_at")]
+    at: Option<String>,
+    /// Continue from this local time or tick with another playbook, into a new session.
+    #[arg(long, requires_all = ["playbook", "record"])]
+    branch_at: Option<String>,
+    /// The playbook to follow from the branch point.
+    #[arg(long, requires = "branch_at")]
+    playbook: Option<PathBuf>,
+    /// The new session of the branch.
+    #[arg(long, requires = "branch_at")]
+    record: Option<PathBuf>,
+}
+
+/// Loads the scenario a session names (or the one given), reporting problems.
+fn session_scenario(header: &session::Header, given: Option<&Path>) -> Result<Arc<Scenario>, ExitCode> {
+    let file = given
+        .map(Path::to_path_buf)
+        .or_else(|| (header.scenario_source != "embedded").then(|| PathBuf::from(&header.scenario_source)));
+    load(file.as_deref(), &Limits::default())
+        .map(Arc::new)
+        .map_err(ExitCode::from)
+}
+
+fn read_session(path: &Path) -> Result<Session, ExitCode> {
+    Session::read(path).map_err(|error| {
+        eprintln!("error: {error}");
+        ExitCode::from(error.exit_code())
+    })
+}
+
+fn replay_session(options: ReplayOptions) -> ExitCode {
+    let session = match read_session(&options.session) {
+        Ok(session) => session,
+        Err(code) => return code,
+    };
+    let scenario = match session_scenario(&session.header, options.scenario.as_deref()) {
+        Ok(scenario) => scenario,
+        Err(code) => return code,
+    };
+    if session.cut_tail {
+        eprintln!(
+            "warning: the last line of {} was cut short (the recording stopped mid-write); replaying the {} complete records",
+            options.session.display(),
+            session.records.len()
+        );
+    }
+    if !session.ended() {
+        eprintln!(
+            "warning: {} has no end record: the recording stopped after tick {}",
+            options.session.display(),
+            session.last_tick()
+        );
+    }
+    let moment = |text: &Option<String>| -> Result<Option<Tick>, ExitCode> {
+        match text.as_deref().map(|text| scenario.tick_at(text)) {
+            None => Ok(None),
+            Some(Ok(tick)) => Ok(Some(tick)),
+            Some(Err(reason)) => {
+                eprintln!("error: {reason}");
+                Err(ExitCode::from(2))
+            }
+        }
+    };
+    let (at, branch_at) = match (moment(&options.at), moment(&options.branch_at)) {
+        (Ok(at), Ok(branch_at)) => (at, branch_at),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    if let Some(tick) = at.or(branch_at)
+        && tick.0 > session.last_tick()
+    {
+        eprintln!("error: the session only reaches tick {}", session.last_tick());
+        return ExitCode::from(2);
+    }
+    if let Some(branch) = branch_at {
+        return branch_session(&options, &session, scenario, branch);
+    }
+    let replayed = match session::replay(&session, Arc::clone(&scenario), at, |_| {}) {
+        Ok(replayed) => replayed,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    let simulation = &replayed.simulation;
+    match at {
+        Some(_) => print_moment(simulation),
+        None => print!("{}", simulation.outcome()),
+    }
+    let reached = simulation.now().map_or(0, |tick| tick.0);
+    println!(
+        "verified: {} actions and {} checkpoints agree through tick {reached}{}",
+        replayed.actions_replayed,
+        replayed.checkpoints_verified,
+        if session.cut_tail {
+            " (the cut tail was left out)"
+        } else {
+            ""
+        }
+    );
+    ExitCode::SUCCESS
+}
+
+/// The responder's view and the ground truth at the moment a replay stopped.
+fn print_moment(simulation: &Simulation) {
+    let scenario = simulation.scenario();
+    let world = simulation.world();
+    let observations = &world.resource::<redscreen::sim::ObservationLog>().observations;
+    let time = simulation
+        .now()
+        .map(|tick| scenario.time_of(tick).strftime("%A %Y-%m-%d %H:%M %Z").to_string());
+    println!("At {}", time.unwrap_or_default());
+    println!();
+    println!("Observed: {} observations so far; the latest:", observations.len());
+    for observed in observations.iter().rev().take(12).rev() {
+        println!("  {}", describe_observation(scenario, observed));
+    }
+    let desk = world.resource::<redscreen::response::Desk>();
+    println!(
+        "The team: {} free, {} waiting; actions so far:",
+        desk.free(),
+        desk.queued()
+    );
+    for entry in &desk.log {
+        let asked = scenario.time_of(entry.requested).strftime("%H:%M").to_string();
+        println!(
+            "  {asked}  {:<44} {}",
+            entry.action.to_text(scenario),
+            entry.outcome.describe(scenario)
+        );
+    }
+    println!();
+    println!("Ground truth:");
+    print!("{}", simulation.outcome());
+}
+
+fn branch_session(options: &ReplayOptions, session: &Session, scenario: Arc<Scenario>, branch: Tick) -> ExitCode {
+    let (Some(playbook_path), Some(record)) = (&options.playbook, &options.record) else {
+        eprintln!("error: --branch-at needs --playbook and --record");
+        return ExitCode::from(2);
+    };
+    let playbook = match load_playbook(playbook_path, &scenario) {
+        Ok(playbook) => playbook,
+        Err(LoadError::Invalid(report)) => {
+            print_problems(&report);
+            return ExitCode::from(1);
+        }
+        Err(error) => {
+            eprintln!("error: {}", error_chain(&error));
+            return ExitCode::from(2);
+        }
+    };
+    // The branch replays the session up to the tick before, recording it anew.
+    let before = branch.0.checked_sub(1);
+    let origin = (options.session.display().to_string(), branch.0);
+    let mode = format!("playbook {}", playbook.name);
+    let first = Simulation::new(Arc::clone(&scenario), session.header.seed);
+    let mut recorder = match start_recording(record, &first, &session.header.scenario_source, &mode, Some(origin)) {
+        Ok(recorder) => recorder,
+        Err(code) => return code,
+    };
+    drop(first);
+    let mut failed = None;
+    let replayed = match before {
+        None => Ok(None),
+        Some(before) => session::replay(session, Arc::clone(&scenario), Some(Tick(before)), |simulation| {
+            if failed.is_none()
+                && let Err(error) = recorder.after_tick(simulation)
+            {
+                failed = Some(error);
+            }
+        })
+        .map(Some),
+    };
+    if let Some(error) = failed {
+        eprintln!("error: recording to {} failed: {error}", record.display());
+        return ExitCode::from(2);
+    }
+    let mut simulation = match replayed {
+        Ok(Some(replayed)) => replayed.simulation,
+        Ok(None) => Simulation::new(Arc::clone(&scenario), session.header.seed),
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    simulation
+        .app
+        .insert_resource(FollowedPlaybook::starting_at(playbook, branch));
+    // The branch runs as long as the session it comes from.
+    let end = Tick(session.last_tick());
+    if let Err(code) = simulate(&mut simulation, end, Some(&mut recorder), |_| {}) {
+        return code;
+    }
+    print!("{}", simulation.outcome());
+    println!("branched at tick {} into {}", branch.0, record.display());
+    ExitCode::SUCCESS
+}
+
+fn diff_sessions(first: &Path, second: &Path, scenario: Option<&Path>) -> ExitCode {
+    let (a, b) = match (read_session(first), read_session(second)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    if a.header.scenario_hash != b.header.scenario_hash || a.header.seed != b.header.seed {
+        eprintln!(
+            "error: {} ({} seed {}) and {} ({} seed {}) are not sessions of the same scenario and seed",
+            first.display(),
+            a.header.scenario,
+            a.header.seed,
+            second.display(),
+            b.header.scenario,
+            b.header.seed
+        );
+        return ExitCode::from(1);
+    }
+    let scenario = match session_scenario(&a.header, scenario) {
+        Ok(scenario) => scenario,
+        Err(code) => return code,
+    };
+    let mut runs = Vec::new();
+    for (path, session) in [(first, &a), (second, &b)] {
+        match session::replay(session, Arc::clone(&scenario), None, |_| {}) {
+            Ok(replayed) => runs.push(replayed.simulation),
+            Err(error) => {
+                eprintln!("error: {}: {error}", path.display());
+                return ExitCode::from(1);
+            }
+        }
+    }
+    // Each session is graded against doing nothing for as long as it ran.
+    let debriefs: Vec<Debrief> = runs
+        .iter()
+        .map(|run| {
+            let mut baseline = Simulation::new(Arc::clone(&scenario), a.header.seed);
+            baseline.run_through(run.now().unwrap_or_default(), |_| {});
+            debrief(run, &baseline)
+        })
+        .collect();
+    println!(
+        "{} against {}: {}, seed {}",
+        first.display(),
+        second.display(),
+        a.header.scenario,
+        a.header.seed
+    );
+    println!();
+    println!("Actions");
+    let mut lines: Vec<(u32, usize, String)> = Vec::new();
+    for (side, session) in [&a, &b].into_iter().enumerate() {
+        for (_, record) in &session.records {
+            if let session::Record::Action {
+                tick, action, accepted, ..
+            } = record
+            {
+                let refused = if *accepted { "" } else { " (refused)" };
+                lines.push((*tick, side, format!("{action}{refused}")));
+            }
+        }
+    }
+    lines.sort_by_key(|(tick, side, _)| (*tick, *side));
+    for (tick, side, action) in lines {
+        let time = scenario.time_of(Tick(tick)).strftime("%a %H:%M").to_string();
+        let (left, right) = if side == 0 {
+            (action, String::new())
+        } else {
+            (String::new(), action)
+        };
+        println!("  {time}  {left:<46} {right}");
+    }
+    println!();
+    let [first_debrief, second_debrief] = [&debriefs[0], &debriefs[1]];
+    println!(
+        "Machines wiped: {} against {} (with no response: {})",
+        first_debrief.response.wiped, second_debrief.response.wiped, first_debrief.baseline.wiped
+    );
+    println!("  {:<26} {:>8} {:>8} {:>8}", "objective", "first", "second", "change");
+    for (one, other) in first_debrief
+        .score
+        .objectives
+        .iter()
+        .zip(&second_debrief.score.objectives)
+    {
+        println!(
+            "  {:<26} {:>5.1} {} {:>5.1} {} {:>+8.1}",
+            one.objective,
+            one.points,
+            one.rating,
+            other.points,
+            other.rating,
+            other.points - one.points
+        );
+    }
+    println!(
+        "  {:<26} {:>8.1} {:>8.1} {:>+8.1}",
+        "total",
+        first_debrief.score.total,
+        second_debrief.score.total,
+        second_debrief.score.total - first_debrief.score.total
+    );
     ExitCode::SUCCESS
 }

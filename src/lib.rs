@@ -3,7 +3,9 @@
 //! A scenario (RON) describes a company and its attacker; the simulation spreads the wiper,
 //! shows the warning page and wipes machines while a responder investigates and acts.
 
+pub mod checksum;
 pub mod response;
 pub mod scenario;
 pub mod scoring;
+pub mod session;
 pub mod sim;

@@ -181,7 +181,8 @@ fn a_playbook_run_prints_the_debrief_and_its_score() {
 fn the_console_reads_a_script_from_a_pipe_and_ends_with_the_debrief() {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_redscreen"))
-        .args(["run", "--interactive", "--seed", "5"])
+        .args(["run", "--interactive", "--seed", "5", "--record"])
+        .arg(std::env::temp_dir().join(format!("redscreen-console-{}.jsonl", std::process::id())))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -203,4 +204,5 @@ fn the_console_reads_a_script_from_a_pipe_and_ends_with_the_debrief() {
         "{text}"
     );
     assert!(text.contains("Debrief: "), "{text}");
+    assert!(text.contains("Session recorded to "), "{text}");
 }

@@ -10,6 +10,7 @@ use crate::sim::{Observation, ObservationLog, Observed, Simulation};
 
 use super::desk::{Desk, Outcome};
 use super::parse::{SYNTAX, parse_action};
+use crate::session::Recorder;
 
 /// Console commands besides actions.
 pub const COMMANDS: &[(&str, &str)] = &[
@@ -39,6 +40,8 @@ pub enum Control {
 /// The console over one running simulation.
 pub struct Console {
     pub simulation: Simulation,
+    /// Where the session is being recorded, while writing works.
+    recorder: Option<Recorder>,
     /// Observations already shown.
     shown_observations: usize,
     /// Per desk entry, the outcome last shown.
@@ -50,6 +53,7 @@ impl Console {
     pub fn new(scenario: Arc<Scenario>, seed: u64) -> Self {
         Self {
             simulation: Simulation::new(scenario, seed),
+            recorder: None,
             shown_observations: 0,
             shown_outcomes: Vec::new(),
         }
@@ -80,6 +84,23 @@ impl Console {
         ]
     }
 
+    /// Records the session as it goes.
+    pub fn record_to(&mut self, recorder: Recorder) {
+        self.recorder = Some(recorder);
+    }
+
+    /// Writes the session's end record; returns where the session is, if it was recorded.
+    pub fn finish_recording(&mut self) -> Option<String> {
+        let mut recorder = self.recorder.take()?;
+        match recorder.finish(&self.simulation) {
+            Ok(()) => Some(recorder.path.display().to_string()),
+            Err(error) => Some(format!(
+                "{} (its end record could not be written: {error})",
+                recorder.path.display()
+            )),
+        }
+    }
+
     /// Advances the clock by up to `ticks`, returning what the responder sees meanwhile.
     pub fn advance(&mut self, ticks: u32) -> Vec<String> {
         let mut lines = Vec::new();
@@ -88,6 +109,13 @@ impl Console {
                 break;
             }
             self.simulation.step();
+            if let Some(recorder) = &mut self.recorder
+                && let Err(error) = recorder.after_tick(&self.simulation)
+            {
+                // What is written stays; the exercise goes on unrecorded.
+                lines.push(format!("recording stopped: {}: {error}", recorder.path.display()));
+                self.recorder = None;
+            }
             lines.extend(self.news());
         }
         lines
@@ -99,7 +127,7 @@ impl Console {
         let world = self.simulation.world();
         let observations = &world.resource::<ObservationLog>().observations;
         for observed in &observations[self.shown_observations..] {
-            lines.push(self.describe(observed));
+            lines.push(describe_observation(self.scenario(), observed));
         }
         self.shown_observations = observations.len();
         let desk = world.resource::<Desk>();
@@ -137,35 +165,37 @@ impl Console {
         }
         lines
     }
+}
 
-    fn describe(&self, observed: &Observed) -> String {
-        let scenario = self.scenario();
-        let host = observed
-            .host
-            .map(|host| scenario.hosts[host.index()].name.as_str())
-            .unwrap_or("");
-        let what = match observed.what {
-            Observation::EdrSuspiciousService => format!("EDR alert on {host}: an unknown binary installed a service"),
-            Observation::EdrRawDiskWrite => format!("EDR alert on {host}: a driver is writing to the raw disk"),
-            Observation::LogAlert { event_id } => format!("log alert from {host}: Windows event {event_id}"),
-            Observation::HelpdeskCall => format!("helpdesk: the user of {host} reports a red warning page"),
-            Observation::ServiceDown(service) => {
-                format!("business: {} is down", scenario.services[service.index()].name)
-            }
-            Observation::ServiceRestored(service) => {
-                format!("business: {} is back", scenario.services[service.index()].name)
-            }
-            Observation::Inject(inject) => {
-                let inject = &scenario.injects[inject.index()];
-                format!(
-                    "{:?} from {}: {} — {}",
-                    inject.channel, inject.from, inject.subject, inject.text
-                )
-            }
-        };
-        format!("{} {what}", self.time(observed.tick))
-    }
+/// One observation as the responder reads it: local time, source, what was seen.
+pub fn describe_observation(scenario: &Scenario, observed: &Observed) -> String {
+    let host = observed
+        .host
+        .map(|host| scenario.hosts[host.index()].name.as_str())
+        .unwrap_or("");
+    let what = match observed.what {
+        Observation::EdrSuspiciousService => format!("EDR alert on {host}: an unknown binary installed a service"),
+        Observation::EdrRawDiskWrite => format!("EDR alert on {host}: a driver is writing to the raw disk"),
+        Observation::LogAlert { event_id } => format!("log alert from {host}: Windows event {event_id}"),
+        Observation::HelpdeskCall => format!("helpdesk: the user of {host} reports a red warning page"),
+        Observation::ServiceDown(service) => {
+            format!("business: {} is down", scenario.services[service.index()].name)
+        }
+        Observation::ServiceRestored(service) => {
+            format!("business: {} is back", scenario.services[service.index()].name)
+        }
+        Observation::Inject(inject) => {
+            let inject = &scenario.injects[inject.index()];
+            format!(
+                "{:?} from {}: {} — {}",
+                inject.channel, inject.from, inject.subject, inject.text
+            )
+        }
+    };
+    format!("{} {what}", scenario.time_of(observed.tick).strftime("%a %H:%M %Z"))
+}
 
+impl Console {
     fn status(&self) -> Vec<String> {
         let scenario = self.scenario();
         let now = self.simulation.now().unwrap_or_default();

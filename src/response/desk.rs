@@ -31,6 +31,19 @@ pub enum Outcome {
     Completed { started: Tick, at: Tick },
 }
 
+impl Outcome {
+    /// The outcome in words, with local times.
+    pub fn describe(&self, scenario: &Scenario) -> String {
+        let time = |tick: &Tick| scenario.time_of(*tick).strftime("%Y-%m-%d %H:%M %Z").to_string();
+        match self {
+            Outcome::Refused(reason) => format!("refused: {reason}"),
+            Outcome::Queued => "still waiting for a responder".to_string(),
+            Outcome::Started { done, .. } => format!("under way until {}", time(done)),
+            Outcome::Completed { at, .. } => format!("done {}", time(at)),
+        }
+    }
+}
+
 /// One request and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {

@@ -14,6 +14,6 @@ pub use playbook::{FollowedPlaybook, Playbook, PlaybookStep, Seen, Trigger, load
 pub(crate) fn plugin(app: &mut bevy::prelude::App) {
     app.add_plugins((desk::plugin, playbook::plugin));
 }
-pub use console::{COMMANDS, Console, Control};
+pub use console::{COMMANDS, Console, Control, describe_observation};
 pub use desk::{Desk, Entry, Outcome};
 pub use parse::{ParseError, SYNTAX, parse_action};

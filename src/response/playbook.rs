@@ -237,6 +237,17 @@ pub struct FollowedPlaybook {
 }
 
 impl FollowedPlaybook {
+    /// Follows a playbook from a tick on (a branch): steps timed before it are dropped.
+    pub fn starting_at(playbook: Playbook, start: Tick) -> Self {
+        let mut followed = Self::new(playbook);
+        for (due, done) in followed.due.iter().zip(followed.done.iter_mut()) {
+            if due.is_some_and(|due| due < start) {
+                *done = true;
+            }
+        }
+        followed
+    }
+
     /// Starts following a playbook.
     pub fn new(playbook: Playbook) -> Self {
         let steps = playbook.steps.len();

@@ -73,6 +73,8 @@ pub struct Scenario {
     pub telemetry: Telemetry,
     pub responders: Responders,
     pub rubric: Rubric,
+    /// FNV-1a hash of the scenario's text: sessions name the exact scenario they ran.
+    pub content_hash: u64,
     /// Host ids sorted by name, for lookups by name.
     pub(super) hosts_by_name: Vec<HostId>,
 }

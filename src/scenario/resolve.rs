@@ -283,6 +283,7 @@ pub(super) fn resolve(file: raw::ScenarioFile, checker: &mut Checker) -> Option<
         telemetry,
         responders,
         rubric,
+        content_hash: crate::checksum::Fnv1a::of(checker.source.as_bytes()),
         hosts_by_name: host_table.by_name,
     })
 }

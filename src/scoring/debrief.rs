@@ -5,7 +5,6 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::response::Outcome;
 use crate::scenario::model::{Scenario, Tick};
 use crate::sim::NEVER;
 use crate::sim::outcome::{Counts, Moment};
@@ -44,12 +43,7 @@ impl Debrief {
             .map(|entry| ActionLine {
                 requested: moment(entry.requested),
                 action: entry.action.to_text(scenario),
-                outcome: match &entry.outcome {
-                    Outcome::Refused(reason) => format!("refused: {reason}"),
-                    Outcome::Queued => "still waiting for a responder".to_string(),
-                    Outcome::Started { done, .. } => format!("under way until {}", moment(*done).time),
-                    Outcome::Completed { at, .. } => format!("done {}", moment(*at).time),
-                },
+                outcome: entry.outcome.describe(scenario),
                 compromised_then: run
                     .compromised_at
                     .iter()

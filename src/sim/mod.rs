@@ -213,4 +213,38 @@ impl Simulation {
     pub fn outcome(&self) -> Outcome {
         Outcome::of(self)
     }
+
+    /// A checksum of the whole simulated state: every machine, the attacker, the network, the
+    /// team's work, the logs and the random generator. Two runs agree while their checksums do.
+    pub fn state_hash(&self) -> u64 {
+        let world = self.world();
+        let mut hash = crate::checksum::Fnv1a::default();
+        hash.write_u32(self.now().map_or(u32::MAX, |tick| tick.0));
+        let truth = world.resource::<GroundTruth>();
+        for (stage, host) in truth.stages.iter().zip(&truth.hosts) {
+            let flags = u8::from(host.isolated)
+                | u8::from(host.powered_off) << 1
+                | u8::from(host.targeted) << 2
+                | u8::from(host.left_on) << 3;
+            hash.write(&[*stage as u8, flags]);
+            for tick in [host.compromised_at, host.defaced_at, host.wiped_at, host.restored_at] {
+                hash.write_u32(tick);
+            }
+        }
+        for flags in [&truth.held, &truth.valid, &truth.edr_blocked] {
+            hash.write(&flags.iter().map(|&flag| u8::from(flag)).collect::<Vec<u8>>());
+        }
+        let reachability = world.resource::<Reachability>();
+        hash.write(&reachability.link_up.iter().map(|&up| u8::from(up)).collect::<Vec<u8>>());
+        hash.write(format!("{:?}", reachability.blocks).as_bytes());
+        for entry in &world.resource::<crate::response::Desk>().log {
+            hash.write_u32(entry.requested.0);
+            hash.write(format!("{:?}{:?}{:?}", entry.action, entry.outcome, entry.collected).as_bytes());
+        }
+        hash.write_u64(world.resource::<TruthLog>().hash());
+        hash.write_u64(world.resource::<ObservationLog>().observations.len() as u64);
+        hash.write_u64(world.resource::<EvidenceStore>().items.len() as u64);
+        hash.write(&world.resource::<SimRng>().0.get_word_pos().to_le_bytes());
+        hash.finish()
+    }
 }

@@ -4,6 +4,8 @@
 
 use bevy::prelude::*;
 
+use crate::checksum::Fnv1a;
+
 use super::facts::{CredentialHarvested, InjectFired, Observed, ServiceChanged, StageReached, WormCopied};
 
 pub(super) fn plugin(app: &mut App) {
@@ -23,28 +25,16 @@ pub enum Fact {
 }
 
 /// Every fact in the order it happened, and a hash of them all.
-#[derive(Resource, Debug)]
+#[derive(Resource, Debug, Default)]
 pub struct TruthLog {
     pub facts: Vec<Fact>,
-    hash: u64,
+    hash: Fnv1a,
 }
-
-impl Default for TruthLog {
-    fn default() -> Self {
-        Self {
-            facts: Vec::new(),
-            hash: FNV_OFFSET,
-        }
-    }
-}
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
 impl TruthLog {
     /// FNV-1a over every fact so far: equal logs give equal hashes on every platform.
     pub fn hash(&self) -> u64 {
-        self.hash
+        self.hash.finish()
     }
 
     fn push(&mut self, fact: Fact) {
@@ -67,8 +57,8 @@ impl TruthLog {
             Fact::ServiceChanged(changed) => [4, changed.tick.0, changed.service.0, u32::from(changed.up), 0],
             Fact::InjectFired(fired) => [5, fired.tick.0, fired.inject.0, 0, 0],
         };
-        for byte in words.iter().flat_map(|word| word.to_le_bytes()) {
-            self.hash = (self.hash ^ byte as u64).wrapping_mul(FNV_PRIME);
+        for word in words {
+            self.hash.write_u32(word);
         }
         self.facts.push(fact);
     }
