@@ -64,6 +64,11 @@ fn until_stops_at_a_local_time_or_a_tick() {
     assert_eq!(by_time["machines"]["defaced"], 0, "the bomb is at 10:30");
     let by_tick = json(&["run", "scenarios/tutorial.ron", "--until", "149", "--json"]);
     assert_eq!(by_time, by_tick);
+    // A bare time of day is on the first day, or the next when the exercise starts later.
+    let by_clock = json(&["run", "scenarios/tutorial.ron", "--until", "10:29", "--json"]);
+    assert_eq!(by_time, by_clock);
+    let next_morning = json(&["run", "scenarios/tutorial.ron", "--until", "07:00", "--json"]);
+    assert_eq!(next_morning["until"]["time"], "2025-03-12 07:00 GMT");
 
     let outside = redscreen(&["run", "scenarios/tutorial.ron", "--until", "2025-03-20 10:00"]);
     assert_eq!(outside.status.code(), Some(2));

@@ -99,13 +99,27 @@ impl Scenario {
         self.meta.time_of(tick)
     }
 
-    /// The tick of a local time (`YYYY-MM-DD HH:MM` in the scenario's time zone) or of a tick
-    /// number, inside the exercise.
+    /// The tick of a local time (`YYYY-MM-DD HH:MM`, or `HH:MM` on the first day, in the
+    /// scenario's time zone) or of a tick number, inside the exercise.
     pub fn tick_at(&self, text: &str) -> Result<Tick, String> {
         let tick = if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
             text.parse::<u32>().map_err(|_| format!("tick `{text}` is too large"))?
         } else {
-            let local = super::values::parse_local_time(text)?;
+            // A bare `HH:MM` means that time on the exercise's first day (or the day after,
+            // when the exercise starts later in the day).
+            let text = match super::values::parse_clock(text) {
+                Ok((hour, minute)) if hour < 24 => {
+                    let start = self.meta.start.datetime();
+                    let day = if (hour, minute) < (start.hour() as u8, start.minute() as u8) {
+                        start.date().tomorrow().unwrap_or(start.date())
+                    } else {
+                        start.date()
+                    };
+                    format!("{day} {hour:02}:{minute:02}")
+                }
+                _ => text.to_string(),
+            };
+            let local = super::values::parse_local_time(&text)?;
             let zoned = local
                 .to_zoned_datetime(self.meta.start.time_zone().clone())
                 .map_err(|error| error.to_string())?;
