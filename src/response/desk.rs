@@ -105,8 +105,8 @@ impl Desk {
     }
 }
 
-/// The world as an action sees and changes it.
-struct World<'a> {
+/// The simulated world as an action sees and changes it.
+struct Situation<'a> {
     scenario: &'a Scenario,
     now: Tick,
     truth: &'a mut GroundTruth,
@@ -114,7 +114,7 @@ struct World<'a> {
     evidence: &'a mut EvidenceStore,
 }
 
-impl World<'_> {
+impl Situation<'_> {
     fn hosts_in(&self, scope: &Scope) -> Vec<HostId> {
         match *scope {
             Scope::Host(host) => vec![host],
@@ -293,7 +293,7 @@ pub(crate) fn run_desk(
     mut evidence: ResMut<EvidenceStore>,
 ) {
     let now = clock.now;
-    let mut world = World {
+    let mut world = Situation {
         scenario: &scenario.0,
         now,
         truth: &mut truth,
