@@ -1,16 +1,10 @@
 //! The `redscreen` binary as a user runs it: output, messages and exit codes.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn redscreen(arguments: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redscreen"))
-        .args(arguments)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
+use std::path::Path;
+
+use common::redscreen;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

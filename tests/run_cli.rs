@@ -1,17 +1,13 @@
 //! `redscreen run` as a user runs it: the baseline summary, JSON, `--until`, and the same
 //! output for the same inputs whatever the thread count.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn redscreen(arguments: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redscreen"))
-        .args(arguments)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
-}
+use common::redscreen;
 
 fn stdout(output: &Output) -> String {
     assert_eq!(

@@ -1,19 +1,15 @@
 //! Sessions as a trainer uses them: every run recorded, replayed and proven, scrubbed, branched
 //! and compared; damaged or foreign files refused clearly; a killed run still replays.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use common::redscreen;
+
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-
-fn redscreen(arguments: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redscreen"))
-        .args(arguments)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
-}
 
 fn text(output: &Output) -> String {
     format!(
