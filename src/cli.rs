@@ -49,6 +49,8 @@ enum Command {
         #[arg(long)]
         scenario: Option<PathBuf>,
     },
+    /// Draw the warning page (or what a machine shows at a moment) to a PNG, without a GPU.
+    Screen(ScreenOptions),
     /// Write a synthetic enterprise scenario, for scale tests.
     Gen {
         /// Number of machines.
@@ -75,6 +77,7 @@ pub fn run(arguments: Arguments) -> ExitCode {
         } => check(&files, max_hosts, quiet),
         Command::Gen { hosts, output } => generate(hosts, output),
         Command::Run(options) => run_exercise(options),
+        Command::Screen(options) => draw_screen(options),
         Command::Replay(options) => replay_session(options),
         Command::Diff {
             first,
@@ -822,4 +825,114 @@ fn diff_sessions(first: &Path, second: &Path, scenario: Option<&Path>) -> ExitCo
         second_debrief.score.total - first_debrief.score.total
     );
     ExitCode::SUCCESS
+}
+
+/// What `redscreen screen` was asked to draw.
+#[derive(Debug, clap::Args)]
+struct ScreenOptions {
+    /// Scenario file (the embedded flagship when absent).
+    file: Option<PathBuf>,
+    /// The PNG to write.
+    #[arg(long, short, default_value = "screen.png")]
+    output: PathBuf,
+    /// Screen size, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1280x720", value_parser = parse_size)]
+    size: (u32, u32),
+    /// Draw what this machine shows, in the run with no response, at `--at`.
+    #[arg(long, requires = "at")]
+    host: Option<String>,
+    /// The moment for `--host`: a local time or a tick.
+    #[arg(long, requires = "host")]
+    at: Option<String>,
+    /// Seed of that run.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Frame of an animated page (0 to 4; the last shows the whole page).
+    #[arg(long, default_value_t = redscreen::screen::FRAMES - 1)]
+    frame: usize,
+}
+
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let (width, height) = text
+        .split_once(['x', 'X'])
+        .ok_or("expected WIDTHxHEIGHT, such as 1920x1080")?;
+    let number = |part: &str| {
+        part.trim()
+            .parse::<u32>()
+            .map_err(|_| format!("`{part}` is not a number of pixels"))
+    };
+    Ok((number(width)?, number(height)?))
+}
+
+fn draw_screen(options: ScreenOptions) -> ExitCode {
+    use redscreen::screen::{self, Showing};
+    let scenario = match load(options.file.as_deref(), &Limits::default()) {
+        Ok(scenario) => Arc::new(scenario),
+        Err(code) => return ExitCode::from(code),
+    };
+    let (width, height) = options.size;
+    let layout = match (&options.host, &options.at) {
+        (Some(name), Some(at)) => {
+            let Some(host) = scenario.host_named(name) else {
+                let close = redscreen::scenario::diagnostic::closest(
+                    name,
+                    scenario.hosts.iter().map(|host| host.name.as_str()),
+                );
+                let hint = close
+                    .map(|close| format!(" (did you mean `{close}`?)"))
+                    .unwrap_or_default();
+                eprintln!("error: no machine is named `{name}`{hint}");
+                return ExitCode::from(2);
+            };
+            let tick = match scenario.tick_at(at) {
+                Ok(tick) => tick,
+                Err(reason) => {
+                    eprintln!("error: --at: {reason}");
+                    return ExitCode::from(2);
+                }
+            };
+            let mut simulation = Simulation::new(Arc::clone(&scenario), options.seed);
+            simulation.run_through(tick, |_| {});
+            let showing = screen::showing(&simulation, host);
+            let office = &scenario.offices[scenario.hosts[host.index()].office.index()];
+            let clock = scenario
+                .time_of(tick)
+                .with_time_zone(office.time_zone.clone())
+                .strftime("%a %H:%M")
+                .to_string();
+            eprintln!(
+                "{name} at {}: {}",
+                scenario.time_of(tick).strftime("%Y-%m-%d %H:%M %Z"),
+                match showing {
+                    Showing::Desktop => "its desktop",
+                    Showing::WarningPage => "the warning page",
+                    Showing::NoBootableDevice => "no bootable device: it was wiped",
+                    Showing::Off => "nothing: it is switched off",
+                }
+            );
+            screen::screen_of(&scenario, host, showing, &clock, width, height)
+        }
+        _ => screen::warning_page(&scenario.screen, width, height),
+    };
+    let bytes = match screen::png(&layout, options.frame) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(if matches!(error, screen::RenderError::Image { .. }) {
+                1
+            } else {
+                2
+            });
+        }
+    };
+    match std::fs::write(&options.output, bytes) {
+        Ok(()) => {
+            eprintln!("wrote {} ({width}x{height})", options.output.display());
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: cannot write {}: {error}", options.output.display());
+            ExitCode::from(2)
+        }
+    }
 }

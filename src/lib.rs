@@ -7,5 +7,6 @@ pub mod checksum;
 pub mod response;
 pub mod scenario;
 pub mod scoring;
+pub mod screen;
 pub mod session;
 pub mod sim;

@@ -502,7 +502,7 @@ pub enum Image {
     /// redscreen's own red skeleton, drawn from code.
     #[default]
     Skeleton,
-    /// A PNG or JPEG beside the scenario file; the path may not leave its folder.
+    /// A PNG beside the scenario file; the path may not leave its folder.
     File(String),
 }
 

@@ -1,0 +1,51 @@
+//! The warning page and the other screens a machine can show (its desktop, the black "no
+//! bootable device" screen), as one layout model drawn by thin back ends: the CPU renderer to
+//! PNG here, Bevy UI in the windowed app.
+
+mod art;
+mod fonts;
+mod layout;
+mod raster;
+
+use crate::scenario::model::{HostId, Scenario};
+use crate::sim::{Simulation, Stage};
+
+pub use art::{Paint, Shape, skeleton};
+pub use fonts::{Face, Fonts};
+pub use layout::{FRAMES, Item, Layout, Part, Picture, desktop, no_boot, warning_page, wrap};
+pub use raster::{RenderError, draw, png};
+
+/// What a machine's screen shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Showing {
+    /// Its usual desktop.
+    Desktop,
+    /// The attacker's warning page.
+    WarningPage,
+    /// The firmware's message after the wipe.
+    NoBootableDevice,
+    /// Nothing: it is switched off.
+    Off,
+}
+
+/// What a machine of a simulation shows now.
+pub fn showing(simulation: &Simulation, host: HostId) -> Showing {
+    if simulation.truth(host).powered_off {
+        return Showing::Off;
+    }
+    match simulation.stage(host) {
+        Stage::Defaced | Stage::Wiping => Showing::WarningPage,
+        Stage::Wiped => Showing::NoBootableDevice,
+        _ => Showing::Desktop,
+    }
+}
+
+/// The layout of what a machine shows, for a screen size.
+pub fn screen_of(scenario: &Scenario, host: HostId, showing: Showing, clock: &str, width: u32, height: u32) -> Layout {
+    match showing {
+        Showing::Desktop => desktop(&scenario.hosts[host.index()].name, clock, width, height),
+        Showing::WarningPage => warning_page(&scenario.screen, width, height),
+        Showing::NoBootableDevice => no_boot(&scenario.screen.after_wipe, width, height),
+        Showing::Off => no_boot("", width, height),
+    }
+}
