@@ -850,6 +850,15 @@ struct ScreenOptions {
     /// Frame of an animated page (0 to 4; the last shows the whole page).
     #[arg(long, default_value_t = redscreen::screen::FRAMES - 1)]
     frame: usize,
+    /// Show it in a window, as a victim's machine shows it, instead of writing a PNG.
+    #[arg(long)]
+    window: bool,
+    /// With --window: fill the screen.
+    #[arg(long, requires = "window")]
+    fullscreen: bool,
+    /// With --window: once the page is fully shown, save a screenshot (Bevy's own) and exit.
+    #[arg(long, requires = "window")]
+    screenshot: Option<PathBuf>,
 }
 
 fn parse_size(text: &str) -> Result<(u32, u32), String> {
@@ -914,6 +923,9 @@ fn draw_screen(options: ScreenOptions) -> ExitCode {
         }
         _ => screen::warning_page(&scenario.screen, width, height),
     };
+    if options.window {
+        return show_window(layout, &scenario.meta.title, options.fullscreen, options.screenshot);
+    }
     let bytes = match screen::png(&layout, options.frame) {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -935,4 +947,34 @@ fn draw_screen(options: ScreenOptions) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+#[cfg(feature = "gui")]
+fn show_window(
+    layout: redscreen::screen::Layout,
+    title: &str,
+    fullscreen: bool,
+    screenshot: Option<PathBuf>,
+) -> ExitCode {
+    use redscreen::gui::{PageWindow, show_page};
+    let window = PageWindow {
+        title: format!("redscreen: {title}"),
+        fullscreen,
+        screenshot: screenshot.clone(),
+    };
+    match show_page(layout, window) {
+        bevy::app::AppExit::Success => {
+            if let Some(path) = screenshot {
+                eprintln!("wrote {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        bevy::app::AppExit::Error(_) => ExitCode::from(2),
+    }
+}
+
+#[cfg(not(feature = "gui"))]
+fn show_window(_: redscreen::screen::Layout, _: &str, _: bool, _: Option<PathBuf>) -> ExitCode {
+    eprintln!("error: this redscreen was built without the `gui` feature: no window");
+    ExitCode::from(2)
 }

@@ -4,6 +4,8 @@
 //! shows the warning page and wipes machines while a responder investigates and acts.
 
 pub mod checksum;
+#[cfg(feature = "gui")]
+pub mod gui;
 pub mod response;
 pub mod scenario;
 pub mod scoring;

@@ -13,7 +13,12 @@ use crate::sim::{Simulation, Stage};
 pub use art::{Paint, Shape, skeleton};
 pub use fonts::{Face, Fonts};
 pub use layout::{FRAMES, Item, Layout, Part, Picture, desktop, no_boot, warning_page, wrap};
-pub use raster::{RenderError, draw, png};
+pub use raster::{RenderError, draw, picture_pixels, png};
+
+/// Whether a file holds a whole PNG (a screenshot still being written does not).
+pub fn is_png_complete(path: &std::path::Path) -> bool {
+    tiny_skia::Pixmap::load_png(path).is_ok()
+}
 
 /// What a machine's screen shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

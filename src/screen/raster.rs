@@ -99,6 +99,27 @@ pub fn png(layout: &Layout, frame: usize) -> Result<Vec<u8>, RenderError> {
         .map_err(|error| RenderError::Encode(error.to_string()))
 }
 
+/// A picture alone, drawn into RGBA pixels of a box's size on the page's background, for a
+/// back end that places images itself (the Bevy window).
+pub fn picture_pixels(
+    picture: &Picture,
+    width: u32,
+    height: u32,
+    colour: Rgb,
+    background: Rgb,
+) -> Result<Vec<u8>, RenderError> {
+    let mut pixmap = Pixmap::new(width.max(1), height.max(1)).ok_or(RenderError::Size { width, height })?;
+    let [r, g, b] = background.0;
+    pixmap.fill(tiny_skia::Color::from_rgba8(r, g, b, 255));
+    let whole = Rect::from_xywh(0.0, 0.0, width.max(1) as f32, height.max(1) as f32)
+        .ok_or(RenderError::Size { width, height })?;
+    match picture {
+        Picture::Skeleton => draw_skeleton(&mut pixmap, whole, colour, background, 1.0),
+        Picture::File(path) => draw_file(&mut pixmap, path, whole, 1.0)?,
+    }
+    Ok(pixmap.take())
+}
+
 fn draw_skeleton(pixmap: &mut Pixmap, frame_box: Rect, ink: Rgb, hole: Rgb, opacity: f32) {
     // The drawing's unit box is 1 wide and 1.1 high.
     let (x, y, width, height) = (frame_box.x(), frame_box.y(), frame_box.width(), frame_box.height());

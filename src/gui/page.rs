@@ -1,0 +1,293 @@
+//! The Bevy UI back end of the screen layout: every rectangle, line and picture of a
+//! [`Layout`] placed where the layout says, in a window, with its animation; optionally a
+//! screenshot through Bevy's own API, then exit (for tests and previews).
+
+use std::path::PathBuf;
+
+use bevy::asset::RenderAssetUsages;
+use bevy::prelude::*;
+use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
+use bevy::render::view::screenshot::{Screenshot, save_to_disk};
+use bevy::text::{FontSize, TextFont};
+use bevy::window::{MonitorSelection, WindowMode, WindowResolution};
+
+use crate::scenario::model::Rgb;
+use crate::screen::{FRAMES, Face, Fonts, Item, Layout, Part, picture_pixels};
+
+/// How to show the page.
+#[derive(Debug, Clone)]
+pub struct PageWindow {
+    pub title: String,
+    pub fullscreen: bool,
+    /// Take a screenshot to this file once the page is fully shown, then exit.
+    pub screenshot: Option<PathBuf>,
+}
+
+/// The layout being shown, and where its animation is.
+#[derive(Resource)]
+struct Shown {
+    layout: Layout,
+    frame: usize,
+    since: f32,
+    screenshot: Option<PathBuf>,
+    requested: bool,
+    frames_drawn: u32,
+}
+
+/// A spawned piece of the page: its part (for the animation) and its full colour.
+#[derive(Component)]
+struct PagePiece {
+    part: Part,
+    colour: Rgb,
+    kind: PieceKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PieceKind {
+    Fill,
+    Text,
+    Picture,
+}
+
+/// A piece of the page and whichever of its colours it has.
+type PieceColours = (
+    &'static PagePiece,
+    Option<&'static mut BackgroundColor>,
+    Option<&'static mut TextColor>,
+    Option<&'static mut ImageNode>,
+);
+
+/// Seconds between frames of an animated page.
+const FRAME_SECONDS: f32 = 0.35;
+
+/// Frames drawn before a screenshot, so fonts and images are on screen; and a hard limit.
+const FRAMES_BEFORE_SCREENSHOT: u32 = 20;
+const FRAME_LIMIT: u32 = 1_200;
+
+/// Opens a window showing the layout; returns when it closes (or after its screenshot).
+pub fn show_page(layout: Layout, window: PageWindow) -> AppExit {
+    let (width, height) = (layout.width, layout.height);
+    let mode = if window.fullscreen {
+        WindowMode::BorderlessFullscreen(MonitorSelection::Primary)
+    } else {
+        WindowMode::Windowed
+    };
+    let frames = if layout.animation == crate::scenario::model::Animation::Still {
+        FRAMES - 1
+    } else {
+        0
+    };
+    App::new()
+        .add_plugins(DefaultPlugins.set(WindowPlugin {
+            primary_window: Some(Window {
+                title: window.title,
+                // One layout pixel is one screen pixel, so the window matches the PNG.
+                resolution: WindowResolution::new(width, height).with_scale_factor_override(1.0),
+                mode,
+                ..default()
+            }),
+            ..default()
+        }))
+        .insert_resource(ClearColor(colour(layout.background, 1.0)))
+        .insert_resource(Shown {
+            layout,
+            frame: frames,
+            since: 0.0,
+            screenshot: window.screenshot,
+            requested: false,
+            frames_drawn: 0,
+        })
+        .add_systems(Startup, spawn_page)
+        .add_systems(Update, (animate_page, take_screenshot))
+        .run()
+}
+
+fn colour(rgb: Rgb, alpha: f32) -> Color {
+    let [r, g, b] = rgb.0;
+    Color::srgba_u8(r, g, b, (alpha.clamp(0.0, 1.0) * 255.0) as u8)
+}
+
+fn spawn_page(
+    mut commands: Commands,
+    shown: Res<Shown>,
+    mut fonts: ResMut<Assets<Font>>,
+    mut images: ResMut<Assets<Image>>,
+) {
+    let layout = &shown.layout;
+    commands.spawn(Camera2d);
+    let handles = [Face::Regular, Face::Bold, Face::Mono]
+        .map(|face| (face, fonts.add(Font::from_bytes(Fonts::bytes(face).to_vec()))));
+    let font_of = |face: Face| {
+        handles
+            .iter()
+            .find(|(known, _)| *known == face)
+            .map(|(_, handle)| handle.clone())
+    };
+    let root = commands
+        .spawn((
+            Name::new("Warning page"),
+            Node {
+                width: Val::Percent(100.0),
+                height: Val::Percent(100.0),
+                ..default()
+            },
+            BackgroundColor(colour(layout.background, 1.0)),
+        ))
+        .id();
+    let place = |x: f32, y: f32, width: Option<f32>, height: Option<f32>| Node {
+        position_type: PositionType::Absolute,
+        left: Val::Px(x),
+        top: Val::Px(y),
+        width: width.map_or(Val::Auto, Val::Px),
+        height: height.map_or(Val::Auto, Val::Px),
+        ..default()
+    };
+    for item in &layout.items {
+        let piece = match item {
+            Item::Rule {
+                x,
+                y,
+                width,
+                height,
+                colour: fill,
+                part,
+            } => commands
+                .spawn((
+                    place(*x, *y, Some(*width), Some(*height)),
+                    BackgroundColor(colour(*fill, 1.0)),
+                    PagePiece {
+                        part: *part,
+                        colour: *fill,
+                        kind: PieceKind::Fill,
+                    },
+                ))
+                .id(),
+            Item::Text {
+                x,
+                y,
+                size,
+                face,
+                colour: ink,
+                text,
+                part,
+            } => {
+                // The layout gives the baseline; a UI text node is placed by its top.
+                let ascent = Fonts::get()
+                    .font(*face)
+                    .horizontal_line_metrics(*size)
+                    .map_or(*size * 0.8, |line| line.ascent);
+                let Some(font) = font_of(*face) else { continue };
+                commands
+                    .spawn((
+                        place(*x, y - ascent, None, None),
+                        Text::new(text.clone()),
+                        TextFont {
+                            font: font.into(),
+                            font_size: FontSize::Px(*size),
+                            ..default()
+                        },
+                        TextColor(colour(*ink, 1.0)),
+                        PagePiece {
+                            part: *part,
+                            colour: *ink,
+                            kind: PieceKind::Text,
+                        },
+                    ))
+                    .id()
+            }
+            Item::Picture {
+                x,
+                y,
+                width,
+                height,
+                picture,
+                colour: ink,
+                part,
+            } => {
+                let (pixel_width, pixel_height) = (width.round() as u32, height.round() as u32);
+                let Ok(pixels) = picture_pixels(picture, pixel_width, pixel_height, *ink, layout.background) else {
+                    continue;
+                };
+                let image = Image::new(
+                    Extent3d {
+                        width: pixel_width.max(1),
+                        height: pixel_height.max(1),
+                        depth_or_array_layers: 1,
+                    },
+                    TextureDimension::D2,
+                    pixels,
+                    TextureFormat::Rgba8UnormSrgb,
+                    RenderAssetUsages::default(),
+                );
+                commands
+                    .spawn((
+                        place(*x, *y, Some(*width), Some(*height)),
+                        ImageNode::new(images.add(image)),
+                        PagePiece {
+                            part: *part,
+                            colour: Rgb([255, 255, 255]),
+                            kind: PieceKind::Picture,
+                        },
+                    ))
+                    .id()
+            }
+        };
+        commands.entity(root).add_child(piece);
+    }
+}
+
+/// Steps the page's animation and applies each part's opacity.
+fn animate_page(time: Res<Time>, mut shown: ResMut<Shown>, mut pieces: Query<PieceColours>) {
+    shown.frames_drawn += 1;
+    shown.since += time.delta_secs();
+    if shown.since >= FRAME_SECONDS && shown.frame < FRAMES - 1 {
+        shown.since = 0.0;
+        shown.frame += 1;
+    }
+    let (layout, frame) = (&shown.layout, shown.frame);
+    for (piece, background, text, image) in &mut pieces {
+        let opacity = layout.opacity(piece.part, frame);
+        match piece.kind {
+            PieceKind::Fill => {
+                if let Some(mut background) = background {
+                    background.0 = colour(piece.colour, opacity);
+                }
+            }
+            PieceKind::Text => {
+                if let Some(mut text) = text {
+                    text.0 = colour(piece.colour, opacity);
+                }
+            }
+            PieceKind::Picture => {
+                if let Some(mut image) = image {
+                    image.color = colour(piece.colour, opacity);
+                }
+            }
+        }
+    }
+}
+
+/// Once the whole page has been on screen for a few frames, screenshot it and leave.
+fn take_screenshot(mut commands: Commands, mut shown: ResMut<Shown>, mut exit: MessageWriter<AppExit>) {
+    let Some(path) = shown.screenshot.clone() else { return };
+    if shown.frames_drawn > FRAME_LIMIT {
+        error!("no screenshot after {FRAME_LIMIT} frames");
+        exit.write(AppExit::error());
+        return;
+    }
+    if !shown.requested && shown.frame == FRAMES - 1 && shown.frames_drawn >= FRAMES_BEFORE_SCREENSHOT {
+        std::fs::remove_file(&path).ok();
+        commands
+            .spawn(Screenshot::primary_window())
+            .observe(save_to_disk(path.clone()));
+        shown.requested = true;
+        return;
+    }
+    // The screenshot is written by its observer; leave once the file is complete.
+    if shown.requested
+        && std::fs::metadata(&path).is_ok_and(|meta| meta.len() > 0)
+        && crate::screen::is_png_complete(&path)
+    {
+        exit.write(AppExit::Success);
+    }
+}
