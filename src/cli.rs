@@ -880,7 +880,8 @@ fn draw_screen(options: ScreenOptions) -> ExitCode {
         Err(code) => return ExitCode::from(code),
     };
     let (width, height) = options.size;
-    let layout = match (&options.host, &options.at) {
+    // What to draw, at any size: the window may be another size than the PNG.
+    let relayout: Box<dyn Fn(u32, u32) -> screen::Layout + Send + Sync> = match (&options.host, &options.at) {
         (Some(name), Some(at)) => {
             let Some(host) = scenario.host_named(name) else {
                 let close = redscreen::scenario::diagnostic::closest(
@@ -919,13 +920,25 @@ fn draw_screen(options: ScreenOptions) -> ExitCode {
                     Showing::Off => "nothing: it is switched off",
                 }
             );
-            screen::screen_of(&scenario, host, showing, &clock, width, height)
+            let scenario = Arc::clone(&scenario);
+            Box::new(move |width, height| screen::screen_of(&scenario, host, showing, &clock, width, height))
         }
-        _ => screen::warning_page(&scenario.screen, width, height),
+        _ => {
+            let scenario = Arc::clone(&scenario);
+            Box::new(move |width, height| screen::warning_page(&scenario.screen, width, height))
+        }
     };
     if options.window {
-        return show_window(layout, &scenario.meta.title, options.fullscreen, options.screenshot);
+        return show_window(
+            relayout,
+            width,
+            height,
+            &scenario.meta.title,
+            options.fullscreen,
+            options.screenshot,
+        );
     }
+    let layout = relayout(width, height);
     let bytes = match screen::png(&layout, options.frame) {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -951,7 +964,9 @@ fn draw_screen(options: ScreenOptions) -> ExitCode {
 
 #[cfg(feature = "gui")]
 fn show_window(
-    layout: redscreen::screen::Layout,
+    relayout: redscreen::gui::Relayout,
+    width: u32,
+    height: u32,
     title: &str,
     fullscreen: bool,
     screenshot: Option<PathBuf>,
@@ -962,7 +977,7 @@ fn show_window(
         fullscreen,
         screenshot: screenshot.clone(),
     };
-    match show_page(layout, window) {
+    match show_page(relayout, width, height, window) {
         bevy::app::AppExit::Success => {
             if let Some(path) = screenshot {
                 eprintln!("wrote {}", path.display());
@@ -974,7 +989,14 @@ fn show_window(
 }
 
 #[cfg(not(feature = "gui"))]
-fn show_window(_: redscreen::screen::Layout, _: &str, _: bool, _: Option<PathBuf>) -> ExitCode {
+fn show_window(
+    _: Box<dyn Fn(u32, u32) -> redscreen::screen::Layout + Send + Sync>,
+    _: u32,
+    _: u32,
+    _: &str,
+    _: bool,
+    _: Option<PathBuf>,
+) -> ExitCode {
     eprintln!("error: this redscreen was built without the `gui` feature: no window");
     ExitCode::from(2)
 }

@@ -4,4 +4,4 @@
 
 mod page;
 
-pub use page::{PageWindow, show_page};
+pub use page::{PageWindow, Relayout, show_page};

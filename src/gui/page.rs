@@ -23,10 +23,14 @@ pub struct PageWindow {
     pub screenshot: Option<PathBuf>,
 }
 
+/// Lays the page out again for a window size (a full screen, a resized window).
+pub type Relayout = Box<dyn Fn(u32, u32) -> Layout + Send + Sync>;
+
 /// The layout being shown, and where its animation is.
 #[derive(Resource)]
 struct Shown {
     layout: Layout,
+    relayout: Relayout,
     frame: usize,
     since: f32,
     screenshot: Option<PathBuf>,
@@ -64,8 +68,18 @@ const FRAME_SECONDS: f32 = 0.35;
 const FRAMES_BEFORE_SCREENSHOT: u32 = 20;
 const FRAME_LIMIT: u32 = 1_200;
 
-/// Opens a window showing the layout; returns when it closes (or after its screenshot).
-pub fn show_page(layout: Layout, window: PageWindow) -> AppExit {
+/// The page's fonts, as Bevy assets.
+#[derive(Resource)]
+struct PageFonts(Vec<(Face, Handle<Font>)>);
+
+/// The root of the spawned page.
+#[derive(Component)]
+struct PageRoot;
+
+/// Opens a window showing `relayout`'s page at `width` × `height` (or the whole screen);
+/// returns when it closes, or after its screenshot.
+pub fn show_page(relayout: Relayout, width: u32, height: u32, window: PageWindow) -> AppExit {
+    let layout = relayout(width, height);
     let (width, height) = (layout.width, layout.height);
     let mode = if window.fullscreen {
         WindowMode::BorderlessFullscreen(MonitorSelection::Primary)
@@ -91,14 +105,15 @@ pub fn show_page(layout: Layout, window: PageWindow) -> AppExit {
         .insert_resource(ClearColor(colour(layout.background, 1.0)))
         .insert_resource(Shown {
             layout,
+            relayout,
             frame: frames,
             since: 0.0,
             screenshot: window.screenshot,
             requested: false,
             frames_drawn: 0,
         })
-        .add_systems(Startup, spawn_page)
-        .add_systems(Update, (animate_page, take_screenshot))
+        .add_systems(Startup, (load_fonts, spawn_page).chain())
+        .add_systems(Update, (fit_to_window, animate_page, take_screenshot).chain())
         .run()
 }
 
@@ -107,18 +122,42 @@ fn colour(rgb: Rgb, alpha: f32) -> Color {
     Color::srgba_u8(r, g, b, (alpha.clamp(0.0, 1.0) * 255.0) as u8)
 }
 
-fn spawn_page(
-    mut commands: Commands,
-    shown: Res<Shown>,
-    mut fonts: ResMut<Assets<Font>>,
-    mut images: ResMut<Assets<Image>>,
-) {
-    let layout = &shown.layout;
+fn load_fonts(mut commands: Commands, mut fonts: ResMut<Assets<Font>>) {
     commands.spawn(Camera2d);
     let handles = [Face::Regular, Face::Bold, Face::Mono]
         .map(|face| (face, fonts.add(Font::from_bytes(Fonts::bytes(face).to_vec()))));
+    commands.insert_resource(PageFonts(handles.to_vec()));
+}
+
+fn spawn_page(mut commands: Commands, shown: Res<Shown>, fonts: Res<PageFonts>, mut images: ResMut<Assets<Image>>) {
+    spawn_layout(&mut commands, &shown.layout, &fonts, &mut images);
+}
+
+/// Lays the page out again when the window's size is not the layout's.
+fn fit_to_window(
+    mut commands: Commands,
+    window: Single<&Window>,
+    mut shown: ResMut<Shown>,
+    fonts: Res<PageFonts>,
+    mut images: ResMut<Assets<Image>>,
+    roots: Query<Entity, With<PageRoot>>,
+) {
+    let (width, height) = (window.resolution.physical_width(), window.resolution.physical_height());
+    if width == 0 || height == 0 || (width, height) == (shown.layout.width, shown.layout.height) {
+        return;
+    }
+    for root in &roots {
+        commands.entity(root).despawn();
+    }
+    shown.layout = (shown.relayout)(width, height);
+    spawn_layout(&mut commands, &shown.layout, &fonts, &mut images);
+}
+
+/// Spawns every item of a layout under one root node.
+fn spawn_layout(commands: &mut Commands, layout: &Layout, fonts: &PageFonts, images: &mut Assets<Image>) {
     let font_of = |face: Face| {
-        handles
+        fonts
+            .0
             .iter()
             .find(|(known, _)| *known == face)
             .map(|(_, handle)| handle.clone())
@@ -126,6 +165,7 @@ fn spawn_page(
     let root = commands
         .spawn((
             Name::new("Warning page"),
+            PageRoot,
             Node {
                 width: Val::Percent(100.0),
                 height: Val::Percent(100.0),
