@@ -224,6 +224,12 @@ fn centred(fonts: &Fonts, style: Style, lines: &[String], w: f32, mut y: f32) ->
     (items, y)
 }
 
+/// Text wrapped to `width` and centred, from `y` down; returns the items and the next `y`.
+fn wrapped(fonts: &Fonts, style: Style, text: &str, width: f32, w: f32, y: f32) -> (Vec<Item>, f32) {
+    let lines = wrap(fonts, style.face, style.size, text, width);
+    centred(fonts, style, &lines, w, y)
+}
+
 /// The page at a scale, or `None` if it does not fit.
 fn try_layout(fonts: &Fonts, screen: &Screen, w: f32, h: f32, scale: f32) -> Option<Vec<Item>> {
     let items = build(fonts, screen, w, h, scale).0;
@@ -272,8 +278,7 @@ fn build(fonts: &Fonts, screen: &Screen, w: f32, h: f32, scale: f32) -> (Vec<Ite
     if headline_width > m.text_width {
         headline_size *= m.text_width / headline_width;
     }
-    let headline = wrap(fonts, Face::Bold, headline_size, &screen.headline, m.text_width);
-    let (lines, mut y) = centred(
+    let (lines, mut y) = wrapped(
         fonts,
         Style {
             face: Face::Bold,
@@ -281,7 +286,8 @@ fn build(fonts: &Fonts, screen: &Screen, w: f32, h: f32, scale: f32) -> (Vec<Ite
             colour: colours.headline,
             part: Part::Headline,
         },
-        &headline,
+        &screen.headline,
+        m.text_width,
         w,
         m.margin * 0.5,
     );
@@ -321,8 +327,7 @@ fn build(fonts: &Fonts, screen: &Screen, w: f32, h: f32, scale: f32) -> (Vec<Ite
     };
     items.push(rule(y));
     for paragraph in &screen.body {
-        let lines = wrap(fonts, Face::Regular, m.body, paragraph, m.text_width);
-        let (text, next) = centred(
+        let (text, next) = wrapped(
             fonts,
             Style {
                 face: Face::Regular,
@@ -330,7 +335,8 @@ fn build(fonts: &Fonts, screen: &Screen, w: f32, h: f32, scale: f32) -> (Vec<Ite
                 colour: colours.text,
                 part: Part::Body,
             },
-            &lines,
+            paragraph,
+            m.text_width,
             w,
             y,
         );
@@ -338,8 +344,7 @@ fn build(fonts: &Fonts, screen: &Screen, w: f32, h: f32, scale: f32) -> (Vec<Ite
         y = next + m.gap * 0.4;
     }
     if let Some(deadline) = &screen.deadline {
-        let lines = wrap(fonts, Face::Bold, m.body, deadline, m.text_width);
-        let (text, next) = centred(
+        let (text, next) = wrapped(
             fonts,
             Style {
                 face: Face::Bold,
@@ -347,7 +352,8 @@ fn build(fonts: &Fonts, screen: &Screen, w: f32, h: f32, scale: f32) -> (Vec<Ite
                 colour: colours.headline,
                 part: Part::Deadline,
             },
-            &lines,
+            deadline,
+            m.text_width,
             w,
             y + m.gap * 0.5,
         );
@@ -357,8 +363,7 @@ fn build(fonts: &Fonts, screen: &Screen, w: f32, h: f32, scale: f32) -> (Vec<Ite
     if !screen.links.is_empty() {
         y += m.gap * 0.5;
         for link in &screen.links {
-            let lines = wrap(fonts, Face::Mono, m.links, link, m.text_width);
-            let (text, next) = centred(
+            let (text, next) = wrapped(
                 fonts,
                 Style {
                     face: Face::Mono,
@@ -366,7 +371,8 @@ fn build(fonts: &Fonts, screen: &Screen, w: f32, h: f32, scale: f32) -> (Vec<Ite
                     colour: colours.text,
                     part: Part::Links,
                 },
-                &lines,
+                link,
+                m.text_width,
                 w,
                 y,
             );
