@@ -34,7 +34,7 @@ impl Moment {
 }
 
 /// Machines in a scope and how many reached each stage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Counts {
     pub machines: u32,
     pub compromised: u32,
@@ -255,12 +255,7 @@ impl Outcome {
 
     /// Counts for one role (zeros when the scenario has none).
     pub fn role(&self, role: crate::scenario::model::Role) -> Counts {
-        self.by_role.get(&format!("{role:?}")).copied().unwrap_or(Counts {
-            machines: 0,
-            compromised: 0,
-            defaced: 0,
-            wiped: 0,
-        })
+        self.by_role.get(&format!("{role:?}")).copied().unwrap_or_default()
     }
 }
 
