@@ -49,6 +49,8 @@ enum Command {
         #[arg(long)]
         scenario: Option<PathBuf>,
     },
+    /// Play the exercise in a window: the map of machines as observed, the clock, the feed.
+    Play(PlayOptions),
     /// Draw the warning page (or what a machine shows at a moment) to a PNG, without a GPU.
     Screen(ScreenOptions),
     /// Write a synthetic enterprise scenario, for scale tests.
@@ -78,6 +80,7 @@ pub fn run(arguments: Arguments) -> ExitCode {
         Command::Gen { hosts, output } => generate(hosts, output),
         Command::Run(options) => run_exercise(options),
         Command::Screen(options) => draw_screen(options),
+        Command::Play(options) => play_exercise(options),
         Command::Replay(options) => replay_session(options),
         Command::Diff {
             first,
@@ -997,6 +1000,72 @@ fn show_window(
     _: bool,
     _: Option<PathBuf>,
 ) -> ExitCode {
+    eprintln!("error: this redscreen was built without the `gui` feature: no window");
+    ExitCode::from(2)
+}
+
+/// What `redscreen play` was asked to do.
+#[derive(Debug, clap::Args)]
+struct PlayOptions {
+    /// Scenario file (the embedded flagship when absent).
+    file: Option<PathBuf>,
+    /// Seed of the simulation's random numbers.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Simulated seconds per real second at the start (1, 10 or 60; 0 starts paused).
+    #[arg(long, default_value_t = 60)]
+    speed: u32,
+    /// Window size, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1280x720", value_parser = parse_size)]
+    size: (u32, u32),
+    /// Start the window at this local time or tick (the exercise runs there first).
+    #[arg(long)]
+    from: Option<String>,
+    /// Save a screenshot once the window is drawn, then exit (previews and tests).
+    #[arg(long)]
+    screenshot: Option<PathBuf>,
+}
+
+#[cfg(feature = "gui")]
+fn play_exercise(options: PlayOptions) -> ExitCode {
+    use redscreen::gui::{ExerciseWindow, play};
+    let scenario = match load(options.file.as_deref(), &Limits::default()) {
+        Ok(scenario) => Arc::new(scenario),
+        Err(code) => return ExitCode::from(code),
+    };
+    let start_at = match options.from.as_deref().map(|text| scenario.tick_at(text)) {
+        None => None,
+        Some(Ok(tick)) => Some(tick),
+        Some(Err(reason)) => {
+            eprintln!("error: --from: {reason}");
+            return ExitCode::from(2);
+        }
+    };
+    let (width, height) = options.size;
+    if !(640..=7680).contains(&width) || !(400..=4320).contains(&height) {
+        eprintln!("error: the window needs at least 640x400");
+        return ExitCode::from(2);
+    }
+    let window = ExerciseWindow {
+        width,
+        height,
+        speed: options.speed,
+        start_at,
+        screenshot: options.screenshot.clone(),
+    };
+    match play(scenario, options.seed, window) {
+        bevy::app::AppExit::Success => {
+            if let Some(path) = options.screenshot {
+                eprintln!("wrote {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        bevy::app::AppExit::Error(_) => ExitCode::from(2),
+    }
+}
+
+#[cfg(not(feature = "gui"))]
+fn play_exercise(_: PlayOptions) -> ExitCode {
     eprintln!("error: this redscreen was built without the `gui` feature: no window");
     ExitCode::from(2)
 }

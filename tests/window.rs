@@ -82,3 +82,47 @@ fn the_window_shows_the_same_page_as_the_png() {
     assert!(close >= 0.95, "only {:.1}% of pixels agree", close * 100.0);
     std::fs::remove_file(&shot).ok();
 }
+
+/// The exercise window at 08:30 on the flagship: the map shows the machines whose users
+/// reported the page (red) and the ones alerts named (amber).
+#[test]
+#[ignore = "needs a display and Vulkan: .ci/run runs it under Xvfb"]
+fn the_exercise_window_maps_what_is_observed() {
+    let shot = std::env::temp_dir().join(format!("redscreen-play-{}.png", std::process::id()));
+    let output = common::redscreen(&[
+        "play",
+        "--from",
+        "08:30",
+        "--speed",
+        "0",
+        "--screenshot",
+        shot.to_str().expect("a UTF-8 path"),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let window = Pixmap::load_png(&shot).expect("Bevy saved a PNG");
+    let count = |wanted: [u8; 3]| {
+        window
+            .data()
+            .chunks(4)
+            .filter(|pixel| {
+                pixel[..3]
+                    .iter()
+                    .zip(wanted)
+                    .all(|(&got, want)| got.abs_diff(want) <= 6)
+            })
+            .count()
+    };
+    let (reported, alerting) = (count([0xe0, 0x18, 0x18]), count([0xf0, 0xa0, 0x20]));
+    println!("{reported} red pixels, {alerting} amber pixels");
+    assert!(
+        reported > 5_000,
+        "the calls about warning pages are on the map: {reported}"
+    );
+    assert!(alerting > 200, "the alerts are on the map: {alerting}");
+    std::fs::remove_file(&shot).ok();
+}
