@@ -66,11 +66,9 @@ enum Command {
 
 /// Runs a command and turns its outcome into the process exit code.
 pub fn run(arguments: Arguments) -> ExitCode {
-    let command = arguments.command.unwrap_or(Command::Check {
-        files: Vec::new(),
-        max_hosts: Limits::default().max_hosts,
-        quiet: false,
-    });
+    let Some(command) = arguments.command else {
+        return play_or_console();
+    };
     match command {
         Command::Check {
             files,
@@ -1068,4 +1066,34 @@ fn play_exercise(options: PlayOptions) -> ExitCode {
 fn play_exercise(_: PlayOptions) -> ExitCode {
     eprintln!("error: this redscreen was built without the `gui` feature: no window");
     ExitCode::from(2)
+}
+
+/// `redscreen` alone: the flagship exercise in a window when there is a display (and the
+/// window is built in), otherwise at the terminal console; the first line says which.
+fn play_or_console() -> ExitCode {
+    let display = ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()));
+    if display && cfg!(feature = "gui") {
+        println!("redscreen: opening the exercise window (the terminal console is `redscreen run --interactive`)");
+        return play_exercise(PlayOptions {
+            file: None,
+            seed: 1,
+            speed: 60,
+            size: (1280, 720),
+            from: None,
+            screenshot: None,
+        });
+    }
+    let reason = if display {
+        "this redscreen has no window built in"
+    } else {
+        "no display"
+    };
+    println!("redscreen: {reason}: starting the terminal console (`help` lists the actions)");
+    let scenario = match load(None, &Limits::default()) {
+        Ok(scenario) => Arc::new(scenario),
+        Err(code) => return ExitCode::from(code),
+    };
+    run_console(scenario, 1, None, None)
 }

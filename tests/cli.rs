@@ -12,25 +12,23 @@ fn text(bytes: &[u8]) -> String {
 
 #[test]
 fn check_without_a_file_summarises_the_embedded_flagship() {
-    for arguments in [&["check"][..], &[][..]] {
-        let output = redscreen(arguments);
-        let stdout = text(&output.stdout);
-        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-        assert!(
-            stdout.starts_with("ok: Sony Pictures Entertainment, November 2014"),
-            "{stdout}"
-        );
-        assert!(
-            stdout.contains("8,352 in 12 subnets: 6,797 workstations, 1,555 servers"),
-            "{stdout}"
-        );
-        assert!(
-            stdout.contains("the wiper fires at Mon 2014-11-24 07:00 PST"),
-            "{stdout}"
-        );
-        for office in ["culver-city", "new-york", "london", "tokyo"] {
-            assert!(stdout.contains(office), "{office} missing from {stdout}");
-        }
+    let output = redscreen(&["check"]);
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(
+        stdout.starts_with("ok: Sony Pictures Entertainment, November 2014"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("8,352 in 12 subnets: 6,797 workstations, 1,555 servers"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("the wiper fires at Mon 2014-11-24 07:00 PST"),
+        "{stdout}"
+    );
+    for office in ["culver-city", "new-york", "london", "tokyo"] {
+        assert!(stdout.contains(office), "{office} missing from {stdout}");
     }
 }
 
@@ -135,4 +133,30 @@ fn gen_writes_a_scenario_that_checks() {
         text(&output.stdout)
     );
     std::fs::remove_dir_all(Path::new(&folder)).ok();
+}
+
+#[test]
+fn redscreen_alone_without_a_display_starts_the_console_and_says_so() {
+    let sessions = std::env::temp_dir().join(format!("redscreen-alone-{}", std::process::id()));
+    std::fs::create_dir_all(&sessions).expect("a folder");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_redscreen"))
+        .current_dir(&sessions)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the binary runs");
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let first = stdout.lines().next().unwrap_or("");
+    assert!(
+        first.starts_with("redscreen: no display: starting the terminal console"),
+        "{first}"
+    );
+    assert!(
+        stdout.contains("Sony Pictures Entertainment, November 2014"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Debrief: "), "{stdout}");
+    std::fs::remove_dir_all(&sessions).ok();
 }
