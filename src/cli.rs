@@ -1022,6 +1022,9 @@ struct PlayOptions {
     /// Save a screenshot once the window is drawn, then exit (previews and tests).
     #[arg(long)]
     screenshot: Option<PathBuf>,
+    /// Show this machine in the inspector from the start.
+    #[arg(long)]
+    inspect: Option<String>,
 }
 
 #[cfg(feature = "gui")]
@@ -1039,6 +1042,23 @@ fn play_exercise(options: PlayOptions) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let inspect = match options.inspect.as_deref() {
+        None => None,
+        Some(name) => match scenario.host_named(name) {
+            Some(host) => Some(host),
+            None => {
+                let close = redscreen::scenario::diagnostic::closest(
+                    name,
+                    scenario.hosts.iter().map(|host| host.name.as_str()),
+                );
+                let hint = close
+                    .map(|close| format!(" (did you mean `{close}`?)"))
+                    .unwrap_or_default();
+                eprintln!("error: no machine is named `{name}`{hint}");
+                return ExitCode::from(2);
+            }
+        },
+    };
     let (width, height) = options.size;
     if !(640..=7680).contains(&width) || !(400..=4320).contains(&height) {
         eprintln!("error: the window needs at least 640x400");
@@ -1050,6 +1070,7 @@ fn play_exercise(options: PlayOptions) -> ExitCode {
         speed: options.speed,
         start_at,
         screenshot: options.screenshot.clone(),
+        inspect,
     };
     match play(scenario, options.seed, window) {
         bevy::app::AppExit::Success => {
@@ -1083,6 +1104,7 @@ fn play_or_console() -> ExitCode {
             size: (1280, 720),
             from: None,
             screenshot: None,
+            inspect: None,
         });
     }
     let reason = if display {

@@ -2,7 +2,7 @@
 //! map, and cells are as large as fit. (Needs the `gui` feature, on by default.)
 #![cfg(feature = "gui")]
 
-use redscreen::gui::{Seen, observed_states, paint_map, plan_map};
+use redscreen::gui::{Seen, machine_at, observed_states, paint_map, plan_map};
 use redscreen::scenario::{Limits, load_flagship};
 use redscreen::sim::Simulation;
 use std::collections::HashSet;
@@ -46,4 +46,19 @@ fn the_map_shows_only_what_the_responder_could_see() {
     );
     let plan = plan_map(&scenario, 896, 680);
     assert_eq!(paint_map(&plan, &seen).len(), 896 * 680 * 4);
+}
+
+#[test]
+fn a_click_on_a_cell_finds_its_machine() {
+    let scenario = Arc::new(load_flagship(&Limits::default()).expect("the flagship loads"));
+    let plan = plan_map(&scenario, 896, 680);
+    let patient_zero = scenario.host_named("SPE-CC-WS-0412").expect("the foothold");
+    let (x, y) = plan.cells[patient_zero.index()];
+    let middle = plan.cell as f32 / 2.0;
+    assert_eq!(
+        machine_at(&plan, x as f32 + middle, y as f32 + middle),
+        Some(patient_zero)
+    );
+    assert_eq!(machine_at(&plan, 1.0, 1.0), None, "the labels' band holds no machine");
+    assert_eq!(machine_at(&plan, -5.0, 100.0), None);
 }

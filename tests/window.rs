@@ -84,7 +84,7 @@ fn the_window_shows_the_same_page_as_the_png() {
 }
 
 /// The exercise window at 08:30 on the flagship: the map shows the machines whose users
-/// reported the page (red) and the ones alerts named (amber).
+/// reported the page (red) and the ones alerts named (amber); the inspector shows a machine.
 #[test]
 #[ignore = "needs a display and Vulkan: .ci/run runs it under Xvfb"]
 fn the_exercise_window_maps_what_is_observed() {
@@ -95,6 +95,8 @@ fn the_exercise_window_maps_what_is_observed() {
         "08:30",
         "--speed",
         "0",
+        "--inspect",
+        "SPE-CC-WS-0412",
         "--screenshot",
         shot.to_str().expect("a UTF-8 path"),
     ]);
@@ -105,6 +107,18 @@ fn the_exercise_window_maps_what_is_observed() {
         String::from_utf8_lossy(&output.stderr)
     );
     let window = Pixmap::load_png(&shot).expect("Bevy saved a PNG");
+    // The inspector shows patient zero's screen, wiped by 08:30: black with the firmware's text,
+    // where a machine still at work would show its blue desktop.
+    let preview: Vec<(u8, u8, u8)> = (100..270)
+        .flat_map(|y| (910..1220).map(move |x| (x, y)))
+        .filter_map(|(x, y)| window.pixel(x, y))
+        .map(|pixel| (pixel.red(), pixel.green(), pixel.blue()))
+        .collect();
+    let black = preview.iter().filter(|(r, g, b)| *r < 16 && *g < 16 && *b < 16).count();
+    assert!(
+        black * 10 > preview.len() * 8,
+        "the inspector shows the wiped machine's black screen"
+    );
     let count = |wanted: [u8; 3]| {
         window
             .data()

@@ -15,7 +15,7 @@ use bevy::window::WindowResolution;
 
 use crate::response::{Action, Desk, Outcome, describe_observation};
 use crate::scenario::model::{HostId, Scenario, Scope, Tick};
-use crate::screen::{Face, Fonts, is_png_complete};
+use crate::screen::{Face, Fonts, Showing, is_png_complete};
 use crate::sim::{Observation, ObservationLog, Simulation};
 
 /// What the responder knows of a machine, from observations and the team's own work.
@@ -199,6 +199,8 @@ pub struct ExerciseWindow {
     pub start_at: Option<Tick>,
     /// Save a screenshot once drawn, then exit.
     pub screenshot: Option<PathBuf>,
+    /// A machine to show in the inspector from the start.
+    pub inspect: Option<HostId>,
 }
 
 /// The running exercise as the window sees it.
@@ -209,7 +211,20 @@ struct Exercise {
     owed_seconds: f32,
     plan: MapPlan,
     map: Handle<Image>,
+    /// The machine in the inspector, and what its screen showed when last drawn.
+    inspected: Option<HostId>,
+    drawn_screen: Option<(HostId, Showing)>,
+    screen: Handle<Image>,
 }
+
+/// Size of the inspector's picture of a machine's screen.
+const SCREEN_PREVIEW: (u32, u32) = (320, 180);
+
+/// Height of the clock bar above the map.
+const CLOCK_BAR: f32 = 40.0;
+
+#[derive(Component)]
+struct InspectorText;
 
 #[derive(Resource)]
 struct Capture {
@@ -223,6 +238,33 @@ struct ClockText;
 
 #[derive(Component)]
 struct FeedText;
+
+/// An RGBA texture the window's images are made from.
+fn texture(width: u32, height: u32, pixels: Vec<u8>) -> Image {
+    Image::new(
+        Extent3d {
+            width,
+            height,
+            depth_or_array_layers: 1,
+        },
+        TextureDimension::D2,
+        pixels,
+        TextureFormat::Rgba8UnormSrgb,
+        RenderAssetUsages::default(),
+    )
+}
+
+/// The machine whose cell holds a point of the map, if any.
+pub fn machine_at(plan: &MapPlan, x: f32, y: f32) -> Option<HostId> {
+    if x < 0.0 || y < 0.0 {
+        return None;
+    }
+    let (x, y) = (x as u32, y as u32);
+    plan.cells
+        .iter()
+        .position(|&(left, top)| (left..left + plan.cell).contains(&x) && (top..top + plan.cell).contains(&y))
+        .map(|index| HostId(index as u32))
+}
 
 /// Opens the exercise window; returns when it closes (or after its screenshot).
 pub fn play(scenario: Arc<Scenario>, seed: u64, window: ExerciseWindow) -> AppExit {
@@ -247,22 +289,18 @@ pub fn play(scenario: Arc<Scenario>, seed: u64, window: ExerciseWindow) -> AppEx
         requested: false,
         frames: 0,
     });
-    let map = {
-        let world = app.world_mut();
-        let pixels = paint_map(&plan, &observed_states(&simulation));
-        let image = Image::new(
-            Extent3d {
-                width: plan.width,
-                height: plan.height,
-                depth_or_array_layers: 1,
-            },
-            TextureDimension::D2,
-            pixels,
-            TextureFormat::Rgba8UnormSrgb,
-            RenderAssetUsages::default(),
-        );
-        world.resource_mut::<Assets<Image>>().add(image)
-    };
+    let mut images = app.world_mut().resource_mut::<Assets<Image>>();
+    let map = images.add(texture(
+        plan.width,
+        plan.height,
+        paint_map(&plan, &observed_states(&simulation)),
+    ));
+    let (preview_width, preview_height) = SCREEN_PREVIEW;
+    let screen = images.add(texture(
+        preview_width,
+        preview_height,
+        vec![0; (preview_width * preview_height * 4) as usize],
+    ));
     app.insert_non_send(Exercise {
         simulation,
         speed: window.speed.max(1),
@@ -270,11 +308,22 @@ pub fn play(scenario: Arc<Scenario>, seed: u64, window: ExerciseWindow) -> AppEx
         owed_seconds: 0.0,
         plan,
         map,
+        inspected: window.inspect,
+        drawn_screen: None,
+        screen,
     })
     .add_systems(Startup, spawn_exercise)
     .add_systems(
         Update,
-        (steer_clock, advance_exercise, refresh_exercise, capture_exercise).chain(),
+        (
+            steer_clock,
+            pick_machine,
+            advance_exercise,
+            refresh_exercise,
+            refresh_inspector,
+            capture_exercise,
+        )
+            .chain(),
     )
     .run()
 }
@@ -342,19 +391,40 @@ fn spawn_exercise(mut commands: Commands, exercise: NonSend<Exercise>, mut fonts
                         ));
                     }
                 });
-                row.spawn((
-                    Name::new("Feed"),
-                    FeedText,
-                    Node {
-                        flex_grow: 1.0,
-                        padding: UiRect::all(Val::Px(8.0)),
-                        overflow: Overflow::clip(),
-                        ..default()
-                    },
-                    Text::new(""),
-                    text(&regular, 12.0),
-                    TextColor(Color::srgb_u8(0xd0, 0xd0, 0xd0)),
-                ));
+                row.spawn(Node {
+                    flex_grow: 1.0,
+                    flex_direction: FlexDirection::Column,
+                    padding: UiRect::all(Val::Px(8.0)),
+                    overflow: Overflow::clip(),
+                    ..default()
+                })
+                .with_children(|column| {
+                    column.spawn((
+                        Name::new("Inspector"),
+                        InspectorText,
+                        Text::new("Click a machine to inspect it."),
+                        text(&mono, 12.0),
+                        TextColor(Color::srgb_u8(0xf0, 0xf0, 0xf0)),
+                    ));
+                    column.spawn((
+                        Name::new("Machine's screen"),
+                        Node {
+                            width: Val::Px(SCREEN_PREVIEW.0 as f32),
+                            height: Val::Px(SCREEN_PREVIEW.1 as f32),
+                            margin: UiRect::vertical(Val::Px(6.0)),
+                            flex_shrink: 0.0,
+                            ..default()
+                        },
+                        ImageNode::new(exercise.screen.clone()),
+                    ));
+                    column.spawn((
+                        Name::new("Feed"),
+                        FeedText,
+                        Text::new(""),
+                        text(&regular, 12.0),
+                        TextColor(Color::srgb_u8(0xd0, 0xd0, 0xd0)),
+                    ));
+                });
             });
         });
 }
@@ -460,5 +530,88 @@ fn capture_exercise(mut commands: Commands, mut capture: ResMut<Capture>, mut ex
         capture.requested = true;
     } else if capture.requested && is_png_complete(&path) {
         exit.write(AppExit::Success);
+    }
+}
+
+/// A left click on a machine's cell puts it in the inspector.
+fn pick_machine(mouse: Res<ButtonInput<MouseButton>>, window: Single<&Window>, mut exercise: NonSendMut<Exercise>) {
+    if !mouse.just_pressed(MouseButton::Left) {
+        return;
+    }
+    let Some(cursor) = window.cursor_position() else { return };
+    if let Some(host) = machine_at(&exercise.plan, cursor.x, cursor.y - CLOCK_BAR) {
+        exercise.inspected = Some(host);
+    }
+}
+
+/// The inspector: what is known of the machine, what the team did to it, and its screen.
+fn refresh_inspector(
+    mut exercise: NonSendMut<Exercise>,
+    mut images: ResMut<Assets<Image>>,
+    mut inspector: Query<&mut Text, With<InspectorText>>,
+) {
+    let Some(host) = exercise.inspected else { return };
+    let simulation = &exercise.simulation;
+    let scenario = simulation.scenario();
+    let machine = &scenario.hosts[host.index()];
+    let subnet = &scenario.subnets[machine.subnet.index()];
+    let seen = observed_states(simulation)[host.index()];
+    let desk = simulation.world().resource::<Desk>();
+    let mut lines = vec![
+        format!("{}  {:?}", machine.name, machine.role),
+        format!(
+            "{}/{}  {}",
+            scenario.offices[machine.office.index()].name,
+            subnet.name,
+            machine.address
+        ),
+        format!("seen: {seen:?}"),
+    ];
+    for entry in &desk.log {
+        let concerns = match &entry.action {
+            Action::Isolate(scope) | Action::Reconnect(scope) => scenario.contains(scope, host),
+            Action::PowerOff(id)
+            | Action::CaptureMemory(id)
+            | Action::CollectLogs(id)
+            | Action::ImageDisk(id)
+            | Action::RestoreFromBackup(id)
+            | Action::Rebuild(id) => *id == host,
+            _ => false,
+        };
+        if concerns {
+            lines.push(format!(
+                "{}: {}",
+                entry.action.to_text(scenario),
+                entry.outcome.describe(scenario)
+            ));
+            for (_, artifact, pieces) in entry.collected.iter().filter(|(on, _, _)| *on == host) {
+                lines.push(format!("  secured {pieces} {artifact:?} pieces"));
+            }
+        }
+    }
+    if let Ok(mut text) = inspector.single_mut() {
+        text.0 = lines.join("\n");
+    }
+    // The machine's screen as someone at its desk sees it.
+    let showing = crate::screen::showing(simulation, host);
+    if exercise.drawn_screen == Some((host, showing)) {
+        return;
+    }
+    let clock = simulation.now().map_or(String::new(), |now| {
+        let zone = scenario.offices[machine.office.index()].time_zone.clone();
+        scenario
+            .time_of(now)
+            .with_time_zone(zone)
+            .strftime("%a %H:%M")
+            .to_string()
+    });
+    let (width, height) = SCREEN_PREVIEW;
+    let layout = crate::screen::screen_of(scenario, host, showing, &clock, width, height);
+    if let (Ok(pixmap), Some(mut image)) = (
+        crate::screen::draw(&layout, crate::screen::FRAMES - 1),
+        images.get_mut(&exercise.screen),
+    ) {
+        image.data = Some(pixmap.take());
+        exercise.drawn_screen = Some((host, showing));
     }
 }

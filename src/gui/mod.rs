@@ -5,5 +5,5 @@
 mod exercise;
 mod page;
 
-pub use exercise::{ExerciseWindow, MapPlan, Seen, observed_states, paint_map, plan_map, play};
+pub use exercise::{ExerciseWindow, MapPlan, Seen, machine_at, observed_states, paint_map, plan_map, play};
 pub use page::{PageWindow, Relayout, show_page};
