@@ -884,16 +884,9 @@ fn draw_screen(options: ScreenOptions) -> ExitCode {
     // What to draw, at any size: the window may be another size than the PNG.
     let relayout: Box<dyn Fn(u32, u32) -> screen::Layout + Send + Sync> = match (&options.host, &options.at) {
         (Some(name), Some(at)) => {
-            let Some(host) = scenario.host_named(name) else {
-                let close = redscreen::scenario::diagnostic::closest(
-                    name,
-                    scenario.hosts.iter().map(|host| host.name.as_str()),
-                );
-                let hint = close
-                    .map(|close| format!(" (did you mean `{close}`?)"))
-                    .unwrap_or_default();
-                eprintln!("error: no machine is named `{name}`{hint}");
-                return ExitCode::from(2);
+            let host = match machine_named(&scenario, name) {
+                Ok(host) => host,
+                Err(code) => return code,
             };
             let tick = match scenario.tick_at(at) {
                 Ok(tick) => tick,
@@ -1042,22 +1035,10 @@ fn play_exercise(options: PlayOptions) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let inspect = match options.inspect.as_deref() {
+    let inspect = match options.inspect.as_deref().map(|name| machine_named(&scenario, name)) {
         None => None,
-        Some(name) => match scenario.host_named(name) {
-            Some(host) => Some(host),
-            None => {
-                let close = redscreen::scenario::diagnostic::closest(
-                    name,
-                    scenario.hosts.iter().map(|host| host.name.as_str()),
-                );
-                let hint = close
-                    .map(|close| format!(" (did you mean `{close}`?)"))
-                    .unwrap_or_default();
-                eprintln!("error: no machine is named `{name}`{hint}");
-                return ExitCode::from(2);
-            }
-        },
+        Some(Ok(host)) => Some(host),
+        Some(Err(code)) => return code,
     };
     let (width, height) = options.size;
     if !(640..=7680).contains(&width) || !(400..=4320).contains(&height) {
@@ -1118,4 +1099,17 @@ fn play_or_console() -> ExitCode {
         Err(code) => return ExitCode::from(code),
     };
     run_console(scenario, 1, None, None)
+}
+
+/// A machine named on the command line; an unknown name is reported with the closest one.
+fn machine_named(scenario: &Scenario, name: &str) -> Result<redscreen::scenario::model::HostId, ExitCode> {
+    scenario.host_named(name).ok_or_else(|| {
+        let close =
+            redscreen::scenario::diagnostic::closest(name, scenario.hosts.iter().map(|host| host.name.as_str()));
+        let hint = close
+            .map(|close| format!(" (did you mean `{close}`?)"))
+            .unwrap_or_default();
+        eprintln!("error: no machine is named `{name}`{hint}");
+        ExitCode::from(2)
+    })
 }

@@ -14,6 +14,23 @@ use redscreen::scenario::{Limits, load_flagship};
 use redscreen::screen::{FRAMES, draw, warning_page};
 use tiny_skia::Pixmap;
 
+/// Runs a windowed command with `--screenshot` and returns the screenshot Bevy saved.
+fn screenshot(name: &str, arguments: &[&str]) -> Pixmap {
+    let shot = std::env::temp_dir().join(format!("redscreen-{name}-{}.png", std::process::id()));
+    let mut arguments = arguments.to_vec();
+    arguments.extend(["--screenshot", shot.to_str().expect("a UTF-8 path")]);
+    let output = common::redscreen(&arguments);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let window = Pixmap::load_png(&shot).expect("Bevy saved a PNG");
+    std::fs::remove_file(&shot).ok();
+    window
+}
+
 /// Share of `reference`'s ink pixels (any channel above 60) that are ink in `other` too.
 fn ink_overlap(reference: &Pixmap, other: &Pixmap) -> f64 {
     let ink = |pixel: &[u8]| pixel[..3].iter().any(|&channel| channel > 60);
@@ -48,22 +65,7 @@ fn similarity(a: &Pixmap, b: &Pixmap, tolerance: u8) -> (f64, f64) {
 #[test]
 #[ignore = "needs a display and Vulkan: .ci/run runs it under Xvfb"]
 fn the_window_shows_the_same_page_as_the_png() {
-    let shot = std::env::temp_dir().join(format!("redscreen-window-{}.png", std::process::id()));
-    let output = common::redscreen(&[
-        "screen",
-        "--window",
-        "--size",
-        "800x600",
-        "--screenshot",
-        shot.to_str().expect("a UTF-8 path"),
-    ]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let window = Pixmap::load_png(&shot).expect("Bevy saved a PNG");
+    let window = screenshot("page", &["screen", "--window", "--size", "800x600"]);
     let screen = load_flagship(&Limits::default()).expect("the flagship loads").screen;
     let cpu = draw(&warning_page(&screen, 800, 600), FRAMES - 1).expect("drawn");
     let (score, close) = similarity(&window, &cpu, 48);
@@ -80,7 +82,6 @@ fn the_window_shows_the_same_page_as_the_png() {
     );
     assert!(score >= 0.97, "similarity {score:.4} below 0.97");
     assert!(close >= 0.95, "only {:.1}% of pixels agree", close * 100.0);
-    std::fs::remove_file(&shot).ok();
 }
 
 /// The exercise window at 08:30 on the flagship: the map shows the machines whose users
@@ -88,25 +89,10 @@ fn the_window_shows_the_same_page_as_the_png() {
 #[test]
 #[ignore = "needs a display and Vulkan: .ci/run runs it under Xvfb"]
 fn the_exercise_window_maps_what_is_observed() {
-    let shot = std::env::temp_dir().join(format!("redscreen-play-{}.png", std::process::id()));
-    let output = common::redscreen(&[
+    let window = screenshot(
         "play",
-        "--from",
-        "08:30",
-        "--speed",
-        "0",
-        "--inspect",
-        "SPE-CC-WS-0412",
-        "--screenshot",
-        shot.to_str().expect("a UTF-8 path"),
-    ]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+        &["play", "--from", "08:30", "--speed", "0", "--inspect", "SPE-CC-WS-0412"],
     );
-    let window = Pixmap::load_png(&shot).expect("Bevy saved a PNG");
     // The inspector shows patient zero's screen, wiped by 08:30: black with the firmware's text,
     // where a machine still at work would show its blue desktop.
     let preview: Vec<(u8, u8, u8)> = (100..270)
@@ -138,5 +124,4 @@ fn the_exercise_window_maps_what_is_observed() {
         "the calls about warning pages are on the map: {reported}"
     );
     assert!(alerting > 200, "the alerts are on the map: {alerting}");
-    std::fs::remove_file(&shot).ok();
 }

@@ -14,7 +14,7 @@ use bevy::text::{FontSize, TextFont};
 use bevy::window::WindowResolution;
 
 use crate::response::{Action, Desk, Outcome, describe_observation};
-use crate::scenario::model::{HostId, Scenario, Scope, Tick};
+use crate::scenario::model::{HostId, Scenario, Tick};
 use crate::screen::{Face, Fonts, Showing, is_png_complete};
 use crate::sim::{Observation, ObservationLog, Simulation};
 
@@ -70,20 +70,12 @@ pub fn observed_states(simulation: &Simulation) -> Vec<Seen> {
             *slot = state;
         }
     }
-    let within = |scope: &Scope| -> Vec<HostId> {
-        match *scope {
-            Scope::Host(host) => vec![host],
-            _ => (0..scenario.hosts.len() as u32)
-                .map(HostId)
-                .filter(|host| scenario.contains(scope, *host))
-                .collect(),
-        }
-    };
     for entry in &world.resource::<Desk>().log {
         let done = matches!(entry.outcome, Outcome::Completed { .. });
         let under_way = matches!(entry.outcome, Outcome::Started { .. });
         match (&entry.action, done, under_way) {
-            (Action::Isolate(scope), true, _) => within(scope)
+            (Action::Isolate(scope), true, _) => scenario
+                .hosts_in(scope)
                 .into_iter()
                 .for_each(|host| seen[host.index()] = Seen::Isolated),
             (Action::PowerOff(host), true, _) => seen[host.index()] = Seen::Off,

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 
 use bevy::prelude::*;
 
-use crate::scenario::model::{AccountKind, Artifact, Backup, HostId, Scenario, Scope, Tick, ToolKind};
+use crate::scenario::model::{AccountKind, Artifact, Backup, HostId, Scenario, Tick, ToolKind};
 use crate::sim::{Clock, EvidenceStore, GroundTruth, NEVER, Reachability, ScenarioData, SimSystems, Stage};
 
 use super::action::Action;
@@ -115,16 +115,6 @@ struct Situation<'a> {
 }
 
 impl Situation<'_> {
-    fn hosts_in(&self, scope: &Scope) -> Vec<HostId> {
-        match *scope {
-            Scope::Host(host) => vec![host],
-            _ => (0..self.scenario.hosts.len() as u32)
-                .map(HostId)
-                .filter(|host| self.scenario.contains(scope, *host))
-                .collect(),
-        }
-    }
-
     fn host_name(&self, host: HostId) -> &str {
         &self.scenario.hosts[host.index()].name
     }
@@ -134,10 +124,10 @@ impl Situation<'_> {
         let stage = |host: HostId| self.truth.stages[host.index()];
         let truth = |host: HostId| self.truth.hosts[host.index()];
         match action {
-            Action::Isolate(scope) if self.hosts_in(scope).iter().all(|host| truth(*host).isolated) => {
+            Action::Isolate(scope) if self.scenario.hosts_in(scope).iter().all(|host| truth(*host).isolated) => {
                 Some("already isolated".to_string())
             }
-            Action::Reconnect(scope) if !self.hosts_in(scope).iter().any(|host| truth(*host).isolated) => {
+            Action::Reconnect(scope) if !self.scenario.hosts_in(scope).iter().any(|host| truth(*host).isolated) => {
                 Some("nothing there is isolated".to_string())
             }
             Action::CutLink(link) if !self.reachability.link_up[link.index()] => {
@@ -214,7 +204,7 @@ impl Situation<'_> {
         match action {
             Action::Isolate(scope) | Action::Reconnect(scope) => {
                 let isolated = matches!(action, Action::Isolate(_));
-                for host in self.hosts_in(scope) {
+                for host in self.scenario.hosts_in(scope) {
                     self.truth.set_isolated(host, isolated);
                 }
             }

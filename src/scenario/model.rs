@@ -138,6 +138,17 @@ impl Scenario {
         Ok(Tick(tick))
     }
 
+    /// The machines of a scope, in id order.
+    pub fn hosts_in(&self, scope: &Scope) -> Vec<HostId> {
+        match *scope {
+            Scope::Host(host) => vec![host],
+            _ => (0..self.hosts.len() as u32)
+                .map(HostId)
+                .filter(|host| self.contains(scope, *host))
+                .collect(),
+        }
+    }
+
     /// Whether a machine lies inside a scope.
     pub fn contains(&self, scope: &Scope, host: HostId) -> bool {
         let machine = &self.hosts[host.index()];
