@@ -54,6 +54,29 @@ pub enum Finding {
 }
 
 impl Action {
+    /// The single machine the action names, if it names one (the window links it).
+    pub fn hosts(&self) -> Vec<HostId> {
+        match self {
+            Action::Isolate(Scope::Host(host)) | Action::Reconnect(Scope::Host(host)) => vec![*host],
+            Action::PowerOff(host)
+            | Action::CaptureMemory(host)
+            | Action::CollectLogs(host)
+            | Action::ImageDisk(host)
+            | Action::RestoreFromBackup(host)
+            | Action::Rebuild(host)
+            | Action::Submit(Finding::PatientZero(host)) => vec![*host],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether the action acts on a machine, directly or through a scope holding it.
+    pub fn concerns(&self, scenario: &Scenario, host: HostId) -> bool {
+        match self {
+            Action::Isolate(scope) | Action::Reconnect(scope) => scenario.contains(scope, host),
+            _ => self.hosts().contains(&host),
+        }
+    }
+
     /// How long the action keeps a responder busy, in ticks (0: no responder needed).
     pub fn duration_ticks(&self, scenario: &Scenario) -> u32 {
         let minutes = |minutes: u32| (minutes * 60).div_ceil(scenario.meta.tick_seconds).max(1);

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::scenario::model::{Scenario, Tick};
+use crate::scenario::model::{HostId, Scenario, Tick};
 use crate::scenario::values::parse_duration;
 use crate::sim::{Observation, ObservationLog, Observed, Simulation};
 
@@ -37,11 +37,49 @@ pub enum Control {
     End,
 }
 
+/// One line the console shows, with the machines it concerns (the window links them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub text: String,
+    pub hosts: Vec<HostId>,
+}
+
+impl Line {
+    fn about(text: String, hosts: Vec<HostId>) -> Self {
+        Self { text, hosts }
+    }
+}
+
+impl From<String> for Line {
+    fn from(text: String) -> Self {
+        Self::about(text, Vec::new())
+    }
+}
+
+impl From<&str> for Line {
+    fn from(text: &str) -> Self {
+        Self::from(text.to_string())
+    }
+}
+
+impl std::fmt::Display for Line {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&self.text)
+    }
+}
+
 /// The console over one running simulation.
 pub struct Console {
     pub simulation: Simulation,
     /// Where the session is being recorded, while writing works.
     recorder: Option<Recorder>,
+    news: NewsReader,
+}
+
+/// Reads what is new for the responder since it last read: observations, and the team's
+/// requests whose outcome changed.
+#[derive(Default)]
+pub struct NewsReader {
     /// Observations already shown.
     shown_observations: usize,
     /// Per desk entry, the outcome last shown.
@@ -54,17 +92,12 @@ impl Console {
         Self {
             simulation: Simulation::new(scenario, seed),
             recorder: None,
-            shown_observations: 0,
-            shown_outcomes: Vec::new(),
+            news: NewsReader::default(),
         }
     }
 
     fn scenario(&self) -> &Scenario {
         self.simulation.scenario()
-    }
-
-    fn time(&self, tick: Tick) -> String {
-        self.scenario().time_of(tick).strftime("%a %H:%M %Z").to_string()
     }
 
     /// Whether the exercise has reached its end.
@@ -102,7 +135,7 @@ impl Console {
     }
 
     /// Advances the clock by up to `ticks`, returning what the responder sees meanwhile.
-    pub fn advance(&mut self, ticks: u32) -> Vec<String> {
+    pub fn advance(&mut self, ticks: u32) -> Vec<Line> {
         let mut lines = Vec::new();
         for _ in 0..ticks {
             if self.finished() {
@@ -113,21 +146,28 @@ impl Console {
                 && let Err(error) = recorder.after_tick(&self.simulation)
             {
                 // What is written stays; the exercise goes on unrecorded.
-                lines.push(format!("recording stopped: {}: {error}", recorder.path.display()));
+                lines.push(format!("recording stopped: {}: {error}", recorder.path.display()).into());
                 self.recorder = None;
             }
-            lines.extend(self.news());
+            lines.extend(self.news.read(&self.simulation));
         }
         lines
     }
+}
 
-    /// Observations and the team's progress since last shown.
-    fn news(&mut self) -> Vec<String> {
+impl NewsReader {
+    /// Observations and the team's progress since last read.
+    pub fn read(&mut self, simulation: &Simulation) -> Vec<Line> {
+        let scenario = simulation.scenario();
+        let time = |tick: &Tick| scenario.time_of(*tick).strftime("%a %H:%M %Z").to_string();
         let mut lines = Vec::new();
-        let world = self.simulation.world();
+        let world = simulation.world();
         let observations = &world.resource::<ObservationLog>().observations;
-        for observed in &observations[self.shown_observations..] {
-            lines.push(describe_observation(self.scenario(), observed));
+        for observed in &observations[self.shown_observations.min(observations.len())..] {
+            lines.push(Line::about(
+                describe_observation(scenario, observed),
+                observed.host.into_iter().collect(),
+            ));
         }
         self.shown_observations = observations.len();
         let desk = world.resource::<Desk>();
@@ -135,14 +175,14 @@ impl Console {
             if self.shown_outcomes.get(index) == Some(&entry.outcome) {
                 continue;
             }
-            let action = entry.action.to_text(self.scenario());
+            let action = entry.action.to_text(scenario);
             let line = match &entry.outcome {
                 Outcome::Refused(reason) => format!("refused: {action}: {reason}"),
                 Outcome::Queued => format!(
                     "queued: {action} (all {} responders are busy)",
-                    self.scenario().responders.team_size
+                    scenario.responders.team_size
                 ),
-                Outcome::Started { done, .. } => format!("started: {action} (done about {})", self.time(*done)),
+                Outcome::Started { done, .. } => format!("started: {action} (done about {})", time(done)),
                 Outcome::Completed { at, .. } => {
                     let secured: Vec<String> = entry
                         .collected
@@ -150,13 +190,13 @@ impl Console {
                         .map(|(_, artifact, pieces)| format!("{pieces} {artifact:?} pieces"))
                         .collect();
                     if secured.is_empty() {
-                        format!("{} done: {action}", self.time(*at))
+                        format!("{} done: {action}", time(at))
                     } else {
-                        format!("{} done: {action}; secured {}", self.time(*at), secured.join(", "))
+                        format!("{} done: {action}; secured {}", time(at), secured.join(", "))
                     }
                 }
             };
-            lines.push(line);
+            lines.push(Line::about(line, entry.action.hosts()));
             if index < self.shown_outcomes.len() {
                 self.shown_outcomes[index] = entry.outcome.clone();
             } else {
@@ -219,7 +259,7 @@ impl Console {
     }
 
     /// Handles one typed line: a console command or an action. Never panics.
-    pub fn handle(&mut self, line: &str) -> (Vec<String>, Control) {
+    pub fn handle(&mut self, line: &str) -> (Vec<Line>, Control) {
         let trimmed = line.trim();
         let (word, rest) = trimmed.split_once(char::is_whitespace).unwrap_or((trimmed, ""));
         let rest = rest.trim();
@@ -230,12 +270,15 @@ impl Console {
                 lines.extend(SYNTAX.iter().map(|(form, meaning)| format!("  {form:<36} {meaning}")));
                 lines.push("Console:".to_string());
                 lines.extend(COMMANDS.iter().map(|(form, meaning)| format!("  {form:<36} {meaning}")));
-                (lines, Control::Continue)
+                (said(lines), Control::Continue)
             }
-            "status" => (self.status(), Control::Continue),
+            "status" => (said(self.status()), Control::Continue),
             "step" => match if rest.is_empty() { Ok(1) } else { rest.parse::<u32>() } {
                 Ok(ticks) => (self.advance(ticks), Control::Continue),
-                Err(_) => (vec![format!("`{rest}` is not a number of ticks")], Control::Continue),
+                Err(_) => (
+                    said(vec![format!("`{rest}` is not a number of ticks")]),
+                    Control::Continue,
+                ),
             },
             "wait" => match parse_duration(rest) {
                 Ok(seconds) => {
@@ -244,20 +287,25 @@ impl Console {
                         .min(u32::MAX as u64) as u32;
                     (self.advance(ticks), Control::Continue)
                 }
-                Err(reason) => (vec![format!("wait: {reason}")], Control::Continue),
+                Err(reason) => (said(vec![format!("wait: {reason}")]), Control::Continue),
             },
             "until" => match self.scenario().tick_at(rest) {
                 Ok(tick) => {
                     let now = self.simulation.now().map_or(0, |now| now.0 + 1);
                     (self.advance(tick.0.saturating_sub(now) + 1), Control::Continue)
                 }
-                Err(reason) => (vec![format!("until: {reason}")], Control::Continue),
+                Err(reason) => (said(vec![format!("until: {reason}")]), Control::Continue),
             },
-            "pause" => (vec!["paused".to_string()], Control::Pause),
-            "play" | "resume" => (vec!["playing".to_string()], Control::Play),
+            "pause" => (said(vec!["paused".to_string()]), Control::Pause),
+            "play" | "resume" => (said(vec!["playing".to_string()]), Control::Play),
             "speed" => match rest.parse::<u32>() {
-                Ok(speed @ (1 | 10 | 60 | 600 | 3600)) => (vec![format!("speed {speed}×")], Control::Speed(speed)),
-                _ => (vec!["speed is 1, 10, 60, 600 or 3600".to_string()], Control::Continue),
+                Ok(speed @ (1 | 10 | 60 | 600 | 3600)) => {
+                    (said(vec![format!("speed {speed}×")]), Control::Speed(speed))
+                }
+                _ => (
+                    said(vec!["speed is 1, 10, 60, 600 or 3600".to_string()]),
+                    Control::Continue,
+                ),
             },
             "end" | "quit" | "exit" => (Vec::new(), Control::End),
             _ => match parse_action(trimmed, self.scenario()) {
@@ -271,8 +319,13 @@ impl Console {
                     // The request reaches the desk on the next tick.
                     (self.advance(1), Control::Continue)
                 }
-                Err(error) => (vec![format!("not done: {error}")], Control::Continue),
+                Err(error) => (said(vec![format!("not done: {error}")]), Control::Continue),
             },
         }
     }
+}
+
+/// Lines of plain text, about no machine in particular.
+fn said(lines: Vec<String>) -> Vec<Line> {
+    lines.into_iter().map(Line::from).collect()
 }

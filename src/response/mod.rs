@@ -2,6 +2,7 @@
 //! playbooks, sessions and the GUI, and the team that carries actions out in the simulation.
 
 mod action;
+mod complete;
 mod console;
 mod desk;
 mod parse;
@@ -14,6 +15,7 @@ pub use playbook::{FollowedPlaybook, Playbook, PlaybookStep, Seen, Trigger, load
 pub(crate) fn plugin(app: &mut bevy::prelude::App) {
     app.add_plugins((desk::plugin, playbook::plugin));
 }
-pub use console::{COMMANDS, Console, Control, describe_observation};
+pub use complete::{complete, completions};
+pub use console::{COMMANDS, Console, Control, Line, NewsReader, describe_observation};
 pub use desk::{Desk, Entry, Outcome};
 pub use parse::{ParseError, SYNTAX, parse_action};

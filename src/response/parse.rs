@@ -67,7 +67,7 @@ pub const SYNTAX: &[(&str, &str)] = &[
     ),
 ];
 
-const VERBS: [&str; 17] = [
+pub(super) const VERBS: [&str; 17] = [
     "isolate",
     "reconnect",
     "cut",

@@ -2,6 +2,7 @@
 //! response of the same seed. Plain functions over the records of two runs; each objective gets
 //! points and an HSEEP rating (P, S, M, U) with a one-line reason.
 
+mod curves;
 mod debrief;
 
 use std::fmt;
@@ -12,6 +13,7 @@ use crate::response::{Action, Desk, Entry, Finding, Outcome};
 use crate::scenario::model::{Goal, Scenario, ServiceId, Tick};
 use crate::sim::{GroundTruth, NEVER, ObservationLog, ServiceStatus, Simulation};
 
+pub use curves::Curves;
 pub use debrief::Debrief;
 
 /// HSEEP ratings of how an objective was performed.

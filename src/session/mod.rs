@@ -8,4 +8,4 @@ mod replay;
 
 pub use format::{Header, Record, SESSION_FORMAT, Session, SessionError};
 pub use recorder::{CHECKPOINT_EVERY, Recorder, header};
-pub use replay::{Replay, ReplayError, replay};
+pub use replay::{Playback, Replay, ReplayError, replay};

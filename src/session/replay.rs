@@ -51,24 +51,61 @@ pub fn replay(
     last: Option<Tick>,
     mut on_tick: impl FnMut(&Simulation),
 ) -> Result<Replay, ReplayError> {
-    let found = format!("{:016x}", scenario.content_hash);
-    if found != session.header.scenario_hash {
-        return Err(ReplayError::ScenarioChanged {
-            scenario: session.header.scenario.clone(),
-            recorded: session.header.scenario_hash.clone(),
-            found,
-        });
+    let mut playback = Playback::start(session, scenario)?;
+    let last = last.map_or(playback.last(), |tick| tick.0.min(playback.last()));
+    while playback.simulation.now().is_none_or(|now| now.0 < last) {
+        playback.step()?;
+        on_tick(&playback.simulation);
     }
-    let last = last
-        .map_or(session.last_tick(), |tick| tick.0)
-        .min(scenario.meta.duration_ticks);
-    let mut simulation = Simulation::new(Arc::clone(&scenario), session.header.seed);
-    let records = &session.records;
-    let mut next = 0;
-    let mut checkpoints_verified = 0;
-    let mut actions_replayed = 0;
-    let time = |tick: u32| scenario.time_of(Tick(tick)).strftime("%Y-%m-%d %H:%M %Z").to_string();
-    for tick in 0..=last {
+    Ok(Replay {
+        simulation: playback.simulation,
+        checkpoints_verified: playback.checkpoints_verified,
+        actions_replayed: playback.actions_replayed,
+    })
+}
+
+/// A session being played back one tick at a time, each tick checked against its records.
+pub struct Playback {
+    pub simulation: Simulation,
+    records: Vec<(usize, Record)>,
+    last: u32,
+    /// The next record to play or check.
+    next: usize,
+    pub checkpoints_verified: usize,
+    pub actions_replayed: usize,
+}
+
+impl Playback {
+    /// Starts playing `session` back on `scenario`, which must be the one it was recorded on.
+    pub fn start(session: &Session, scenario: Arc<Scenario>) -> Result<Self, ReplayError> {
+        let found = format!("{:016x}", scenario.content_hash);
+        if found != session.header.scenario_hash {
+            return Err(ReplayError::ScenarioChanged {
+                scenario: session.header.scenario.clone(),
+                recorded: session.header.scenario_hash.clone(),
+                found,
+            });
+        }
+        Ok(Self {
+            last: session.last_tick().min(scenario.meta.duration_ticks),
+            simulation: Simulation::new(scenario, session.header.seed),
+            records: session.records.clone(),
+            next: 0,
+            checkpoints_verified: 0,
+            actions_replayed: 0,
+        })
+    }
+
+    /// The last tick the session reaches.
+    pub fn last(&self) -> u32 {
+        self.last
+    }
+
+    /// Plays the next tick: its recorded actions go to the team, then its records are checked.
+    pub fn step(&mut self) -> Result<(), ReplayError> {
+        let tick = self.simulation.now().map_or(0, |now| now.0 + 1);
+        let scenario = self.simulation.shared_scenario();
+        let time = |tick: u32| scenario.time_of(Tick(tick)).strftime("%Y-%m-%d %H:%M %Z").to_string();
         let mut asked = Vec::new();
         while let Some((
             line,
@@ -78,7 +115,7 @@ pub fn replay(
                 accepted,
                 reason,
             },
-        )) = records.get(next)
+        )) = self.records.get(self.next)
         {
             if *at != tick {
                 break;
@@ -88,13 +125,18 @@ pub fn replay(
                 action: action.clone(),
                 reason: error.to_string(),
             })?;
-            simulation.app.world_mut().resource_mut::<Desk>().incoming.push(parsed);
+            self.simulation
+                .app
+                .world_mut()
+                .resource_mut::<Desk>()
+                .incoming
+                .push(parsed);
             asked.push((*line, *accepted, reason.clone()));
-            next += 1;
+            self.next += 1;
         }
-        simulation.step();
-        actions_replayed += asked.len();
-        let desk = simulation.world().resource::<Desk>();
+        self.simulation.step();
+        self.actions_replayed += asked.len();
+        let desk = self.simulation.world().resource::<Desk>();
         let entries = &desk.log[desk.log.len() - asked.len()..];
         for ((line, accepted, reason), entry) in asked.iter().zip(entries) {
             let refused = match &entry.outcome {
@@ -120,7 +162,7 @@ pub fn replay(
             }
         }
         while let Some((line, record @ (Record::Checkpoint { tick: at, .. } | Record::End { tick: at, .. }))) =
-            records.get(next)
+            self.records.get(self.next)
         {
             if *at != tick {
                 break;
@@ -128,7 +170,7 @@ pub fn replay(
             let (Record::Checkpoint { state, .. } | Record::End { state, .. }) = record else {
                 break;
             };
-            let now = format!("{:016x}", simulation.state_hash());
+            let now = format!("{:016x}", self.simulation.state_hash());
             if *state != now {
                 return Err(ReplayError::Diverged {
                     tick,
@@ -137,14 +179,9 @@ pub fn replay(
                     what: format!("the checkpoint recorded state {state}; the replay has {now}"),
                 });
             }
-            checkpoints_verified += 1;
-            next += 1;
+            self.checkpoints_verified += 1;
+            self.next += 1;
         }
-        on_tick(&simulation);
+        Ok(())
     }
-    Ok(Replay {
-        simulation,
-        checkpoints_verified,
-        actions_replayed,
-    })
 }

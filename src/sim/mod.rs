@@ -166,6 +166,11 @@ impl Simulation {
         &self.app.world().resource::<ScenarioData>().0
     }
 
+    /// The scenario, shared (for what outlives a borrow of the simulation).
+    pub fn shared_scenario(&self) -> Arc<Scenario> {
+        Arc::clone(&self.app.world().resource::<ScenarioData>().0)
+    }
+
     /// The last tick simulated, if any.
     pub fn now(&self) -> Option<Tick> {
         let clock = self.app.world().resource::<state::Clock>();
