@@ -537,6 +537,12 @@ struct ReplayOptions {
     /// The new session of the branch.
     #[arg(long, requires = "branch_at")]
     record: Option<PathBuf>,
+    /// Play the session in the exercise window, with a scrubber and a ground-truth view
+    /// (`--at` is then where it starts).
+    #[arg(long, conflicts_with = "branch_at")]
+    gui: bool,
+    #[command(flatten, next_help_heading = "Window (with --gui)")]
+    window: WindowOptions,
 }
 
 /// Loads the scenario a session names (or the one given), reporting problems.
@@ -601,6 +607,9 @@ fn replay_session(options: ReplayOptions) -> ExitCode {
     }
     if let Some(branch) = branch_at {
         return branch_session(&options, &session, scenario, branch);
+    }
+    if options.gui {
+        return replay_in_window(&options, session, scenario);
     }
     let replayed = match session::replay(&session, Arc::clone(&scenario), at, |_| {}) {
         Ok(replayed) => replayed,
@@ -1003,6 +1012,16 @@ struct PlayOptions {
     /// Seed of the simulation's random numbers.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    #[command(flatten)]
+    window: WindowOptions,
+    /// Where to record the session (default: a new file in `sessions/`).
+    #[arg(long)]
+    record: Option<PathBuf>,
+}
+
+/// How the exercise window opens; shared by `play` and `replay --gui`.
+#[derive(Debug, Clone, clap::Args)]
+struct WindowOptions {
     /// Simulated seconds per real second at the start (1, 10 or 60; 0 starts paused).
     #[arg(long, default_value_t = 60)]
     speed: u32,
@@ -1012,56 +1031,136 @@ struct PlayOptions {
     /// Start the window at this local time or tick (the exercise runs there first).
     #[arg(long)]
     from: Option<String>,
-    /// Save a screenshot once the window is drawn, then exit (previews and tests).
-    #[arg(long)]
-    screenshot: Option<PathBuf>,
     /// Show this machine in the inspector from the start.
     #[arg(long)]
     inspect: Option<String>,
+    /// Run these lines once the window is drawn: console lines, or the window's own commands
+    /// (inspect NAME, debrief, truth on|off, seek TIME, zoom FACTOR, screenshot PATH, quit).
+    #[arg(long)]
+    script: Option<PathBuf>,
+    /// Save a screenshot once the window is drawn (after the script), then exit.
+    #[arg(long)]
+    screenshot: Option<PathBuf>,
+    /// Measure frame times for this many seconds, print them, and exit (the frame benchmark).
+    #[arg(long, value_name = "SECONDS")]
+    frame_stats: Option<f32>,
 }
 
+/// The window's options checked against the scenario.
 #[cfg(feature = "gui")]
-fn play_exercise(options: PlayOptions) -> ExitCode {
-    use redscreen::gui::{ExerciseWindow, play};
-    let scenario = match load(options.file.as_deref(), &Limits::default()) {
-        Ok(scenario) => Arc::new(scenario),
-        Err(code) => return ExitCode::from(code),
-    };
+fn exercise_window(options: &WindowOptions, scenario: &Scenario) -> Result<redscreen::gui::ExerciseWindow, ExitCode> {
     let start_at = match options.from.as_deref().map(|text| scenario.tick_at(text)) {
         None => None,
         Some(Ok(tick)) => Some(tick),
         Some(Err(reason)) => {
             eprintln!("error: --from: {reason}");
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
-    let inspect = match options.inspect.as_deref().map(|name| machine_named(&scenario, name)) {
+    let inspect = match options.inspect.as_deref().map(|name| machine_named(scenario, name)) {
         None => None,
         Some(Ok(host)) => Some(host),
-        Some(Err(code)) => return code,
+        Some(Err(code)) => return Err(code),
     };
     let (width, height) = options.size;
-    if !(640..=7680).contains(&width) || !(400..=4320).contains(&height) {
-        eprintln!("error: the window needs at least 640x400");
-        return ExitCode::from(2);
+    if !(800..=7680).contains(&width) || !(600..=4320).contains(&height) {
+        eprintln!("error: the window needs at least 800x600");
+        return Err(ExitCode::from(2));
     }
-    let window = ExerciseWindow {
+    let mut script = match &options.script {
+        None => Vec::new(),
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => text.lines().map(str::to_string).collect(),
+            Err(error) => {
+                eprintln!("error: cannot read the script {}: {error}", path.display());
+                return Err(ExitCode::from(2));
+            }
+        },
+    };
+    if let Some(path) = &options.screenshot {
+        script.push(format!("screenshot {}", path.display()));
+        script.push("quit".to_string());
+    }
+    let frame_stats = match options.frame_stats {
+        Some(seconds) if !(0.5..=3600.0).contains(&seconds) => {
+            eprintln!("error: --frame-stats takes 0.5 to 3600 seconds");
+            return Err(ExitCode::from(2));
+        }
+        seconds => seconds.map(std::time::Duration::from_secs_f32),
+    };
+    Ok(redscreen::gui::ExerciseWindow {
         width,
         height,
         speed: options.speed,
         start_at,
-        screenshot: options.screenshot.clone(),
+        script,
         inspect,
-    };
-    match play(scenario, options.seed, window) {
-        bevy::app::AppExit::Success => {
-            if let Some(path) = options.screenshot {
-                eprintln!("wrote {}", path.display());
-            }
-            ExitCode::SUCCESS
-        }
+        frame_stats,
+    })
+}
+
+/// The exit code of a closed window.
+#[cfg(feature = "gui")]
+fn window_closed(exit: bevy::app::AppExit) -> ExitCode {
+    match exit {
+        bevy::app::AppExit::Success => ExitCode::SUCCESS,
         bevy::app::AppExit::Error(_) => ExitCode::from(2),
     }
+}
+
+#[cfg(feature = "gui")]
+fn play_exercise(options: PlayOptions) -> ExitCode {
+    let scenario = match load(options.file.as_deref(), &Limits::default()) {
+        Ok(scenario) => Arc::new(scenario),
+        Err(code) => return ExitCode::from(code),
+    };
+    let window = match exercise_window(&options.window, &scenario) {
+        Ok(window) => window,
+        Err(code) => return code,
+    };
+    let mut console = Console::new(Arc::clone(&scenario), options.seed);
+    let path = options
+        .record
+        .unwrap_or_else(|| next_session_path(&scenario.meta.id, options.seed));
+    match start_recording(
+        &path,
+        &console.simulation,
+        &scenario_source(options.file.as_deref()),
+        "gui",
+        None,
+    ) {
+        Ok(recorder) => {
+            println!("Recording this session to {}.", path.display());
+            console.record_to(recorder);
+        }
+        Err(code) => return code,
+    }
+    window_closed(redscreen::gui::play(console, window))
+}
+
+/// `replay FILE --gui`: the session in the exercise window; a record that disagrees stops the
+/// playback there, with the reason in the window.
+#[cfg(feature = "gui")]
+fn replay_in_window(options: &ReplayOptions, session: Session, scenario: Arc<Scenario>) -> ExitCode {
+    let mut window_options = options.window.clone();
+    window_options.from = options.at.clone().or(window_options.from);
+    let window = match exercise_window(&window_options, &scenario) {
+        Ok(window) => window,
+        Err(code) => return code,
+    };
+    match redscreen::gui::replay_window(session, scenario, window) {
+        Ok(exit) => window_closed(exit),
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+#[cfg(not(feature = "gui"))]
+fn replay_in_window(_: &ReplayOptions, _: Session, _: Arc<Scenario>) -> ExitCode {
+    eprintln!("error: this redscreen was built without the `gui` feature: no window");
+    ExitCode::from(2)
 }
 
 #[cfg(not(feature = "gui"))]
@@ -1081,11 +1180,16 @@ fn play_or_console() -> ExitCode {
         return play_exercise(PlayOptions {
             file: None,
             seed: 1,
-            speed: 60,
-            size: (1280, 720),
-            from: None,
-            screenshot: None,
-            inspect: None,
+            window: WindowOptions {
+                speed: 60,
+                size: (1280, 720),
+                from: None,
+                inspect: None,
+                script: None,
+                screenshot: None,
+                frame_stats: None,
+            },
+            record: None,
         });
     }
     let reason = if display {

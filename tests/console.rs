@@ -156,3 +156,47 @@ fn no_line_typed_crashes_the_console() {
 fn texts(lines: Vec<redscreen::response::Line>) -> Vec<String> {
     lines.into_iter().map(|line| line.text).collect()
 }
+
+/// Tab completion in the window's console: names from the company's inventory, by what the
+/// words before allow; never the attacker's file names.
+#[test]
+fn names_complete_from_what_the_words_before_allow() {
+    let console = console();
+    let scenario = console.simulation.scenario();
+    assert_eq!(redscreen::response::complete("iso", scenario), "isolate ");
+    assert_eq!(
+        redscreen::response::completions("isolate ", scenario)[..3],
+        ["host", "subnet", "office"]
+    );
+    assert_eq!(
+        redscreen::response::complete("isolate office lon", scenario),
+        "isolate office london "
+    );
+    assert_eq!(
+        redscreen::response::complete("power off SPE-CC-WS-041", scenario),
+        "power off SPE-CC-WS-041"
+    );
+    let machines = redscreen::response::completions("power off SPE-CC-WS-041", scenario);
+    assert_eq!(machines.len(), 10, "{machines:?}");
+    assert!(machines.iter().all(|name| name.starts_with("SPE-CC-WS-041")));
+    assert_eq!(
+        redscreen::response::complete("image spe-cc-ws-0412", scenario),
+        "image SPE-CC-WS-0412 ",
+        "case does not matter"
+    );
+    assert_eq!(redscreen::response::completions("block 445 ", scenario), ["from"]);
+    assert!(redscreen::response::completions("block 445 from office tokyo ", scenario).contains(&"to".to_string()));
+    assert!(
+        redscreen::response::completions("notify ", scenario)
+            .iter()
+            .any(|name| name == "fbi")
+    );
+    assert!(
+        redscreen::response::completions("deploy block ", scenario).is_empty(),
+        "the attacker's files are for the responder to find"
+    );
+    assert!(redscreen::response::completions("submit indicator ", scenario).is_empty());
+    // A completed line parses.
+    let line = redscreen::response::complete("isolate office lon", scenario);
+    assert!(redscreen::response::parse_action(&line, scenario).is_ok());
+}

@@ -1,9 +1,13 @@
-//! The exercise map's plan: every machine of the flagship gets a cell of its own, inside the
-//! map, and cells are as large as fit. (Needs the `gui` feature, on by default.)
+//! The exercise window's parts that need no display: the map's plan (every machine of the
+//! flagship gets a cell of its own, inside the map, as large as fit), the observed states it
+//! is painted from, the view's zoom and pan, and the debrief's chart. (Needs the `gui`
+//! feature, on by default.)
 #![cfg(feature = "gui")]
 
-use redscreen::gui::{Seen, machine_at, observed_states, paint_map, plan_map};
+use redscreen::gui::{MapView, SERIES, Seen, SeenMap, machine_at, paint_chart, paint_map, plan_map};
+use redscreen::response::Console;
 use redscreen::scenario::{Limits, load_flagship};
+use redscreen::scoring::Curves;
 use redscreen::sim::Simulation;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -35,17 +39,21 @@ fn the_map_shows_only_what_the_responder_could_see() {
     let scenario = Arc::new(load_flagship(&Limits::default()).expect("the flagship loads"));
     let mut simulation = Simulation::new(Arc::clone(&scenario), 1);
     simulation.run_through(scenario.tick_at("06:50").expect("inside"), |_| {});
-    let seen = observed_states(&simulation);
+    let seen = SeenMap::of(&simulation).states().to_vec();
     // Before the pages, the only signs are the collector's alerts on the jump host.
-    assert!(seen.iter().all(|state| matches!(state, Seen::Quiet | Seen::Alerting)));
+    assert!(seen.iter().all(|state| matches!(state, Seen::Unknown | Seen::Alerting)));
     let patient_zero = scenario.host_named("SPE-CC-WS-0412").expect("the foothold");
     assert_eq!(
         seen[patient_zero.index()],
-        Seen::Quiet,
+        Seen::Unknown,
         "no sensor watches patient zero"
     );
     let plan = plan_map(&scenario, 896, 680);
-    assert_eq!(paint_map(&plan, &seen).len(), 896 * 680 * 4);
+    let pixels = paint_map(&plan, seen.iter().map(|state| state.colour()));
+    assert_eq!(pixels.len(), 896 * 680 * 4);
+    let (x, y) = plan.cells[patient_zero.index()];
+    let at = ((y * 896 + x) * 4) as usize;
+    assert_eq!(pixels[at..at + 3], Seen::Unknown.colour());
 }
 
 #[test]
@@ -61,4 +69,116 @@ fn a_click_on_a_cell_finds_its_machine() {
     );
     assert_eq!(machine_at(&plan, 1.0, 1.0), None, "the labels' band holds no machine");
     assert_eq!(machine_at(&plan, -5.0, 100.0), None);
+}
+
+/// A few actions on the tutorial, as typed into the window's console.
+const ACTIONS: [&str; 9] = [
+    "until 09:35",
+    "power off LAN-BR-WS-02",
+    "power off LAN-BR-WS-04",
+    "isolate host LAN-TO-WS-01",
+    "collect logs LAN-BR-WS-03",
+    "image LAN-BR-FS-01",
+    "until 11:30",
+    "rebuild LAN-BR-WS-01",
+    "until 22:00",
+];
+
+/// The tutorial with those actions.
+fn tutorial_with_actions() -> Console {
+    let scenario = Arc::new(
+        redscreen::scenario::load_file(
+            std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/tutorial.ron")),
+            &Limits::default(),
+        )
+        .expect("the tutorial loads"),
+    );
+    let mut console = Console::new(scenario, 3);
+    for line in ACTIONS {
+        console.handle(line);
+    }
+    console
+}
+
+#[test]
+fn observed_states_kept_up_tick_by_tick_match_those_read_at_the_end() {
+    let console = tutorial_with_actions();
+    let scenario = console.simulation.shared_scenario();
+    // The same run again, its map updated after every tick as the window does.
+    let mut again = Console::new(Arc::clone(&scenario), 3);
+    let mut seen = SeenMap::new(scenario.hosts.len());
+    for line in ACTIONS {
+        for word in line.split_whitespace().take(1) {
+            if word == "until" {
+                let target = scenario.tick_at(&line[6..]).expect("a time");
+                while again.simulation.now().is_none_or(|now| now < target) {
+                    again.advance(1);
+                    seen.update(&again.simulation);
+                }
+            } else {
+                again.handle(line);
+                seen.update(&again.simulation);
+            }
+        }
+    }
+    let at_end = SeenMap::of(&console.simulation);
+    assert_eq!(seen.states(), at_end.states());
+    let state = |name: &str| at_end.get(scenario.host_named(name).expect("a machine"));
+    assert_eq!(state("LAN-TO-WS-01"), Seen::Isolated);
+    assert_eq!(state("LAN-BR-WS-02"), Seen::Offline);
+    assert_eq!(state("LAN-BR-WS-01"), Seen::Restored);
+    assert_eq!(
+        state("LAN-BR-WS-03"),
+        Seen::PageReported,
+        "its user called about the page"
+    );
+    assert_eq!(
+        state("LAN-BR-FS-01"),
+        Seen::Alerting,
+        "after imaging, what was seen before"
+    );
+}
+
+#[test]
+fn zooming_keeps_the_point_under_the_cursor_and_panning_stays_on_the_map() {
+    let frame = bevy::math::Vec2::new(896.0, 600.0);
+    let mut view = MapView::default();
+    let cursor = bevy::math::Vec2::new(300.0, 200.0);
+    let under = view.to_map(cursor);
+    view.zoom_at(2.0, cursor, frame);
+    assert_eq!(view.zoom, 2.0);
+    assert!((view.to_map(cursor) - under).length() < 0.01);
+    view.pan(bevy::math::Vec2::new(10_000.0, 10_000.0), frame);
+    assert_eq!(view.offset, bevy::math::Vec2::ZERO, "no panning past the map's corner");
+    view.pan(bevy::math::Vec2::new(-10_000.0, -10_000.0), frame);
+    assert_eq!(view.offset, frame / 2.0, "nor past the opposite one");
+    view.zoom_at(0.01, cursor, frame);
+    assert_eq!(
+        (view.zoom, view.offset),
+        (1.0, bevy::math::Vec2::ZERO),
+        "never smaller than the frame"
+    );
+}
+
+#[test]
+fn the_debrief_chart_draws_both_runs() {
+    let console = tutorial_with_actions();
+    let response = Curves::of(&console.simulation);
+    let mut baseline = redscreen::sim::Simulation::new(console.simulation.shared_scenario(), 3);
+    baseline.run_through(console.simulation.now().expect("started"), |_| {});
+    let baseline = Curves::of(&baseline);
+    assert!(
+        response.wiped.last() < baseline.wiped.last(),
+        "the actions saved machines"
+    );
+    assert!(response.compromised.windows(2).all(|pair| pair[0] <= pair[1]));
+    let pixels = paint_chart(&response, &baseline, 400, 200);
+    assert_eq!(pixels.len(), 400 * 200 * 4);
+    let drawn = |[r, g, b]: [u8; 3]| pixels.chunks(4).filter(|pixel| pixel[..3] == [r, g, b]).count();
+    for (name, colour) in SERIES {
+        assert!(drawn(colour) > 100, "this run's {name} curve is drawn");
+    }
+    // Where the runs part, the baseline's dimmed curve shows: here, the machines wiped.
+    let [r, g, b] = SERIES[2].1;
+    assert!(drawn([r / 2, g / 2, b / 2]) > 20, "the baseline's wiped curve is drawn");
 }

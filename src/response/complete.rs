@@ -90,6 +90,7 @@ pub fn completions(line: &str, scenario: &Scenario) -> Vec<String> {
             _ => {}
         }
     }
+    let keywords = offered.len();
     let hosts = || scenario.hosts.iter().map(|host| host.name.clone());
     let offices = || scenario.offices.iter().map(|office| office.name.clone());
     let subnets = || {
@@ -121,10 +122,13 @@ pub fn completions(line: &str, scenario: &Scenario) -> Vec<String> {
         Expect::Role => offered.extend(Role::ALL.iter().map(|role| role_word(*role))),
         Expect::Nothing => {}
     }
+    // Keywords first, in the grammar's order; then names, sorted.
+    let mut names = offered.split_off(keywords);
+    names.sort_by_key(|name| name.to_ascii_lowercase());
+    names.dedup();
+    offered.extend(names);
     let typed = typing.to_ascii_lowercase();
     offered.retain(|word| word.to_ascii_lowercase().starts_with(&typed));
-    offered.sort();
-    offered.dedup();
     offered
 }
 

@@ -1,0 +1,159 @@
+//! The map: offices side by side, subnets stacked in them, every machine a cell painted in
+//! the colour of its state; a view onto it that zooms and pans.
+
+use bevy::math::Vec2;
+
+use crate::scenario::model::{HostId, Scenario};
+
+/// Where each machine's cell is on the map: offices side by side, subnets stacked in them.
+pub struct MapPlan {
+    pub width: u32,
+    pub height: u32,
+    pub cell: u32,
+    /// Top-left pixel of each machine's cell.
+    pub cells: Vec<(u32, u32)>,
+    /// Each office's name and the pixel its label goes at.
+    pub labels: Vec<(String, u32, u32)>,
+}
+
+/// Rows above the cells, for the offices' names.
+const LABEL_ROWS: u32 = 42;
+
+/// Lays the map out in `width` × `height` pixels, with the largest cells that fit.
+pub fn plan_map(scenario: &Scenario, width: u32, height: u32) -> MapPlan {
+    (2..=24)
+        .rev()
+        .map(|cell| plan_with_cells(scenario, width, height, cell))
+        .find(|plan| plan.cells.iter().all(|&(_, y)| y + plan.cell <= height))
+        .unwrap_or_else(|| plan_with_cells(scenario, width, height, 2))
+}
+
+/// Offices side by side, each with columns in proportion to its machines; subnets stacked.
+fn plan_with_cells(scenario: &Scenario, width: u32, height: u32, cell: u32) -> MapPlan {
+    let hosts = scenario.hosts.len().max(1) as f32;
+    let columns_total = (width / cell).max(1);
+    let mut cells = vec![(0, 0); scenario.hosts.len()];
+    let mut labels = Vec::new();
+    let mut left = 0u32;
+    let mut by_office: Vec<Vec<usize>> = vec![Vec::new(); scenario.offices.len()];
+    for (host, machine) in scenario.hosts.iter().enumerate() {
+        by_office[machine.office.index()].push(host);
+    }
+    for (office_index, (office, office_hosts)) in scenario.offices.iter().zip(&by_office).enumerate() {
+        let columns = ((office_hosts.len() as f32 / hosts) * columns_total as f32)
+            .floor()
+            .max(3.0) as u32;
+        // Neighbouring offices' names alternate between two lines so that they never overlap.
+        labels.push((
+            office.name.clone(),
+            left * cell,
+            if office_index % 2 == 0 { 2 } else { 20 },
+        ));
+        let mut row = 0u32;
+        for &subnet in &office.subnets {
+            let mut column = 0u32;
+            let mut placed = false;
+            for &host in office_hosts
+                .iter()
+                .filter(|&&host| scenario.hosts[host].subnet == subnet)
+            {
+                cells[host] = ((left + column) * cell, LABEL_ROWS + row * cell);
+                placed = true;
+                column += 1;
+                if column + 1 >= columns {
+                    column = 0;
+                    row += 1;
+                }
+            }
+            // A blank row between subnets.
+            if placed {
+                row += if column == 0 { 1 } else { 2 };
+            }
+        }
+        left += columns;
+    }
+    MapPlan {
+        width,
+        height,
+        cell,
+        cells,
+        labels,
+    }
+}
+
+/// The map's background.
+const GROUND: [u8; 4] = [0x12, 0x16, 0x1c, 0xff];
+
+/// Paints the map: every machine's cell in its colour.
+pub fn paint_map(plan: &MapPlan, colours: impl Iterator<Item = [u8; 3]>) -> Vec<u8> {
+    let mut pixels = GROUND.repeat((plan.width * plan.height) as usize);
+    let inner = plan.cell.saturating_sub(1).max(1);
+    for (&(x, y), [r, g, b]) in plan.cells.iter().zip(colours) {
+        for py in y..(y + inner).min(plan.height) {
+            let row = (py * plan.width) as usize;
+            for px in x..(x + inner).min(plan.width) {
+                let at = (row + px as usize) * 4;
+                pixels[at..at + 4].copy_from_slice(&[r, g, b, 0xff]);
+            }
+        }
+    }
+    pixels
+}
+
+/// The machine whose cell holds a point of the map, if any.
+pub fn machine_at(plan: &MapPlan, x: f32, y: f32) -> Option<HostId> {
+    if x < 0.0 || y < 0.0 {
+        return None;
+    }
+    let (x, y) = (x as u32, y as u32);
+    plan.cells
+        .iter()
+        .position(|&(left, top)| (left..left + plan.cell).contains(&x) && (top..top + plan.cell).contains(&y))
+        .map(|index| HostId(index as u32))
+}
+
+/// How the map is shown in its frame: scaled by `zoom` around the map's origin, then moved so
+/// that map point `offset` sits at the frame's top-left corner.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MapView {
+    pub zoom: f32,
+    pub offset: Vec2,
+}
+
+impl Default for MapView {
+    fn default() -> Self {
+        Self {
+            zoom: 1.0,
+            offset: Vec2::ZERO,
+        }
+    }
+}
+
+impl MapView {
+    pub const MAX_ZOOM: f32 = 8.0;
+
+    /// The map point under a point of the frame.
+    pub fn to_map(&self, frame_point: Vec2) -> Vec2 {
+        self.offset + frame_point / self.zoom
+    }
+
+    /// Zooms by `factor`, keeping the map point under `frame_point` where it is.
+    pub fn zoom_at(&mut self, factor: f32, frame_point: Vec2, frame: Vec2) {
+        let anchor = self.to_map(frame_point);
+        self.zoom = (self.zoom * factor).clamp(1.0, Self::MAX_ZOOM);
+        self.offset = anchor - frame_point / self.zoom;
+        self.clamp(frame);
+    }
+
+    /// Moves the view by a distance on screen.
+    pub fn pan(&mut self, screen_distance: Vec2, frame: Vec2) {
+        self.offset -= screen_distance / self.zoom;
+        self.clamp(frame);
+    }
+
+    /// Keeps the map covering the frame: no panning past its edges.
+    fn clamp(&mut self, frame: Vec2) {
+        let visible = frame / self.zoom;
+        self.offset = self.offset.clamp(Vec2::ZERO, (frame - visible).max(Vec2::ZERO));
+    }
+}

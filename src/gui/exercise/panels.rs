@@ -1,0 +1,721 @@
+//! The window's panels: clock bar, map frame with office names, inspector with action buttons
+//! and the machine's screen, feed, legend, console line or replay scrubber, tooltip, and the
+//! debrief overlay. Spawned once; refreshed from the exercise every frame.
+
+use bevy::prelude::*;
+use bevy::text::{FontSize, TextFont};
+use bevy::ui::Interaction;
+
+use crate::response::Desk;
+use crate::screen::{Face, Fonts};
+use crate::sim::{GroundTruth, Stage};
+
+use super::debrief::{SERIES, paint_chart};
+use super::{
+    BOTTOM_BAR, CHART, CLOCK_BAR, Exercise, Regions, Run, SCREEN_PREVIEW, Seen, machine_at, offered, stage_colour,
+    submit_line,
+};
+
+#[derive(Component)]
+pub(super) struct ClockText;
+#[derive(Component)]
+pub(super) struct MapImage;
+#[derive(Component)]
+pub(super) struct MapLabel(usize);
+#[derive(Component)]
+pub(super) struct InspectorText;
+#[derive(Component)]
+pub(super) struct ActionButtons;
+#[derive(Component)]
+pub(super) struct FeedSlot(usize);
+#[derive(Component)]
+pub(super) struct LegendSwatch(usize);
+#[derive(Component)]
+pub(super) struct LegendLabel(usize);
+#[derive(Component)]
+pub(super) struct BottomText;
+#[derive(Component)]
+pub(super) struct ScrubberFill;
+#[derive(Component)]
+pub(super) struct Tooltip;
+#[derive(Component)]
+pub(super) struct DebriefOverlay;
+#[derive(Component)]
+pub(super) struct DebriefText;
+#[derive(Component)]
+pub(super) struct ChartAxis;
+
+/// What a button does.
+#[derive(Component, Clone, Copy)]
+pub(super) enum Press {
+    /// An action on the inspected machine: the line with `{}` for its name.
+    Act(&'static str),
+    /// The machine of a feed line (by position from the newest).
+    Feed(usize),
+    Scrubber,
+    Debrief,
+    End,
+}
+
+/// The inspector's buttons: the actions that apply to one machine.
+const MACHINE_ACTIONS: [(&str, &str); 8] = [
+    ("isolate", "isolate host {}"),
+    ("power off", "power off {}"),
+    ("memory", "capture memory {}"),
+    ("logs", "collect logs {}"),
+    ("image", "image {}"),
+    ("restore", "restore {}"),
+    ("rebuild", "rebuild {}"),
+    ("patient zero", "submit patient-zero {}"),
+];
+
+/// Feed lines shown at once.
+const FEED_SLOTS: usize = 16;
+
+const TEXT: Color = Color::srgb(0.92, 0.92, 0.92);
+const DIM: Color = Color::srgb(0.65, 0.67, 0.70);
+const BUTTON: Color = Color::srgb(0.17, 0.20, 0.25);
+const PANEL: Color = Color::srgb(0.05, 0.06, 0.08);
+
+fn font(handle: &Handle<Font>, size: f32) -> TextFont {
+    TextFont {
+        font: handle.clone().into(),
+        font_size: FontSize::Px(size),
+        ..default()
+    }
+}
+
+fn absolute(left: f32, top: f32, width: f32, height: f32) -> Node {
+    Node {
+        position_type: PositionType::Absolute,
+        left: Val::Px(left),
+        top: Val::Px(top),
+        width: Val::Px(width),
+        height: Val::Px(height),
+        ..default()
+    }
+}
+
+pub(super) fn spawn(
+    mut commands: Commands,
+    exercise: NonSend<Exercise>,
+    regions: Res<Regions>,
+    mut fonts: ResMut<Assets<Font>>,
+) {
+    commands.spawn(Camera2d);
+    let regular = fonts.add(Font::from_bytes(Fonts::bytes(Face::Regular).to_vec()));
+    let mono = fonts.add(Font::from_bytes(Fonts::bytes(Face::Mono).to_vec()));
+    let Regions { width, height, map } = *regions;
+    let side = width - map.x;
+    let button = |label: &str, press: Press| {
+        (
+            Button,
+            press,
+            Node {
+                padding: UiRect::axes(Val::Px(6.0), Val::Px(3.0)),
+                margin: UiRect::all(Val::Px(2.0)),
+                ..default()
+            },
+            BackgroundColor(BUTTON),
+            Text::new(label),
+            font(&regular, 12.0),
+            TextColor(TEXT),
+        )
+    };
+    commands.spawn((
+        Name::new("Clock"),
+        ClockText,
+        Node {
+            padding: UiRect::all(Val::Px(8.0)),
+            ..absolute(0.0, 0.0, width, CLOCK_BAR)
+        },
+        Text::new(""),
+        font(&mono, 14.0),
+        TextColor(TEXT),
+    ));
+    commands
+        .spawn((
+            Name::new("Map frame"),
+            Node {
+                overflow: Overflow::clip(),
+                ..absolute(0.0, CLOCK_BAR, map.x, map.y)
+            },
+        ))
+        .with_children(|frame| {
+            frame.spawn((
+                Name::new("Map"),
+                MapImage,
+                absolute(0.0, 0.0, map.x, map.y),
+                ImageNode::new(exercise.map.clone()),
+            ));
+            for (index, (name, _, _)) in exercise.plan.labels.iter().enumerate() {
+                frame.spawn((
+                    MapLabel(index),
+                    Node {
+                        position_type: PositionType::Absolute,
+                        ..default()
+                    },
+                    Text::new(name.clone()),
+                    font(&regular, 16.0),
+                    TextColor(TEXT),
+                ));
+            }
+        });
+    commands
+        .spawn((
+            Name::new("Side"),
+            Node {
+                flex_direction: FlexDirection::Column,
+                padding: UiRect::all(Val::Px(8.0)),
+                overflow: Overflow::clip(),
+                ..absolute(map.x, CLOCK_BAR, side, map.y)
+            },
+        ))
+        .with_children(|column| {
+            column.spawn((
+                Name::new("Inspector"),
+                InspectorText,
+                Text::new("Click a machine to inspect it."),
+                font(&mono, 12.0),
+                TextColor(TEXT),
+            ));
+            column
+                .spawn((
+                    Name::new("Actions"),
+                    ActionButtons,
+                    Node {
+                        flex_wrap: FlexWrap::Wrap,
+                        margin: UiRect::vertical(Val::Px(4.0)),
+                        flex_shrink: 0.0,
+                        ..default()
+                    },
+                ))
+                .with_children(|buttons| {
+                    for (label, line) in MACHINE_ACTIONS {
+                        buttons.spawn(button(label, Press::Act(line)));
+                    }
+                });
+            column.spawn((
+                Name::new("Machine's screen"),
+                Node {
+                    width: Val::Px(SCREEN_PREVIEW.0 as f32),
+                    height: Val::Px(SCREEN_PREVIEW.1 as f32),
+                    margin: UiRect::vertical(Val::Px(4.0)),
+                    flex_shrink: 0.0,
+                    ..default()
+                },
+                ImageNode::new(exercise.screen.clone()),
+            ));
+            for slot in 0..FEED_SLOTS {
+                column.spawn((
+                    Button,
+                    Press::Feed(slot),
+                    FeedSlot(slot),
+                    Node {
+                        margin: UiRect::bottom(Val::Px(2.0)),
+                        flex_shrink: 0.0,
+                        ..default()
+                    },
+                    Text::new(""),
+                    font(&regular, 12.0),
+                    TextColor(DIM),
+                ));
+            }
+        });
+    commands
+        .spawn((
+            Name::new("Legend"),
+            Node {
+                align_items: AlignItems::Center,
+                padding: UiRect::horizontal(Val::Px(8.0)),
+                ..absolute(0.0, height - BOTTOM_BAR, width, 22.0)
+            },
+        ))
+        .with_children(|legend| {
+            for index in 0..Seen::ALL.len() {
+                legend.spawn((
+                    LegendSwatch(index),
+                    Node {
+                        width: Val::Px(12.0),
+                        height: Val::Px(12.0),
+                        margin: UiRect::horizontal(Val::Px(4.0)),
+                        ..default()
+                    },
+                    BackgroundColor(Color::NONE),
+                ));
+                legend.spawn((
+                    LegendLabel(index),
+                    Text::new(""),
+                    font(&regular, 12.0),
+                    TextColor(DIM),
+                    Node {
+                        margin: UiRect::right(Val::Px(10.0)),
+                        ..default()
+                    },
+                ));
+            }
+            legend.spawn(button("debrief (D)", Press::Debrief));
+            if !exercise.is_replay() {
+                legend.spawn(button("end exercise", Press::End));
+            }
+        });
+    let bottom_top = height - BOTTOM_BAR + 24.0;
+    if exercise.is_replay() {
+        commands.spawn((
+            Name::new("Scrubber"),
+            Button,
+            Press::Scrubber,
+            absolute(0.0, bottom_top, width, 8.0),
+            BackgroundColor(BUTTON),
+            children![(
+                ScrubberFill,
+                Node {
+                    width: Val::Percent(0.0),
+                    height: Val::Percent(100.0),
+                    ..default()
+                },
+                BackgroundColor(Color::srgb(0.85, 0.15, 0.15)),
+            )],
+        ));
+    }
+    let text_top = if exercise.is_replay() {
+        bottom_top + 10.0
+    } else {
+        bottom_top
+    };
+    commands.spawn((
+        Name::new("Console"),
+        BottomText,
+        Node {
+            padding: UiRect::horizontal(Val::Px(8.0)),
+            ..absolute(0.0, text_top, width, height - text_top)
+        },
+        Text::new(""),
+        font(&mono, 13.0),
+        TextColor(TEXT),
+    ));
+    commands.spawn((
+        Name::new("Tooltip"),
+        Tooltip,
+        Node {
+            position_type: PositionType::Absolute,
+            padding: UiRect::all(Val::Px(6.0)),
+            display: Display::None,
+            ..default()
+        },
+        BackgroundColor(PANEL),
+        Text::new(""),
+        font(&mono, 12.0),
+        TextColor(TEXT),
+        GlobalZIndex(10),
+    ));
+    commands
+        .spawn((
+            Name::new("Debrief"),
+            DebriefOverlay,
+            Node {
+                display: Display::None,
+                padding: UiRect::all(Val::Px(12.0)),
+                column_gap: Val::Px(16.0),
+                overflow: Overflow::clip(),
+                ..absolute(0.0, CLOCK_BAR, width, height - CLOCK_BAR - BOTTOM_BAR)
+            },
+            BackgroundColor(PANEL),
+            GlobalZIndex(5),
+        ))
+        .with_children(|overlay| {
+            overlay.spawn((
+                DebriefText,
+                Node {
+                    flex_grow: 1.0,
+                    flex_shrink: 1.0,
+                    ..default()
+                },
+                Text::new(""),
+                font(&mono, 11.0),
+                TextColor(TEXT),
+            ));
+            overlay
+                .spawn(Node {
+                    flex_direction: FlexDirection::Column,
+                    flex_shrink: 0.0,
+                    ..default()
+                })
+                .with_children(|chart| {
+                    chart.spawn((
+                        Text::new("Machines over time: this run (solid) against no response (dashed)"),
+                        font(&regular, 13.0),
+                        TextColor(TEXT),
+                    ));
+                    chart.spawn((
+                        Node {
+                            width: Val::Px(CHART.0 as f32),
+                            height: Val::Px(CHART.1 as f32),
+                            margin: UiRect::vertical(Val::Px(6.0)),
+                            ..default()
+                        },
+                        ImageNode::new(exercise.chart.clone()),
+                    ));
+                    chart.spawn((ChartAxis, Text::new(""), font(&mono, 12.0), TextColor(DIM)));
+                    chart
+                        .spawn(Node {
+                            align_items: AlignItems::Center,
+                            ..default()
+                        })
+                        .with_children(|legend| {
+                            for (name, [r, g, b]) in SERIES {
+                                legend.spawn((
+                                    Node {
+                                        width: Val::Px(12.0),
+                                        height: Val::Px(12.0),
+                                        margin: UiRect::horizontal(Val::Px(4.0)),
+                                        ..default()
+                                    },
+                                    BackgroundColor(Color::srgb_u8(r, g, b)),
+                                ));
+                                legend.spawn((Text::new(name), font(&regular, 12.0), TextColor(DIM)));
+                            }
+                        });
+                });
+        });
+}
+
+/// Buttons: actions on the inspected machine go to the console as lines; a feed line
+/// inspects its machine; the scrubber seeks; debrief and end do what they say.
+pub(super) fn press_buttons(
+    presses: Query<(&Interaction, &Press), Changed<Interaction>>,
+    mut colours: Query<(&Interaction, &mut BackgroundColor, Has<FeedSlot>), (With<Button>, Changed<Interaction>)>,
+    window: Single<&Window>,
+    regions: Res<Regions>,
+    mut exercise: NonSendMut<Exercise>,
+) {
+    for (interaction, mut colour, feed) in &mut colours {
+        colour.0 = match interaction {
+            Interaction::Hovered => Color::srgb(0.27, 0.31, 0.38),
+            Interaction::Pressed => Color::srgb(0.45, 0.20, 0.20),
+            // Feed lines look like text until the pointer is on them.
+            Interaction::None if feed => Color::NONE,
+            Interaction::None => BUTTON,
+        };
+    }
+    for (interaction, press) in &presses {
+        if *interaction != Interaction::Pressed {
+            continue;
+        }
+        match *press {
+            Press::Act(template) => {
+                if let Some(host) = exercise.inspected {
+                    let name = exercise.simulation().scenario().hosts[host.index()].name.clone();
+                    submit_line(&mut exercise, &template.replace("{}", &name));
+                }
+            }
+            Press::Feed(slot) => {
+                let line = exercise.feed.iter().rev().nth(slot);
+                if let Some(&host) = line.and_then(|line| line.hosts.first()) {
+                    exercise.inspected = Some(host);
+                }
+            }
+            Press::Scrubber => {
+                if let (Some(cursor), Run::Replay(replayed)) = (window.cursor_position(), &exercise.run) {
+                    let share = (cursor.x / regions.width).clamp(0.0, 1.0);
+                    let tick = (share * replayed.playback.last() as f32).round() as u32;
+                    if let Err(problem) = exercise.seek(crate::scenario::model::Tick(tick)) {
+                        exercise.say(problem);
+                    }
+                }
+            }
+            Press::Debrief => exercise.show_debrief(),
+            Press::End => submit_line(&mut exercise, "end"),
+        }
+    }
+}
+
+/// The clock, map placement, legend, feed, console line or scrubber, and tooltip.
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+pub(super) fn refresh(
+    exercise: NonSend<Exercise>,
+    window: Single<&Window>,
+    regions: Res<Regions>,
+    mut texts: ParamSet<(
+        Query<&mut Text, With<ClockText>>,
+        Query<(&mut Text, &FeedSlot)>,
+        Query<(&mut Text, &LegendLabel)>,
+        Query<&mut Text, With<BottomText>>,
+        Query<(&mut Text, &mut Node), With<Tooltip>>,
+    )>,
+    mut swatches: Query<(&mut BackgroundColor, &LegendSwatch)>,
+    mut map_nodes: ParamSet<(
+        Query<&mut Node, (With<MapImage>, Without<Tooltip>)>,
+        Query<(&mut Node, &MapLabel), Without<Tooltip>>,
+        Query<&mut Node, (With<ScrubberFill>, Without<Tooltip>)>,
+        Query<&mut Node, (With<ActionButtons>, Without<Tooltip>)>,
+    )>,
+) {
+    let simulation = exercise.simulation();
+    let scenario = simulation.scenario();
+    let now = simulation.now().unwrap_or_default();
+    let desk = simulation.world().resource::<Desk>();
+
+    if let Ok(mut text) = texts.p0().single_mut() {
+        let offices: Vec<String> = scenario
+            .offices
+            .iter()
+            .map(|office| {
+                let local = scenario.time_of(now).with_time_zone(office.time_zone.clone());
+                format!("{} {}", office.name, local.strftime("%a %H:%M"))
+            })
+            .collect();
+        let pace = match (exercise.ended, exercise.paused) {
+            (true, _) => "ended".to_string(),
+            (_, true) => "paused".to_string(),
+            _ => format!("{}x", exercise.speed),
+        };
+        text.0 = format!(
+            "{}  | {pace} | team: {} of {} free, {} waiting | space pause  1/2/3 speed  S step",
+            offices.join("  "),
+            desk.free(),
+            scenario.responders.team_size,
+            desk.queued()
+        );
+    }
+
+    // The map and its labels, placed by the view.
+    let view = exercise.view;
+    let plan = &exercise.plan;
+    if let Ok(mut node) = map_nodes.p0().single_mut() {
+        node.left = Val::Px(-view.offset.x * view.zoom);
+        node.top = Val::Px(-view.offset.y * view.zoom);
+        node.width = Val::Px(plan.width as f32 * view.zoom);
+        node.height = Val::Px(plan.height as f32 * view.zoom);
+    }
+    for (mut node, label) in &mut map_nodes.p1() {
+        let (_, x, y) = &plan.labels[label.0];
+        node.left = Val::Px((*x as f32 - view.offset.x) * view.zoom + 2.0);
+        node.top = Val::Px((*y as f32 - view.offset.y) * view.zoom + 4.0);
+    }
+    if let (Ok(mut node), Run::Replay(replayed)) = (map_nodes.p2().single_mut(), &exercise.run) {
+        node.width = Val::Percent(100.0 * now.0 as f32 / replayed.playback.last().max(1) as f32);
+    }
+    if let Ok(mut node) = map_nodes.p3().single_mut() {
+        let usable = exercise.inspected.is_some() && matches!(exercise.run, Run::Live(_)) && !exercise.ended;
+        node.display = if usable { Display::Flex } else { Display::None };
+    }
+
+    // The legend: observed states, or true stages when the replay shows the truth.
+    let legend: Vec<(String, [u8; 3])> = if exercise.show_truth {
+        [
+            Stage::Clean,
+            Stage::Infecting,
+            Stage::Compromised,
+            Stage::Armed,
+            Stage::Defaced,
+            Stage::Wiping,
+            Stage::Wiped,
+        ]
+        .iter()
+        .map(|stage| (format!("{stage:?}").to_lowercase(), stage_colour(*stage)))
+        .collect()
+    } else {
+        Seen::ALL
+            .iter()
+            .map(|seen| (seen.label().to_string(), seen.colour()))
+            .collect()
+    };
+    for (mut colour, swatch) in &mut swatches {
+        colour.0 = legend
+            .get(swatch.0)
+            .map_or(Color::NONE, |(_, [r, g, b])| Color::srgb_u8(*r, *g, *b));
+    }
+    for (mut text, label) in &mut texts.p2() {
+        text.0 = legend.get(label.0).map(|(name, _)| name.clone()).unwrap_or_default();
+    }
+
+    for (mut text, slot) in &mut texts.p1() {
+        text.0 = exercise
+            .feed
+            .iter()
+            .rev()
+            .nth(slot.0)
+            .map(|line| match line.hosts.is_empty() {
+                true => line.text.clone(),
+                false => format!("{} »", line.text),
+            })
+            .unwrap_or_default();
+    }
+
+    if let Ok(mut text) = texts.p3().single_mut() {
+        text.0 = match (&exercise.run, &exercise.typing) {
+            (Run::Live(_), Some(line)) => {
+                let offered = offered(&exercise);
+                let hint = match offered.len() {
+                    0 => String::new(),
+                    1..=8 => format!("   Tab: {}", offered.join("  ")),
+                    many => format!("   Tab: {}  … {many} in all", offered[..8].join("  ")),
+                };
+                format!("> {line}_{hint}\nEnter sends, Escape closes; `help` lists the actions")
+            }
+            (Run::Live(_), None) => "Enter: type an action or a command (`help`)   wheel: zoom   right-drag: pan   click: inspect   D: debrief".to_string(),
+            (Run::Replay(replayed), _) => format!(
+                "replay of {} (seed {}): tick {} of {}, {} checkpoints verified{}   ←/→ an hour   click the bar to seek   G ground truth: {}",
+                replayed.session.header.scenario,
+                replayed.session.header.seed,
+                now.0,
+                replayed.playback.last(),
+                replayed.playback.checkpoints_verified,
+                replayed.failure.as_ref().map_or(String::new(), |failure| format!("   {failure}")),
+                if exercise.show_truth { "on" } else { "off" }
+            ),
+        };
+    }
+
+    // The tooltip of the machine under the cursor.
+    if let Ok((mut text, mut node)) = texts.p4().single_mut() {
+        let hovered = window.cursor_position().and_then(|cursor| {
+            let point = cursor - Vec2::new(0.0, CLOCK_BAR);
+            let inside = point.x >= 0.0 && point.y >= 0.0 && point.x < regions.map.x && point.y < regions.map.y;
+            let at = view.to_map(point);
+            (inside && !exercise.debrief_shown)
+                .then(|| machine_at(plan, at.x, at.y))
+                .flatten()
+                .map(|host| (cursor, host))
+        });
+        match hovered {
+            Some((cursor, host)) => {
+                let machine = &scenario.hosts[host.index()];
+                let mut lines = vec![
+                    format!("{}  {:?}", machine.name, machine.role),
+                    format!(
+                        "{}/{}  {}",
+                        scenario.offices[machine.office.index()].name,
+                        scenario.subnets[machine.subnet.index()].name,
+                        machine.address
+                    ),
+                    format!("seen: {}", exercise.seen.get(host).label()),
+                ];
+                if exercise.show_truth {
+                    let stage = simulation.world().resource::<GroundTruth>().stages[host.index()];
+                    lines.push(format!("truth: {}", format!("{stage:?}").to_lowercase()));
+                }
+                text.0 = lines.join("\n");
+                node.display = Display::Flex;
+                node.left = Val::Px((cursor.x + 14.0).min(regions.width - 260.0));
+                node.top = Val::Px((cursor.y + 14.0).min(regions.height - 80.0));
+            }
+            None => node.display = Display::None,
+        }
+    }
+}
+
+/// The inspector: what is known of the machine, what the team did to it, and its screen.
+pub(super) fn refresh_inspector(
+    mut exercise: NonSendMut<Exercise>,
+    mut images: ResMut<Assets<Image>>,
+    mut inspector: Query<&mut Text, With<InspectorText>>,
+) {
+    let Some(host) = exercise.inspected else { return };
+    let simulation = exercise.simulation();
+    let scenario = simulation.scenario();
+    let machine = &scenario.hosts[host.index()];
+    let subnet = &scenario.subnets[machine.subnet.index()];
+    let desk = simulation.world().resource::<Desk>();
+    let mut lines = vec![
+        format!("{}  {:?}", machine.name, machine.role),
+        format!(
+            "{}/{}  {}",
+            scenario.offices[machine.office.index()].name,
+            subnet.name,
+            machine.address
+        ),
+        format!("seen: {}", exercise.seen.get(host).label()),
+    ];
+    for entry in desk.log.iter().filter(|entry| entry.action.concerns(scenario, host)) {
+        lines.push(format!(
+            "{}: {}",
+            entry.action.to_text(scenario),
+            entry.outcome.describe(scenario)
+        ));
+        for (_, artifact, pieces) in entry.collected.iter().filter(|(on, _, _)| *on == host) {
+            lines.push(format!("  secured {pieces} {artifact:?} pieces"));
+        }
+    }
+    if let Ok(mut text) = inspector.single_mut() {
+        text.0 = lines.join("\n");
+    }
+    // The machine's screen as someone at its desk sees it.
+    let showing = crate::screen::showing(simulation, host);
+    if exercise.drawn_screen == Some((host, showing)) {
+        return;
+    }
+    let clock = simulation.now().map_or(String::new(), |now| {
+        let zone = scenario.offices[machine.office.index()].time_zone.clone();
+        scenario
+            .time_of(now)
+            .with_time_zone(zone)
+            .strftime("%a %H:%M")
+            .to_string()
+    });
+    let (width, height) = SCREEN_PREVIEW;
+    let layout = crate::screen::screen_of(scenario, host, showing, &clock, width, height);
+    if let (Ok(pixmap), Some(mut image)) = (
+        crate::screen::draw(&layout, crate::screen::FRAMES - 1),
+        images.get_mut(&exercise.screen),
+    ) {
+        image.data = Some(pixmap.take());
+        exercise.drawn_screen = Some((host, showing));
+    }
+}
+
+/// The debrief overlay: shown on demand and at the end, its chart painted when graded.
+pub(super) fn refresh_debrief(
+    exercise: NonSend<Exercise>,
+    mut images: ResMut<Assets<Image>>,
+    mut overlay: Query<&mut Node, With<DebriefOverlay>>,
+    mut texts: ParamSet<(Query<&mut Text, With<DebriefText>>, Query<&mut Text, With<ChartAxis>>)>,
+    mut painted: Local<Option<(u32, usize)>>,
+) {
+    if let Ok(mut node) = overlay.single_mut() {
+        node.display = if exercise.debrief_shown {
+            Display::Flex
+        } else {
+            Display::None
+        };
+    }
+    let Some(now) = &exercise.debrief else { return };
+    let key = (now.response.last, exercise.feed.len());
+    if *painted == Some(key) {
+        return;
+    }
+    *painted = Some(key);
+    let scenario = exercise.simulation().shared_scenario();
+    let heading = if exercise.ended {
+        "The exercise has ended."
+    } else {
+        "The debrief so far (D or Escape closes it; the exercise goes on)."
+    };
+    if let Ok(mut text) = texts.p0().single_mut() {
+        text.0 = format!("{heading}\n\n{}", now.debrief);
+    }
+    if let Ok(mut text) = texts.p1().single_mut() {
+        let time = |tick: u32| {
+            scenario
+                .time_of(crate::scenario::model::Tick(tick))
+                .strftime("%a %H:%M")
+                .to_string()
+        };
+        text.0 = format!(
+            "{} to {}; up to {} machines\nwith no response: {} compromised, {} wiped\nthis run: {} compromised, {} wiped",
+            time(0),
+            time(now.response.last),
+            now.response.peak().max(now.baseline.peak()),
+            now.baseline.compromised.last().unwrap_or(&0),
+            now.baseline.wiped.last().unwrap_or(&0),
+            now.response.compromised.last().unwrap_or(&0),
+            now.response.wiped.last().unwrap_or(&0),
+        );
+    }
+    let pixels = paint_chart(&now.response, &now.baseline, CHART.0, CHART.1);
+    let chart = exercise.chart.clone();
+    if let Some(mut image) = images.get_mut(&chart) {
+        image.data = Some(pixels);
+    }
+}
