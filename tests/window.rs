@@ -1,5 +1,6 @@
-//! The warning page in a real Bevy window, screenshotted with Bevy's own API and compared with
-//! the CPU rendering of the same layout.
+//! The windows as a person sees them, screenshotted with Bevy's own API: the warning page
+//! compared with the CPU rendering of the same layout, and the exercise window played by a
+//! script (map, inspector, debrief) against the terminal console given the same lines.
 //!
 //! It needs a display and a Vulkan driver: `.ci/run` runs it under Xvfb with Mesa's software
 //! Vulkan (`xvfb-run cargo test --test window -- --ignored`). Similarity is 1 minus the mean
@@ -89,13 +90,25 @@ fn the_window_shows_the_same_page_as_the_png() {
 #[test]
 #[ignore = "needs a display and Vulkan: .ci/run runs it under Xvfb"]
 fn the_exercise_window_maps_what_is_observed() {
+    let session = std::env::temp_dir().join(format!("redscreen-play-{}.jsonl", std::process::id()));
     let window = screenshot(
         "play",
-        &["play", "--from", "08:30", "--speed", "0", "--inspect", "SPE-CC-WS-0412"],
+        &[
+            "play",
+            "--from",
+            "08:30",
+            "--speed",
+            "0",
+            "--inspect",
+            "SPE-CC-WS-0412",
+            "--record",
+            session.to_str().expect("a UTF-8 path"),
+        ],
     );
+    std::fs::remove_file(&session).ok();
     // The inspector shows patient zero's screen, wiped by 08:30: black with the firmware's text,
     // where a machine still at work would show its blue desktop.
-    let preview: Vec<(u8, u8, u8)> = (100..270)
+    let preview: Vec<(u8, u8, u8)> = (160..320)
         .flat_map(|y| (910..1220).map(move |x| (x, y)))
         .filter_map(|(x, y)| window.pixel(x, y))
         .map(|pixel| (pixel.red(), pixel.green(), pixel.blue()))
@@ -124,4 +137,165 @@ fn the_exercise_window_maps_what_is_observed() {
         "the calls about warning pages are on the map: {reported}"
     );
     assert!(alerting > 200, "the alerts are on the map: {alerting}");
+}
+
+/// What the trainee types in the scripted exercise: the first alert, a response, the pages.
+const ACTIONS: [&str; 10] = [
+    "until 09:35",
+    "reconnect host LAN-BR-WS-09",
+    "power off LAN-BR-WS-02",
+    "power off LAN-BR-WS-04",
+    "isolate host LAN-TO-WS-01",
+    "collect logs LAN-BR-FS-01",
+    "declare incident",
+    "notify insurer",
+    "submit patient-zero LAN-BR-FS-01",
+    "until 10:45",
+];
+
+/// Pixels of a screenshot's region close to a colour.
+fn pixels_like(
+    shot: &Pixmap,
+    xs: std::ops::Range<u32>,
+    ys: std::ops::Range<u32>,
+    wanted: [u8; 3],
+    within: u8,
+) -> usize {
+    ys.flat_map(|y| xs.clone().map(move |x| (x, y)))
+        .filter_map(|(x, y)| shot.pixel(x, y))
+        .filter(|pixel| {
+            [pixel.red(), pixel.green(), pixel.blue()]
+                .iter()
+                .zip(wanted)
+                .all(|(&got, want)| got.abs_diff(want) <= within)
+        })
+        .count()
+}
+
+/// The debrief's total from printed output.
+fn score_in(output: &str) -> String {
+    output
+        .lines()
+        .find(|line| line.starts_with("Debrief: "))
+        .unwrap_or_else(|| panic!("no debrief in:\n{output}"))
+        .to_string()
+}
+
+/// The tutorial played in the window by a script, as a trainee would: actions typed into the
+/// window's console and sent from the inspector's buttons' path, screenshots of the map with
+/// the inspector showing a warning page, and of the debrief. The window's session and score
+/// are those of the terminal console given the same lines, and the session replays.
+#[test]
+#[ignore = "needs a display and Vulkan: .ci/run runs it under Xvfb"]
+fn a_scripted_exercise_in_the_window_scores_as_the_console_does() {
+    let folder = std::env::temp_dir().join(format!("redscreen-exercise-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("a temporary folder");
+    let path = |name: &str| folder.join(name).to_str().expect("a UTF-8 path").to_string();
+    let mut script: Vec<String> = ACTIONS.iter().map(|line| line.to_string()).collect();
+    script.extend([
+        "inspect LAN-BR-WS-01".to_string(),
+        format!("screenshot {}", path("inspector.png")),
+        "until 12:00".to_string(),
+        "end".to_string(),
+        format!("screenshot {}", path("debrief.png")),
+        "quit".to_string(),
+    ]);
+    std::fs::write(path("script.txt"), script.join("\n")).expect("written");
+    let window = common::redscreen(&[
+        "play",
+        "scenarios/tutorial.ron",
+        "--seed",
+        "3",
+        "--speed",
+        "0",
+        "--script",
+        &path("script.txt"),
+        "--record",
+        &path("window.jsonl"),
+    ]);
+    let printed = String::from_utf8_lossy(&window.stdout).to_string();
+    assert_eq!(
+        window.status.code(),
+        Some(0),
+        "{printed}\n{}",
+        String::from_utf8_lossy(&window.stderr)
+    );
+
+    // The same lines at the terminal console.
+    let mut typed: Vec<&str> = ACTIONS.to_vec();
+    typed.extend(["until 12:00", "end"]);
+    let console = std::process::Command::new(env!("CARGO_BIN_EXE_redscreen"))
+        .args([
+            "run",
+            "scenarios/tutorial.ron",
+            "--seed",
+            "3",
+            "--interactive",
+            "--record",
+            &path("console.jsonl"),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("a pipe")
+                .write_all(typed.join("\n").as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("the console runs");
+    let console_printed = String::from_utf8_lossy(&console.stdout).to_string();
+    println!(
+        "window: {}; console: {}",
+        score_in(&printed),
+        score_in(&console_printed)
+    );
+    assert_eq!(score_in(&printed), score_in(&console_printed));
+    // The two sessions differ only in the mode their header names.
+    let window_session = std::fs::read_to_string(path("window.jsonl")).expect("the window recorded");
+    let console_session = std::fs::read_to_string(path("console.jsonl")).expect("the console recorded");
+    assert_eq!(
+        window_session.replace("\"mode\":\"gui\"", "\"mode\":\"console\""),
+        console_session
+    );
+    assert!(
+        window_session.contains("\"accepted\":false,\"reason\":\"nothing there is isolated\""),
+        "the refused action is recorded with its reason"
+    );
+    let replay = common::redscreen(&["replay", &path("window.jsonl")]);
+    assert_eq!(
+        replay.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+
+    // At 10:45 the map has the reported pages (red), the alerting file server (amber), the
+    // isolated machine (blue); the inspector shows a workstation's warning page in red.
+    let inspector = Pixmap::load_png(path("inspector.png")).expect("the inspector's screenshot");
+    let map = (0..896, 40..660);
+    let red = pixels_like(&inspector, map.0.clone(), map.1.clone(), [0xe0, 0x18, 0x18], 6);
+    let amber = pixels_like(&inspector, map.0.clone(), map.1.clone(), [0xf0, 0xa0, 0x20], 6);
+    let blue = pixels_like(&inspector, map.0.clone(), map.1.clone(), [0x30, 0x80, 0xf0], 6);
+    let page = pixels_like(&inspector, 896..1280, 100..400, [0xd0, 0x10, 0x10], 60);
+    println!("map: {red} red, {amber} amber, {blue} blue pixels; inspector: {page} red pixels");
+    assert!(red > 1_000, "the reported pages are on the map");
+    assert!(amber > 300, "the alert is on the map");
+    assert!(blue > 300, "the isolated machine is on the map");
+    assert!(page > 800, "the inspector shows the warning page's red");
+
+    // The debrief covers the map with the score table and the chart.
+    let debrief = Pixmap::load_png(path("debrief.png")).expect("the debrief's screenshot");
+    let covered = pixels_like(&debrief, 0..600, 100..400, [0xe0, 0x18, 0x18], 6);
+    let chart = pixels_like(&debrief, 700..1280, 40..660, [0xf0, 0xa0, 0x20], 0);
+    let text = pixels_like(&debrief, 0..700, 40..660, [0xeb, 0xeb, 0xeb], 20);
+    println!("debrief: {chart} amber chart pixels, {text} text pixels, {covered} map pixels left");
+    assert_eq!(covered, 0, "the debrief hides the map");
+    assert!(chart > 200, "the chart shows the machines compromised");
+    assert!(text > 2_000, "the score table is written");
+    std::fs::remove_dir_all(&folder).ok();
 }

@@ -60,38 +60,45 @@ impl Debrief {
     }
 }
 
-impl fmt::Display for Debrief {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "Debrief: {:.1} / 100", self.score.total)?;
-        writeln!(
-            f,
-            "  {:<26} {:>6} {:>7}  rating  reason",
+impl Debrief {
+    /// The score table: every objective with its points, rating and reason.
+    pub fn table(&self) -> String {
+        let mut text = format!("Debrief: {:.1} / 100\n", self.score.total);
+        text += &format!(
+            "  {:<26} {:>6} {:>7}  rating  reason\n",
             "objective", "weight", "points"
-        )?;
+        );
         for objective in &self.score.objectives {
-            writeln!(
-                f,
-                "  {:<26} {:>6} {:>7.1}  {:<6}  {}",
+            text += &format!(
+                "  {:<26} {:>6} {:>7.1}  {:<6}  {}\n",
                 objective.objective, objective.weight, objective.points, objective.rating, objective.reason
-            )?;
+            );
         }
-        writeln!(f)?;
-        writeln!(f, "Your actions against ground truth")?;
+        text
+    }
+
+    /// The team's actions against ground truth, and what each run lost.
+    pub fn timeline(&self) -> String {
+        let mut text = "Your actions against ground truth\n".to_string();
         if self.actions.is_empty() {
-            writeln!(f, "  (none)")?;
+            text += "  (none)\n";
         }
         for line in &self.actions {
-            writeln!(
-                f,
-                "  {}  {:<48} {} ({} machines already taken)",
+            text += &format!(
+                "  {}  {:<48} {} ({} machines already taken)\n",
                 line.requested.time, line.action, line.outcome, line.compromised_then
-            )?;
+            );
         }
-        writeln!(f)?;
-        writeln!(
-            f,
-            "With no response the same seed lost {} machines wiped ({} taken); this run lost {} ({} taken).",
+        text += &format!(
+            "\nWith no response the same seed lost {} machines wiped ({} taken); this run lost {} ({} taken).\n",
             self.baseline.wiped, self.baseline.compromised, self.response.wiped, self.response.compromised
-        )
+        );
+        text
+    }
+}
+
+impl fmt::Display for Debrief {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}\n{}", self.table(), self.timeline())
     }
 }

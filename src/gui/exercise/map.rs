@@ -14,6 +14,8 @@ pub struct MapPlan {
     pub cells: Vec<(u32, u32)>,
     /// Each office's name and the pixel its label goes at.
     pub labels: Vec<(String, u32, u32)>,
+    /// Each subnet's block: left, top, right and bottom pixels around its cells.
+    pub blocks: Vec<[u32; 4]>,
 }
 
 /// Rows above the cells, for the offices' names.
@@ -21,7 +23,7 @@ const LABEL_ROWS: u32 = 42;
 
 /// Lays the map out in `width` × `height` pixels, with the largest cells that fit.
 pub fn plan_map(scenario: &Scenario, width: u32, height: u32) -> MapPlan {
-    (2..=24)
+    (2..=40)
         .rev()
         .map(|cell| plan_with_cells(scenario, width, height, cell))
         .find(|plan| plan.cells.iter().all(|&(_, y)| y + plan.cell <= height))
@@ -44,9 +46,11 @@ fn plan_with_cells(scenario: &Scenario, width: u32, height: u32, cell: u32) -> M
             .floor()
             .max(3.0) as u32;
         // Neighbouring offices' names alternate between two lines so that they never overlap.
+        // A name near the right edge is moved left to stay whole (it carries a time too).
+        let label_width = (office.name.chars().count() as u32 + 6) * 9;
         labels.push((
             office.name.clone(),
-            left * cell,
+            (left * cell).min(width.saturating_sub(label_width)),
             if office_index % 2 == 0 { 2 } else { 20 },
         ));
         let mut row = 0u32;
@@ -72,21 +76,43 @@ fn plan_with_cells(scenario: &Scenario, width: u32, height: u32, cell: u32) -> M
         }
         left += columns;
     }
+    // Each subnet's cells sit on a block of their own, a pixel wider all round.
+    let mut blocks = vec![[u32::MAX, u32::MAX, 0, 0]; scenario.subnets.len()];
+    for (machine, &(x, y)) in scenario.hosts.iter().zip(&cells) {
+        let block = &mut blocks[machine.subnet.index()];
+        *block = [
+            block[0].min(x.saturating_sub(1)),
+            block[1].min(y.saturating_sub(1)),
+            block[2].max(x + cell),
+            block[3].max(y + cell),
+        ];
+    }
+    blocks.retain(|block| block[0] != u32::MAX);
     MapPlan {
         width,
         height,
         cell,
         cells,
         labels,
+        blocks,
     }
 }
 
-/// The map's background.
+/// The map's background, and the blocks of subnets on it.
 const GROUND: [u8; 4] = [0x12, 0x16, 0x1c, 0xff];
+const BLOCK: [u8; 4] = [0x1e, 0x24, 0x2e, 0xff];
 
-/// Paints the map: every machine's cell in its colour.
+/// Paints the map: the subnets' blocks, then every machine's cell in its colour.
 pub fn paint_map(plan: &MapPlan, colours: impl Iterator<Item = [u8; 3]>) -> Vec<u8> {
     let mut pixels = GROUND.repeat((plan.width * plan.height) as usize);
+    for &[left, top, right, bottom] in &plan.blocks {
+        for y in top..bottom.min(plan.height) {
+            let row = (y * plan.width) as usize;
+            for x in left..right.min(plan.width) {
+                pixels[(row + x as usize) * 4..][..4].copy_from_slice(&BLOCK);
+            }
+        }
+    }
     let inner = plan.cell.saturating_sub(1).max(1);
     for (&(x, y), [r, g, b]) in plan.cells.iter().zip(colours) {
         for py in y..(y + inner).min(plan.height) {

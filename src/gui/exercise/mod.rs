@@ -132,14 +132,20 @@ const BOTTOM_BAR: f32 = 60.0;
 /// Size of the inspector's picture of a machine's screen.
 const SCREEN_PREVIEW: (u32, u32) = (320, 180);
 /// Size of the debrief's chart.
-const CHART: (u32, u32) = (460, 260);
+const CHART: (u32, u32) = (400, 220);
 
-impl Exercise {
+impl Run {
     fn simulation(&self) -> &Simulation {
-        match &self.run {
+        match self {
             Run::Live(console) => &console.simulation,
             Run::Replay(replayed) => &replayed.playback.simulation,
         }
+    }
+}
+
+impl Exercise {
+    fn simulation(&self) -> &Simulation {
+        self.run.simulation()
     }
 
     fn is_replay(&self) -> bool {
@@ -229,11 +235,7 @@ impl Exercise {
 
     /// Grades the run so far and shows the debrief.
     fn show_debrief(&mut self) {
-        let run = match &self.run {
-            Run::Live(console) => &console.simulation,
-            Run::Replay(replayed) => &replayed.playback.simulation,
-        };
-        self.debrief = Some(debrief_now(run, &mut self.baseline));
+        self.debrief = Some(debrief_now(self.run.simulation(), &mut self.baseline));
         self.debrief_shown = true;
     }
 }
@@ -304,10 +306,7 @@ pub fn replay_window(
 }
 
 fn open(run: Run, window: ExerciseWindow) -> AppExit {
-    let scenario = match &run {
-        Run::Live(console) => console.simulation.shared_scenario(),
-        Run::Replay(replayed) => replayed.playback.simulation.shared_scenario(),
-    };
+    let scenario = run.simulation().shared_scenario();
     let (width, height) = (window.width as f32, window.height as f32);
     let regions = Regions {
         width,
@@ -538,10 +537,7 @@ fn advance(time: Res<Time>, mut exercise: NonSendMut<Exercise>) {
 fn repaint_map(mut exercise: NonSendMut<Exercise>, mut images: ResMut<Assets<Image>>) {
     let started = Instant::now();
     let exercise = &mut *exercise;
-    let simulation = match &exercise.run {
-        Run::Live(console) => &console.simulation,
-        Run::Replay(replayed) => &replayed.playback.simulation,
-    };
+    let simulation = exercise.run.simulation();
     let changed = exercise.seen.update(simulation);
     let now = (simulation.now(), exercise.show_truth);
     let truth_moved = exercise.show_truth && exercise.painted != Some(now);

@@ -3,6 +3,7 @@
 //! debrief overlay. Spawned once; refreshed from the exercise every frame.
 
 use bevy::prelude::*;
+use bevy::render::view::Msaa;
 use bevy::text::{FontSize, TextFont};
 use bevy::ui::Interaction;
 
@@ -22,6 +23,9 @@ pub(super) struct ClockText;
 pub(super) struct MapImage;
 #[derive(Component)]
 pub(super) struct MapLabel(usize);
+/// The frame around the inspected machine's cell.
+#[derive(Component)]
+pub(super) struct Selection;
 #[derive(Component)]
 pub(super) struct InspectorText;
 #[derive(Component)]
@@ -40,8 +44,11 @@ pub(super) struct ScrubberFill;
 pub(super) struct Tooltip;
 #[derive(Component)]
 pub(super) struct DebriefOverlay;
-#[derive(Component)]
-pub(super) struct DebriefText;
+#[derive(Component, PartialEq, Eq)]
+pub(super) enum DebriefText {
+    Table,
+    Timeline,
+}
 #[derive(Component)]
 pub(super) struct ChartAxis;
 
@@ -77,6 +84,20 @@ const DIM: Color = Color::srgb(0.65, 0.67, 0.70);
 const BUTTON: Color = Color::srgb(0.17, 0.20, 0.25);
 const PANEL: Color = Color::srgb(0.05, 0.06, 0.08);
 
+/// Changes a text only when it differs: any change makes Bevy lay the text out again.
+fn write(text: &mut Mut<Text>, value: String) {
+    if text.0 != value {
+        text.0 = value;
+    }
+}
+
+/// Changes a node only when it differs: any change makes Bevy lay the interface out again.
+fn place(node: &mut Mut<Node>, change: impl FnOnce(&mut Node)) {
+    let mut next = node.clone();
+    change(&mut next);
+    node.set_if_neq(next);
+}
+
 fn font(handle: &Handle<Font>, size: f32) -> TextFont {
     TextFont {
         font: handle.clone().into(),
@@ -102,7 +123,9 @@ pub(super) fn spawn(
     regions: Res<Regions>,
     mut fonts: ResMut<Assets<Font>>,
 ) {
-    commands.spawn(Camera2d);
+    // Flat rectangles and text gain nothing from multisampling, which a software renderer
+    // pays for on every pixel.
+    commands.spawn((Camera2d, Msaa::Off));
     let regular = fonts.add(Font::from_bytes(Fonts::bytes(Face::Regular).to_vec()));
     let mono = fonts.add(Font::from_bytes(Fonts::bytes(Face::Mono).to_vec()));
     let Regions { width, height, map } = *regions;
@@ -147,6 +170,16 @@ pub(super) fn spawn(
                 MapImage,
                 absolute(0.0, 0.0, map.x, map.y),
                 ImageNode::new(exercise.map.clone()),
+            ));
+            frame.spawn((
+                Selection,
+                Node {
+                    position_type: PositionType::Absolute,
+                    border: UiRect::all(Val::Px(2.0)),
+                    display: Display::None,
+                    ..default()
+                },
+                BorderColor::all(Color::WHITE),
             ));
             for (index, (name, _, _)) in exercise.plan.labels.iter().enumerate() {
                 frame.spawn((
@@ -315,8 +348,8 @@ pub(super) fn spawn(
             DebriefOverlay,
             Node {
                 display: Display::None,
+                flex_direction: FlexDirection::Column,
                 padding: UiRect::all(Val::Px(12.0)),
-                column_gap: Val::Px(16.0),
                 overflow: Overflow::clip(),
                 ..absolute(0.0, CLOCK_BAR, width, height - CLOCK_BAR - BOTTOM_BAR)
             },
@@ -324,59 +357,76 @@ pub(super) fn spawn(
             GlobalZIndex(5),
         ))
         .with_children(|overlay| {
+            overlay
+                .spawn(Node {
+                    column_gap: Val::Px(16.0),
+                    flex_shrink: 0.0,
+                    ..default()
+                })
+                .with_children(|top| {
+                    top.spawn((
+                        DebriefText::Table,
+                        Node {
+                            flex_grow: 1.0,
+                            flex_shrink: 1.0,
+                            ..default()
+                        },
+                        Text::new(""),
+                        font(&mono, 12.0),
+                        TextColor(TEXT),
+                    ));
+                    top.spawn(Node {
+                        flex_direction: FlexDirection::Column,
+                        flex_shrink: 0.0,
+                        ..default()
+                    })
+                    .with_children(|chart| {
+                        chart.spawn((
+                            Text::new("Machines over time: this run (solid), no response (dashed)"),
+                            font(&regular, 12.0),
+                            TextColor(TEXT),
+                        ));
+                        chart.spawn((
+                            Node {
+                                width: Val::Px(CHART.0 as f32),
+                                height: Val::Px(CHART.1 as f32),
+                                margin: UiRect::vertical(Val::Px(4.0)),
+                                ..default()
+                            },
+                            ImageNode::new(exercise.chart.clone()),
+                        ));
+                        chart
+                            .spawn(Node {
+                                align_items: AlignItems::Center,
+                                ..default()
+                            })
+                            .with_children(|legend| {
+                                for (name, [r, g, b]) in SERIES {
+                                    legend.spawn((
+                                        Node {
+                                            width: Val::Px(12.0),
+                                            height: Val::Px(12.0),
+                                            margin: UiRect::horizontal(Val::Px(4.0)),
+                                            ..default()
+                                        },
+                                        BackgroundColor(Color::srgb_u8(r, g, b)),
+                                    ));
+                                    legend.spawn((Text::new(name), font(&regular, 12.0), TextColor(DIM)));
+                                }
+                            });
+                        chart.spawn((ChartAxis, Text::new(""), font(&mono, 11.0), TextColor(DIM)));
+                    });
+                });
             overlay.spawn((
-                DebriefText,
+                DebriefText::Timeline,
                 Node {
-                    flex_grow: 1.0,
-                    flex_shrink: 1.0,
+                    margin: UiRect::top(Val::Px(10.0)),
                     ..default()
                 },
                 Text::new(""),
                 font(&mono, 11.0),
                 TextColor(TEXT),
             ));
-            overlay
-                .spawn(Node {
-                    flex_direction: FlexDirection::Column,
-                    flex_shrink: 0.0,
-                    ..default()
-                })
-                .with_children(|chart| {
-                    chart.spawn((
-                        Text::new("Machines over time: this run (solid) against no response (dashed)"),
-                        font(&regular, 13.0),
-                        TextColor(TEXT),
-                    ));
-                    chart.spawn((
-                        Node {
-                            width: Val::Px(CHART.0 as f32),
-                            height: Val::Px(CHART.1 as f32),
-                            margin: UiRect::vertical(Val::Px(6.0)),
-                            ..default()
-                        },
-                        ImageNode::new(exercise.chart.clone()),
-                    ));
-                    chart.spawn((ChartAxis, Text::new(""), font(&mono, 12.0), TextColor(DIM)));
-                    chart
-                        .spawn(Node {
-                            align_items: AlignItems::Center,
-                            ..default()
-                        })
-                        .with_children(|legend| {
-                            for (name, [r, g, b]) in SERIES {
-                                legend.spawn((
-                                    Node {
-                                        width: Val::Px(12.0),
-                                        height: Val::Px(12.0),
-                                        margin: UiRect::horizontal(Val::Px(4.0)),
-                                        ..default()
-                                    },
-                                    BackgroundColor(Color::srgb_u8(r, g, b)),
-                                ));
-                                legend.spawn((Text::new(name), font(&regular, 12.0), TextColor(DIM)));
-                            }
-                        });
-                });
         });
 }
 
@@ -442,6 +492,7 @@ pub(super) fn refresh(
         Query<(&mut Text, &LegendLabel)>,
         Query<&mut Text, With<BottomText>>,
         Query<(&mut Text, &mut Node), With<Tooltip>>,
+        Query<(&mut Text, &MapLabel)>,
     )>,
     mut swatches: Query<(&mut BackgroundColor, &LegendSwatch)>,
     mut map_nodes: ParamSet<(
@@ -449,6 +500,7 @@ pub(super) fn refresh(
         Query<(&mut Node, &MapLabel), Without<Tooltip>>,
         Query<&mut Node, (With<ScrubberFill>, Without<Tooltip>)>,
         Query<&mut Node, (With<ActionButtons>, Without<Tooltip>)>,
+        Query<&mut Node, (With<Selection>, Without<Tooltip>)>,
     )>,
 ) {
     let simulation = exercise.simulation();
@@ -470,12 +522,15 @@ pub(super) fn refresh(
             (_, true) => "paused".to_string(),
             _ => format!("{}x", exercise.speed),
         };
-        text.0 = format!(
-            "{}  | {pace} | team: {} of {} free, {} waiting | space pause  1/2/3 speed  S step",
-            offices.join("  "),
-            desk.free(),
-            scenario.responders.team_size,
-            desk.queued()
+        write(
+            &mut text,
+            format!(
+                "{}  | {pace} | team: {} of {} free, {} waiting",
+                offices.join("  "),
+                desk.free(),
+                scenario.responders.team_size,
+                desk.queued()
+            ),
         );
     }
 
@@ -483,22 +538,52 @@ pub(super) fn refresh(
     let view = exercise.view;
     let plan = &exercise.plan;
     if let Ok(mut node) = map_nodes.p0().single_mut() {
-        node.left = Val::Px(-view.offset.x * view.zoom);
-        node.top = Val::Px(-view.offset.y * view.zoom);
-        node.width = Val::Px(plan.width as f32 * view.zoom);
-        node.height = Val::Px(plan.height as f32 * view.zoom);
+        place(&mut node, |next| {
+            next.left = Val::Px(-view.offset.x * view.zoom);
+            next.top = Val::Px(-view.offset.y * view.zoom);
+            next.width = Val::Px(plan.width as f32 * view.zoom);
+            next.height = Val::Px(plan.height as f32 * view.zoom);
+        });
     }
     for (mut node, label) in &mut map_nodes.p1() {
         let (_, x, y) = &plan.labels[label.0];
-        node.left = Val::Px((*x as f32 - view.offset.x) * view.zoom + 2.0);
-        node.top = Val::Px((*y as f32 - view.offset.y) * view.zoom + 4.0);
+        place(&mut node, |next| {
+            next.left = Val::Px((*x as f32 - view.offset.x) * view.zoom + 2.0);
+            next.top = Val::Px((*y as f32 - view.offset.y) * view.zoom + 4.0);
+        });
+    }
+    // Each office's name with its local time.
+    for (mut text, label) in &mut texts.p5() {
+        let office = &scenario.offices[label.0];
+        let local = scenario.time_of(now).with_time_zone(office.time_zone.clone());
+        write(&mut text, format!("{} {}", office.name, local.strftime("%H:%M")));
+    }
+    if let Ok(mut node) = map_nodes.p4().single_mut() {
+        match exercise.inspected {
+            Some(host) => {
+                let (x, y) = plan.cells[host.index()];
+                let size = plan.cell as f32 * view.zoom + 4.0;
+                place(&mut node, |next| {
+                    next.display = Display::Flex;
+                    next.left = Val::Px((x as f32 - view.offset.x) * view.zoom - 2.0);
+                    next.top = Val::Px((y as f32 - view.offset.y) * view.zoom - 2.0);
+                    next.width = Val::Px(size);
+                    next.height = Val::Px(size);
+                });
+            }
+            None => place(&mut node, |next| next.display = Display::None),
+        }
     }
     if let (Ok(mut node), Run::Replay(replayed)) = (map_nodes.p2().single_mut(), &exercise.run) {
-        node.width = Val::Percent(100.0 * now.0 as f32 / replayed.playback.last().max(1) as f32);
+        place(&mut node, |next| {
+            next.width = Val::Percent(100.0 * now.0 as f32 / replayed.playback.last().max(1) as f32)
+        });
     }
     if let Ok(mut node) = map_nodes.p3().single_mut() {
         let usable = exercise.inspected.is_some() && matches!(exercise.run, Run::Live(_)) && !exercise.ended;
-        node.display = if usable { Display::Flex } else { Display::None };
+        place(&mut node, |next| {
+            next.display = if usable { Display::Flex } else { Display::None }
+        });
     }
 
     // The legend: observed states, or true stages when the replay shows the truth.
@@ -522,29 +607,37 @@ pub(super) fn refresh(
             .collect()
     };
     for (mut colour, swatch) in &mut swatches {
-        colour.0 = legend
-            .get(swatch.0)
-            .map_or(Color::NONE, |(_, [r, g, b])| Color::srgb_u8(*r, *g, *b));
+        colour.set_if_neq(BackgroundColor(
+            legend
+                .get(swatch.0)
+                .map_or(Color::NONE, |(_, [r, g, b])| Color::srgb_u8(*r, *g, *b)),
+        ));
     }
     for (mut text, label) in &mut texts.p2() {
-        text.0 = legend.get(label.0).map(|(name, _)| name.clone()).unwrap_or_default();
+        write(
+            &mut text,
+            legend.get(label.0).map(|(name, _)| name.clone()).unwrap_or_default(),
+        );
     }
 
     for (mut text, slot) in &mut texts.p1() {
-        text.0 = exercise
-            .feed
-            .iter()
-            .rev()
-            .nth(slot.0)
-            .map(|line| match line.hosts.is_empty() {
-                true => line.text.clone(),
-                false => format!("{} »", line.text),
-            })
-            .unwrap_or_default();
+        write(
+            &mut text,
+            exercise
+                .feed
+                .iter()
+                .rev()
+                .nth(slot.0)
+                .map(|line| match line.hosts.is_empty() {
+                    true => line.text.clone(),
+                    false => format!("{} »", line.text),
+                })
+                .unwrap_or_default(),
+        );
     }
 
     if let Ok(mut text) = texts.p3().single_mut() {
-        text.0 = match (&exercise.run, &exercise.typing) {
+        write(&mut text, match (&exercise.run, &exercise.typing) {
             (Run::Live(_), Some(line)) => {
                 let offered = offered(&exercise);
                 let hint = match offered.len() {
@@ -554,9 +647,9 @@ pub(super) fn refresh(
                 };
                 format!("> {line}_{hint}\nEnter sends, Escape closes; `help` lists the actions")
             }
-            (Run::Live(_), None) => "Enter: type an action or a command (`help`)   wheel: zoom   right-drag: pan   click: inspect   D: debrief".to_string(),
+            (Run::Live(_), None) => "Enter: type an action (`help`)  space: pause  1/2/3: 1x/10x/60x  S: step  wheel: zoom  right-drag: pan  click: inspect".to_string(),
             (Run::Replay(replayed), _) => format!(
-                "replay of {} (seed {}): tick {} of {}, {} checkpoints verified{}   ←/→ an hour   click the bar to seek   G ground truth: {}",
+                "replay of {} (seed {}): tick {} of {}, {} checkpoints verified{}  ←/→: an hour  bar: seek  space: pause  G: ground truth {}",
                 replayed.session.header.scenario,
                 replayed.session.header.seed,
                 now.0,
@@ -565,7 +658,7 @@ pub(super) fn refresh(
                 replayed.failure.as_ref().map_or(String::new(), |failure| format!("   {failure}")),
                 if exercise.show_truth { "on" } else { "off" }
             ),
-        };
+        });
     }
 
     // The tooltip of the machine under the cursor.
@@ -596,12 +689,14 @@ pub(super) fn refresh(
                     let stage = simulation.world().resource::<GroundTruth>().stages[host.index()];
                     lines.push(format!("truth: {}", format!("{stage:?}").to_lowercase()));
                 }
-                text.0 = lines.join("\n");
-                node.display = Display::Flex;
-                node.left = Val::Px((cursor.x + 14.0).min(regions.width - 260.0));
-                node.top = Val::Px((cursor.y + 14.0).min(regions.height - 80.0));
+                write(&mut text, lines.join("\n"));
+                place(&mut node, |next| {
+                    next.display = Display::Flex;
+                    next.left = Val::Px((cursor.x + 14.0).min(regions.width - 260.0));
+                    next.top = Val::Px((cursor.y + 14.0).min(regions.height - 80.0));
+                });
             }
-            None => node.display = Display::None,
+            None => place(&mut node, |next| next.display = Display::None),
         }
     }
 }
@@ -639,7 +734,7 @@ pub(super) fn refresh_inspector(
         }
     }
     if let Ok(mut text) = inspector.single_mut() {
-        text.0 = lines.join("\n");
+        write(&mut text, lines.join("\n"));
     }
     // The machine's screen as someone at its desk sees it.
     let showing = crate::screen::showing(simulation, host);
@@ -670,15 +765,17 @@ pub(super) fn refresh_debrief(
     exercise: NonSend<Exercise>,
     mut images: ResMut<Assets<Image>>,
     mut overlay: Query<&mut Node, With<DebriefOverlay>>,
-    mut texts: ParamSet<(Query<&mut Text, With<DebriefText>>, Query<&mut Text, With<ChartAxis>>)>,
+    mut texts: ParamSet<(Query<(&mut Text, &DebriefText)>, Query<&mut Text, With<ChartAxis>>)>,
     mut painted: Local<Option<(u32, usize)>>,
 ) {
     if let Ok(mut node) = overlay.single_mut() {
-        node.display = if exercise.debrief_shown {
-            Display::Flex
-        } else {
-            Display::None
-        };
+        place(&mut node, |next| {
+            next.display = if exercise.debrief_shown {
+                Display::Flex
+            } else {
+                Display::None
+            }
+        });
     }
     let Some(now) = &exercise.debrief else { return };
     let key = (now.response.last, exercise.feed.len());
@@ -692,8 +789,14 @@ pub(super) fn refresh_debrief(
     } else {
         "The debrief so far (D or Escape closes it; the exercise goes on)."
     };
-    if let Ok(mut text) = texts.p0().single_mut() {
-        text.0 = format!("{heading}\n\n{}", now.debrief);
+    for (mut text, part) in &mut texts.p0() {
+        write(
+            &mut text,
+            match part {
+                DebriefText::Table => format!("{heading}\n\n{}", now.debrief.table()),
+                DebriefText::Timeline => now.debrief.timeline(),
+            },
+        );
     }
     if let Ok(mut text) = texts.p1().single_mut() {
         let time = |tick: u32| {
@@ -702,15 +805,18 @@ pub(super) fn refresh_debrief(
                 .strftime("%a %H:%M")
                 .to_string()
         };
-        text.0 = format!(
-            "{} to {}; up to {} machines\nwith no response: {} compromised, {} wiped\nthis run: {} compromised, {} wiped",
-            time(0),
-            time(now.response.last),
-            now.response.peak().max(now.baseline.peak()),
-            now.baseline.compromised.last().unwrap_or(&0),
-            now.baseline.wiped.last().unwrap_or(&0),
-            now.response.compromised.last().unwrap_or(&0),
-            now.response.wiped.last().unwrap_or(&0),
+        write(
+            &mut text,
+            format!(
+                "{} to {}; up to {} machines\nwith no response: {} compromised, {} wiped\nthis run: {} compromised, {} wiped",
+                time(0),
+                time(now.response.last),
+                now.response.peak().max(now.baseline.peak()),
+                now.baseline.compromised.last().unwrap_or(&0),
+                now.baseline.wiped.last().unwrap_or(&0),
+                now.response.compromised.last().unwrap_or(&0),
+                now.response.wiped.last().unwrap_or(&0),
+            ),
         );
     }
     let pixels = paint_chart(&now.response, &now.baseline, CHART.0, CHART.1);
