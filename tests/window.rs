@@ -297,5 +297,50 @@ fn a_scripted_exercise_in_the_window_scores_as_the_console_does() {
     assert_eq!(covered, 0, "the debrief hides the map");
     assert!(chart > 200, "the chart shows the machines compromised");
     assert!(text > 2_000, "the score table is written");
+
+    // The replay viewer on that session: at 10:45 the ground truth (machines defaced or being
+    // wiped, dark and bright red); then, observed again, back at 09:00, before any sign.
+    let replay_script = [
+        "seek 10:45".to_string(),
+        "truth on".to_string(),
+        format!("screenshot {}", path("truth.png")),
+        "truth off".to_string(),
+        "seek 09:00".to_string(),
+        format!("screenshot {}", path("back.png")),
+        "quit".to_string(),
+    ];
+    std::fs::write(path("replay.txt"), replay_script.join("\n")).expect("written");
+    let viewer = common::redscreen(&[
+        "replay",
+        &path("window.jsonl"),
+        "--gui",
+        "--speed",
+        "0",
+        "--script",
+        &path("replay.txt"),
+    ]);
+    assert_eq!(
+        viewer.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&viewer.stderr)
+    );
+    let truth = Pixmap::load_png(path("truth.png")).expect("the replay's screenshot");
+    let back = Pixmap::load_png(path("back.png")).expect("the replay's screenshot after seeking back");
+    let on_map = |shot: &Pixmap, colour: [u8; 3]| pixels_like(shot, map.0.clone(), map.1.clone(), colour, 6);
+    let (wiping, defaced) = (on_map(&truth, [0x90, 0x10, 0x10]), on_map(&truth, [0xe0, 0x18, 0x18]));
+    let (unknown_then, reported_then) = (on_map(&back, [0x3a, 0x44, 0x50]), on_map(&back, [0xe0, 0x18, 0x18]));
+    println!(
+        "replay: at 10:45 {wiping} wiping and {defaced} defaced pixels; back at 09:00 {unknown_then} unknown and {reported_then} reported"
+    );
+    assert!(
+        wiping + defaced > 5_000,
+        "by 10:45 the truth shows the machines defaced or being wiped"
+    );
+    assert_eq!(
+        reported_then, 0,
+        "seeking back to 09:00 shows the moment before the pages"
+    );
+    assert!(unknown_then > 20_000, "at 09:00 nothing is known of the machines");
     std::fs::remove_dir_all(&folder).ok();
 }

@@ -206,6 +206,7 @@ impl Exercise {
             *replayed = Replayed::start(replayed.session.clone(), scenario).map_err(|error| error.to_string())?;
             self.seen = SeenMap::new(self.seen.states().len());
             self.feed.clear();
+            self.painted = None;
         }
         while self.simulation().now().is_none_or(|now| now < tick) && self.step() {}
         Ok(())
