@@ -485,10 +485,13 @@ fn steer_map(
     let inside = frame_point
         .filter(|point| point.x >= 0.0 && point.y >= 0.0 && point.x < regions.map.x && point.y < regions.map.y);
     for scroll in wheel.read() {
+        // One event is at most a couple of notches: X11's first smooth-scroll event after the
+        // window gains focus can report the wheel's whole history.
         let notches = match scroll.unit {
             MouseScrollUnit::Line => scroll.y,
             MouseScrollUnit::Pixel => scroll.y / 40.0,
-        };
+        }
+        .clamp(-2.0, 2.0);
         if let Some(point) = inside
             && !exercise.debrief_shown
         {

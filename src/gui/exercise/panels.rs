@@ -31,6 +31,8 @@ pub(super) struct InspectorText;
 #[derive(Component)]
 pub(super) struct ActionButtons;
 #[derive(Component)]
+pub(super) struct ScreenPreview;
+#[derive(Component)]
 pub(super) struct FeedSlot(usize);
 #[derive(Component)]
 pub(super) struct LegendSwatch(usize);
@@ -230,6 +232,7 @@ pub(super) fn spawn(
                 });
             column.spawn((
                 Name::new("Machine's screen"),
+                ScreenPreview,
                 Node {
                     width: Val::Px(SCREEN_PREVIEW.0 as f32),
                     height: Val::Px(SCREEN_PREVIEW.1 as f32),
@@ -501,6 +504,7 @@ pub(super) fn refresh(
         Query<&mut Node, (With<ScrubberFill>, Without<Tooltip>)>,
         Query<&mut Node, (With<ActionButtons>, Without<Tooltip>)>,
         Query<&mut Node, (With<Selection>, Without<Tooltip>)>,
+        Query<&mut Node, (With<ScreenPreview>, Without<Tooltip>)>,
     )>,
 ) {
     let simulation = exercise.simulation();
@@ -583,6 +587,12 @@ pub(super) fn refresh(
         let usable = exercise.inspected.is_some() && matches!(exercise.run, Run::Live(_)) && !exercise.ended;
         place(&mut node, |next| {
             next.display = if usable { Display::Flex } else { Display::None }
+        });
+    }
+    if let Ok(mut node) = map_nodes.p5().single_mut() {
+        let shown = exercise.inspected.is_some();
+        place(&mut node, |next| {
+            next.display = if shown { Display::Flex } else { Display::None }
         });
     }
 
