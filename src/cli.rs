@@ -452,9 +452,11 @@ fn run_console(scenario: Arc<Scenario>, seed: u64, file: Option<&Path>, record: 
     if let Some(path) = console.finish_recording() {
         println!("Session recorded to {path}.");
     }
-    let last = console.simulation.now().unwrap_or_default();
+    // The baseline runs exactly as far as the exercise did (not at all if it never started).
     let mut baseline = Simulation::new(scenario, seed);
-    baseline.run_through(last, |_| {});
+    if let Some(last) = console.simulation.now() {
+        baseline.run_through(last, |_| {});
+    }
     println!();
     print!("{}", console.simulation.outcome());
     println!();

@@ -207,3 +207,26 @@ fn the_console_reads_a_script_from_a_pipe_and_ends_with_the_debrief() {
     assert!(text.contains("Debrief: "), "{text}");
     assert!(text.contains("Session recorded to "), "{text}");
 }
+
+/// Ended before its first tick, the exercise is graded against a baseline that has not started
+/// either: nothing lost on either side.
+#[test]
+fn an_exercise_ended_before_it_starts_is_graded_against_nothing() {
+    use std::io::Write;
+    let session = std::env::temp_dir().join(format!("redscreen-unstarted-{}.jsonl", std::process::id()));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_redscreen"))
+        .args(["run", "--interactive", "--record"])
+        .arg(&session)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child.stdin.take().expect("stdin").write_all(b"end\n").expect("written");
+    let text = stdout(&child.wait_with_output().expect("it ends"));
+    std::fs::remove_file(&session).ok();
+    assert!(
+        text.contains("With no response the same seed lost 0 machines wiped (0 taken); this run lost 0 (0 taken)."),
+        "{text}"
+    );
+}

@@ -80,15 +80,15 @@ pub struct DebriefNow {
 /// Grades `run` against `baseline`, advancing the baseline (or starting it again) to the run's
 /// present first.
 pub fn debrief_now(run: &Simulation, baseline: &mut Option<Simulation>) -> DebriefNow {
-    let now = run.now().unwrap_or_default();
-    if baseline
-        .as_ref()
-        .is_none_or(|base| base.now().is_some_and(|then| then > now))
-    {
+    let now = run.now();
+    if baseline.as_ref().is_none_or(|base| base.now() > now) {
         *baseline = Some(Simulation::new(run.shared_scenario(), run.seed));
     }
     let base = baseline.as_mut().expect("the baseline was just made");
-    base.run_through(now, |_| {});
+    // Exactly as far as the run (not at all if it has not started).
+    if let Some(now) = now {
+        base.run_through(now, |_| {});
+    }
     DebriefNow {
         debrief: debrief(run, base),
         response: Curves::of(run),
