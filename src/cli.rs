@@ -398,7 +398,7 @@ fn run_console(scenario: Arc<Scenario>, seed: u64, file: Option<&Path>, record: 
     for line in console.briefing() {
         println!("{line}");
     }
-    let path = record.unwrap_or_else(|| next_session_path(&scenario.meta.id, seed));
+    let path = record.unwrap_or_else(|| session::next_session_path(&scenario.meta.id, seed));
     match start_recording(&path, &console.simulation, &scenario_source(file), "console", None) {
         Ok(recorder) => {
             println!("Recording this session to {}.", path.display());
@@ -467,14 +467,6 @@ fn run_console(scenario: Arc<Scenario>, seed: u64, file: Option<&Path>, record: 
 /// How a session names its scenario: the path as given, or `embedded` for the flagship.
 fn scenario_source(file: Option<&Path>) -> String {
     file.map_or("embedded".to_string(), |path| path.display().to_string())
-}
-
-/// The first free `sessions/ID-seedN-K.jsonl`: numbered, so that names do not depend on a clock.
-fn next_session_path(id: &str, seed: u64) -> PathBuf {
-    (1..)
-        .map(|number| PathBuf::from(format!("sessions/{id}-seed{seed}-{number}.jsonl")))
-        .find(|path| !path.exists())
-        .unwrap_or_else(|| PathBuf::from(format!("sessions/{id}-seed{seed}.jsonl")))
 }
 
 fn start_recording(
@@ -1123,7 +1115,7 @@ fn play_exercise(options: PlayOptions) -> ExitCode {
     let mut console = Console::new(Arc::clone(&scenario), options.seed);
     let path = options
         .record
-        .unwrap_or_else(|| next_session_path(&scenario.meta.id, options.seed));
+        .unwrap_or_else(|| session::next_session_path(&scenario.meta.id, options.seed));
     match start_recording(
         &path,
         &console.simulation,
@@ -1150,7 +1142,8 @@ fn replay_in_window(options: &ReplayOptions, session: Session, scenario: Arc<Sce
         Ok(window) => window,
         Err(code) => return code,
     };
-    match redscreen::gui::replay_window(session, scenario, window) {
+    let path = options.session.display().to_string();
+    match redscreen::gui::replay_window(session, path, scenario, window) {
         Ok(exit) => window_closed(exit),
         Err(error) => {
             eprintln!("error: {error}");

@@ -277,7 +277,7 @@ fn a_scripted_exercise_in_the_window_scores_as_the_console_does() {
     // At 10:45 the map has the reported pages (red), the alerting file server (amber), the
     // isolated machine (blue); the inspector shows a workstation's warning page in red.
     let inspector = Pixmap::load_png(path("inspector.png")).expect("the inspector's screenshot");
-    let map = (0..896, 40..660);
+    let map = (0..896, 40..652);
     let red = pixels_like(&inspector, map.0.clone(), map.1.clone(), [0xe0, 0x18, 0x18], 6);
     let amber = pixels_like(&inspector, map.0.clone(), map.1.clone(), [0xf0, 0xa0, 0x20], 6);
     let blue = pixels_like(&inspector, map.0.clone(), map.1.clone(), [0x30, 0x80, 0xf0], 6);
@@ -307,6 +307,11 @@ fn a_scripted_exercise_in_the_window_scores_as_the_console_does() {
         "truth off".to_string(),
         "seek 09:00".to_string(),
         format!("screenshot {}", path("back.png")),
+        // What if the team had started at 09:00? Take over and play on.
+        format!("take over {}", path("branch.jsonl")),
+        "power off LAN-BR-WS-05".to_string(),
+        "until 12:00".to_string(),
+        "end".to_string(),
         "quit".to_string(),
     ];
     std::fs::write(path("replay.txt"), replay_script.join("\n")).expect("written");
@@ -342,5 +347,30 @@ fn a_scripted_exercise_in_the_window_scores_as_the_console_does() {
         "seeking back to 09:00 shows the moment before the pages"
     );
     assert!(unknown_then > 20_000, "at 09:00 nothing is known of the machines");
+
+    // The branch is a session of its own: it names its origin, holds the replay's ticks up to
+    // 09:00 and the new action, and replays verified.
+    let branch = std::fs::read_to_string(path("branch.jsonl")).expect("the branch was recorded");
+    assert!(
+        branch.contains(&format!("\"branched_from\":[\"{}\",61]", path("window.jsonl"))),
+        "{branch}"
+    );
+    assert!(branch.contains("\"action\":\"power off LAN-BR-WS-05\""), "{branch}");
+    let original = std::fs::read_to_string(path("window.jsonl")).expect("recorded");
+    let before = |session: &str| session.lines().skip(1).take(2).map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(
+        before(&branch),
+        before(&original),
+        "the same checkpoints up to the branch"
+    );
+    let replayed = common::redscreen(&["replay", &path("branch.jsonl")]);
+    assert_eq!(
+        replayed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&replayed.stderr)
+    );
+    let viewer_printed = String::from_utf8_lossy(&viewer.stdout);
+    assert!(viewer_printed.contains("Debrief: "), "{viewer_printed}");
     std::fs::remove_dir_all(&folder).ok();
 }

@@ -96,6 +96,18 @@ impl Console {
         }
     }
 
+    /// A console taking over a simulation already under way (a replay's moment): what
+    /// happened so far counts as already shown.
+    pub fn resume(simulation: Simulation) -> Self {
+        let mut news = NewsReader::default();
+        news.read(&simulation);
+        Self {
+            simulation,
+            recorder: None,
+            news,
+        }
+    }
+
     fn scenario(&self) -> &Scenario {
         self.simulation.scenario()
     }

@@ -7,5 +7,5 @@ mod recorder;
 mod replay;
 
 pub use format::{Header, Record, SESSION_FORMAT, Session, SessionError};
-pub use recorder::{CHECKPOINT_EVERY, Recorder, header};
+pub use recorder::{CHECKPOINT_EVERY, Recorder, header, next_session_path};
 pub use replay::{Playback, Replay, ReplayError, replay};

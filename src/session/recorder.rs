@@ -13,6 +13,14 @@ use super::format::{Header, Record, SESSION_FORMAT};
 /// Ticks between checkpoints: one simulated hour at one-minute ticks.
 pub const CHECKPOINT_EVERY: u32 = 60;
 
+/// The first free `sessions/ID-seedN-K.jsonl`: numbered, so that names do not depend on a clock.
+pub fn next_session_path(id: &str, seed: u64) -> PathBuf {
+    (1..)
+        .map(|number| PathBuf::from(format!("sessions/{id}-seed{seed}-{number}.jsonl")))
+        .find(|path| !path.exists())
+        .unwrap_or_else(|| PathBuf::from(format!("sessions/{id}-seed{seed}.jsonl")))
+}
+
 /// A session being written.
 pub struct Recorder {
     file: File,

@@ -10,6 +10,7 @@ mod panels;
 mod script;
 mod seen;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -26,7 +27,7 @@ use bevy::window::WindowResolution;
 use crate::response::{Console, Control, Line, NewsReader, complete, completions};
 use crate::scenario::model::{HostId, Scenario, Tick};
 use crate::screen::Showing;
-use crate::session::{Playback, Session};
+use crate::session::{Playback, Recorder, Session, header as session_header, next_session_path};
 use crate::sim::Simulation;
 
 pub use debrief::{SERIES, paint_chart};
@@ -62,6 +63,8 @@ enum Run {
 /// A session played back in the window.
 struct Replayed {
     session: Session,
+    /// How a branch taken from it names it.
+    path: String,
     playback: Playback,
     news: NewsReader,
     /// Why the playback stopped, if a record disagreed.
@@ -69,10 +72,11 @@ struct Replayed {
 }
 
 impl Replayed {
-    fn start(session: Session, scenario: Arc<Scenario>) -> Result<Self, crate::session::ReplayError> {
+    fn start(session: Session, path: String, scenario: Arc<Scenario>) -> Result<Self, crate::session::ReplayError> {
         Ok(Self {
             playback: Playback::start(&session, scenario)?,
             session,
+            path,
             news: NewsReader::default(),
             failure: None,
         })
@@ -128,7 +132,7 @@ struct Regions {
 /// Height of the clock bar above the map.
 const CLOCK_BAR: f32 = 40.0;
 /// Height of the legend and console (or scrubber) below the map.
-const BOTTOM_BAR: f32 = 60.0;
+const BOTTOM_BAR: f32 = 68.0;
 /// Size of the inspector's picture of a machine's screen.
 const SCREEN_PREVIEW: (u32, u32) = (320, 180);
 /// Size of the debrief's chart.
@@ -203,13 +207,55 @@ impl Exercise {
         let tick = Tick(tick.0.min(replayed.playback.last()));
         if replayed.playback.simulation.now().is_some_and(|now| now > tick) {
             let scenario = replayed.playback.simulation.shared_scenario();
-            *replayed = Replayed::start(replayed.session.clone(), scenario).map_err(|error| error.to_string())?;
+            *replayed = Replayed::start(replayed.session.clone(), replayed.path.clone(), scenario)
+                .map_err(|error| error.to_string())?;
             self.seen = SeenMap::new(self.seen.states().len());
             self.feed.clear();
             self.painted = None;
         }
         while self.simulation().now().is_none_or(|now| now < tick) && self.step() {}
         Ok(())
+    }
+
+    /// Takes over a replay at its present moment: the session so far is recorded again into a
+    /// new session that names it as its origin, and the window becomes a live exercise from
+    /// there. Returns where the new session is written.
+    fn take_over(&mut self, record: Option<PathBuf>) -> Result<PathBuf, String> {
+        let Run::Replay(replayed) = &self.run else {
+            return Err("only a replay can be taken over".to_string());
+        };
+        if let Some(failure) = &replayed.failure {
+            return Err(format!("this replay cannot be taken over: {failure}"));
+        }
+        let now = replayed.playback.simulation.now();
+        let branch = now.map_or(0, |now| now.0 + 1);
+        let scenario = replayed.playback.simulation.shared_scenario();
+        let header = &replayed.session.header;
+        let path = record.unwrap_or_else(|| next_session_path(&header.scenario, header.seed));
+        let mut again = Playback::start(&replayed.session, Arc::clone(&scenario)).map_err(|error| error.to_string())?;
+        let origin = Some((replayed.path.clone(), branch));
+        let mut recorder = Recorder::create(
+            &path,
+            &session_header(&again.simulation, &header.scenario_source, "gui", origin),
+        )
+        .map_err(|error| format!("cannot record to {}: {error}", path.display()))?;
+        let failed = |error: std::io::Error| format!("recording to {} failed: {error}", path.display());
+        while again.simulation.now() < now {
+            again.step().map_err(|error| error.to_string())?;
+            recorder.after_tick(&again.simulation).map_err(failed)?;
+        }
+        let mut console = Console::resume(again.simulation);
+        console.record_to(recorder);
+        self.run = Run::Live(console);
+        self.show_truth = false;
+        self.paused = true;
+        let time = scenario.time_of(Tick(branch)).strftime("%a %H:%M %Z");
+        self.say(format!(
+            "You have taken over from {time} (tick {branch}): the session goes on in {}.",
+            path.display()
+        ));
+        println!("Recording the branch to {}.", path.display());
+        Ok(path)
     }
 
     /// Ends the exercise: the clock stops, the session gets its end record, and the debrief
@@ -297,13 +343,15 @@ pub fn play(console: Console, window: ExerciseWindow) -> AppExit {
     open(Run::Live(console), window)
 }
 
-/// Opens the replay viewer on a session; fails at once if the scenario is not the recorded one.
+/// Opens the replay viewer on a session (`path` names it in branches taken from it); fails at
+/// once if the scenario is not the recorded one.
 pub fn replay_window(
     session: Session,
+    path: String,
     scenario: Arc<Scenario>,
     window: ExerciseWindow,
 ) -> Result<AppExit, crate::session::ReplayError> {
-    Ok(open(Run::Replay(Replayed::start(session, scenario)?), window))
+    Ok(open(Run::Replay(Replayed::start(session, path, scenario)?), window))
 }
 
 fn open(run: Run, window: ExerciseWindow) -> AppExit {
@@ -401,7 +449,7 @@ fn open(run: Run, window: ExerciseWindow) -> AppExit {
 }
 
 /// Keys: with the console closed, space pauses, 1/2/3 set 1x/10x/60x, S steps, D shows the
-/// debrief, G toggles ground truth (replays), +/- zoom, arrows pan (or seek a replay by an
+/// debrief, G toggles ground truth and T takes over (replays), +/- zoom, arrows pan (or seek a replay by an
 /// hour), Enter or Tab opens the console. With it open, keys type; Tab completes names, Enter
 /// sends, Escape closes.
 fn keyboard(mut keys: MessageReader<KeyboardInput>, mut exercise: NonSendMut<Exercise>, regions: Res<Regions>) {
@@ -443,6 +491,11 @@ fn keyboard(mut keys: MessageReader<KeyboardInput>, mut exercise: NonSendMut<Exe
                 false => exercise.show_debrief(),
             },
             (_, KeyCode::KeyG) if exercise.is_replay() => exercise.show_truth = !exercise.show_truth,
+            (_, KeyCode::KeyT) if exercise.is_replay() => {
+                if let Err(problem) = exercise.take_over(None) {
+                    exercise.say(problem);
+                }
+            }
             (Key::Character(text), _) if text == "+" || text == "=" => exercise.view.zoom_at(1.5, frame / 2.0, frame),
             (Key::Character(text), _) if text == "-" => exercise.view.zoom_at(1.0 / 1.5, frame / 2.0, frame),
             (_, KeyCode::ArrowLeft | KeyCode::ArrowRight) if exercise.is_replay() => {

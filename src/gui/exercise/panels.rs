@@ -32,6 +32,12 @@ pub(super) struct InspectorText;
 pub(super) struct ActionButtons;
 #[derive(Component)]
 pub(super) struct ScreenPreview;
+/// Shown only in a live exercise, or only in a replay (a replay taken over becomes live).
+#[derive(Component, PartialEq, Eq)]
+pub(super) enum Only {
+    Live,
+    Replay,
+}
 #[derive(Component)]
 pub(super) struct FeedSlot(usize);
 #[derive(Component)]
@@ -291,34 +297,27 @@ pub(super) fn spawn(
                 ));
             }
             legend.spawn(button("debrief (D)", Press::Debrief));
-            if !exercise.is_replay() {
-                legend.spawn(button("end exercise", Press::End));
-            }
+            legend.spawn((button("end exercise", Press::End), Only::Live));
         });
     let bottom_top = height - BOTTOM_BAR + 24.0;
-    if exercise.is_replay() {
-        commands.spawn((
-            Name::new("Scrubber"),
-            Button,
-            Press::Scrubber,
-            absolute(0.0, bottom_top, width, 8.0),
-            BackgroundColor(BUTTON),
-            children![(
-                ScrubberFill,
-                Node {
-                    width: Val::Percent(0.0),
-                    height: Val::Percent(100.0),
-                    ..default()
-                },
-                BackgroundColor(Color::srgb(0.85, 0.15, 0.15)),
-            )],
-        ));
-    }
-    let text_top = if exercise.is_replay() {
-        bottom_top + 10.0
-    } else {
-        bottom_top
-    };
+    commands.spawn((
+        Name::new("Scrubber"),
+        Only::Replay,
+        Button,
+        Press::Scrubber,
+        absolute(0.0, bottom_top, width, 8.0),
+        BackgroundColor(BUTTON),
+        children![(
+            ScrubberFill,
+            Node {
+                width: Val::Percent(0.0),
+                height: Val::Percent(100.0),
+                ..default()
+            },
+            BackgroundColor(Color::srgb(0.85, 0.15, 0.15)),
+        )],
+    ));
+    let text_top = bottom_top + 10.0;
     commands.spawn((
         Name::new("Console"),
         BottomText,
@@ -505,6 +504,7 @@ pub(super) fn refresh(
         Query<&mut Node, (With<ActionButtons>, Without<Tooltip>)>,
         Query<&mut Node, (With<Selection>, Without<Tooltip>)>,
         Query<&mut Node, (With<ScreenPreview>, Without<Tooltip>)>,
+        Query<(&mut Node, &Only), Without<Tooltip>>,
     )>,
 ) {
     let simulation = exercise.simulation();
@@ -589,6 +589,12 @@ pub(super) fn refresh(
             next.display = if usable { Display::Flex } else { Display::None }
         });
     }
+    let mode = if exercise.is_replay() { Only::Replay } else { Only::Live };
+    for (mut node, only) in &mut map_nodes.p6() {
+        place(&mut node, |next| {
+            next.display = if *only == mode { Display::Flex } else { Display::None }
+        });
+    }
     if let Ok(mut node) = map_nodes.p5().single_mut() {
         let shown = exercise.inspected.is_some();
         place(&mut node, |next| {
@@ -659,7 +665,7 @@ pub(super) fn refresh(
             }
             (Run::Live(_), None) => "Enter: type an action (`help`)  space: pause  1/2/3: 1x/10x/60x  S: step  wheel: zoom  right-drag: pan  click: inspect".to_string(),
             (Run::Replay(replayed), _) => format!(
-                "replay of {} (seed {}): tick {} of {}, {} checkpoints verified{}  ←/→: an hour  bar: seek  space: pause  G: ground truth {}",
+                "replay of {} (seed {}): tick {} of {}, {} checkpoints verified{}  ←/→: an hour  bar: seek  G: ground truth {}  T: take over",
                 replayed.session.header.scenario,
                 replayed.session.header.seed,
                 now.0,

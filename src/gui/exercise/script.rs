@@ -18,6 +18,10 @@ pub const WINDOW_COMMANDS: &[(&str, &str)] = &[
     ("debrief", "show the debrief of the run so far"),
     ("truth on|off", "colour the map by ground truth (replays)"),
     ("seek TIME", "move a replay to a local time or tick"),
+    (
+        "take over [PATH]",
+        "continue a replay live from here, recording a new session",
+    ),
     ("zoom FACTOR", "zoom the map around its centre"),
     ("screenshot PATH", "save the window to a PNG once drawn"),
     ("quit", "close the window"),
@@ -131,6 +135,10 @@ impl Exercise {
             "seek" => {
                 let tick = self.simulation().scenario().tick_at(rest)?;
                 self.seek(tick)?;
+            }
+            "take" if rest == "over" || rest.starts_with("over ") => {
+                let path = rest.strip_prefix("over").map(str::trim).filter(|path| !path.is_empty());
+                self.take_over(path.map(PathBuf::from))?;
             }
             "zoom" => {
                 let factor: f32 = rest.parse().map_err(|_| format!("`{rest}` is not a zoom factor"))?;
