@@ -374,3 +374,137 @@ fn a_scripted_exercise_in_the_window_scores_as_the_console_does() {
     assert!(viewer_printed.contains("Debrief: "), "{viewer_printed}");
     std::fs::remove_dir_all(&folder).ok();
 }
+
+/// Runs `xdotool` (installed by `.ci/setup`) against the test's display.
+fn xdotool(arguments: &[&str]) -> String {
+    let output = std::process::Command::new("xdotool")
+        .args(arguments)
+        .output()
+        .expect("xdotool runs (.ci/setup installs it)");
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+/// Waits for a PNG the window is writing, and reads it.
+fn wait_for_png(path: &std::path::Path) -> Pixmap {
+    for _ in 0..200 {
+        if let Ok(pixmap) = Pixmap::load_png(path) {
+            return pixmap;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("{} was never written", path.display());
+}
+
+/// The exercise window driven as a trainee drives it, with real key presses and mouse clicks
+/// sent to the X server: a typed action completed with Tab, a click on a machine, the wheel,
+/// the inspector's isolate button, F12 screenshots, and `end`. The session shows what arrived.
+#[test]
+#[ignore = "needs a display, Vulkan and xdotool: .ci/run runs it under Xvfb"]
+fn a_trainee_types_clicks_and_zooms_in_the_window() {
+    use redscreen::gui::plan_map;
+    let folder = std::env::temp_dir().join(format!("redscreen-input-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("a temporary folder");
+    let tutorial = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tutorial.ron");
+    let session = folder.join("typed.jsonl");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_redscreen"))
+        .arg("play")
+        .arg(&tutorial)
+        .args(["--seed", "3", "--speed", "0", "--from", "10:40", "--record"])
+        .arg(&session)
+        .current_dir(&folder)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the window opens");
+    let mut window = String::new();
+    for _ in 0..120 {
+        window = xdotool(&["search", "--name", "redscreen: Lantern"]);
+        if !window.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    let window = window.lines().next().expect("the window appeared").to_string();
+    // The first frames load fonts and build the pipelines.
+    std::thread::sleep(std::time::Duration::from_secs(5));
+    xdotool(&["windowfocus", "--sync", &window]);
+    let pause = || std::thread::sleep(std::time::Duration::from_millis(700));
+
+    // Typed, with Tab completing the machine's name (Tab lists LAN-BR-WS-10 to 16).
+    xdotool(&["key", "Return"]);
+    xdotool(&["type", "--delay", "40", "power off LAN-BR-WS-1"]);
+    xdotool(&["key", "Tab"]);
+    xdotool(&["type", "--delay", "40", "4"]);
+    xdotool(&["key", "Return"]);
+    pause();
+
+    // A click on LAN-BR-WS-07's cell (its user reported the page at 10:37) inspects it.
+    let scenario = redscreen::scenario::load_file(&tutorial, &redscreen::scenario::Limits::default()).expect("loads");
+    let plan = plan_map(&scenario, 896, 612);
+    let (x, y) = plan.cells[scenario.host_named("LAN-BR-WS-07").expect("a machine").index()];
+    let middle = plan.cell / 2;
+    let (cell_x, cell_y) = ((x + middle).to_string(), (y + 40 + middle).to_string());
+    xdotool(&["mousemove", &cell_x, &cell_y, "click", "1"]);
+    pause();
+    xdotool(&["key", "F12"]);
+    let inspected = wait_for_png(&folder.join("screenshots/tutorial-tick161.png"));
+    let white = |shot: &Pixmap| pixels_like(shot, 0..896, 40..652, [0xff, 0xff, 0xff], 8);
+    let page = pixels_like(&inspected, 896..1280, 100..420, [0xd0, 0x10, 0x10], 60);
+    let framed = white(&inspected);
+    println!("inspected: {page} red pixels in the inspector, {framed} pixels of the selection frame");
+    assert!(page > 800, "the inspector shows the clicked machine's warning page");
+    assert!(framed > 100, "the clicked cell is framed on the map");
+
+    // The wheel zooms around the pointer: the frame grows and the pointer stays on the cell.
+    xdotool(&["click", "4"]);
+    pause();
+    xdotool(&["key", "F12"]);
+    let zoomed = wait_for_png(&folder.join("screenshots/tutorial-tick161-2.png"));
+    let under_pointer = zoomed
+        .pixel(x + middle, y + 40 + middle)
+        .map(|pixel| [pixel.red(), pixel.green(), pixel.blue()]);
+    println!(
+        "zoomed: {} frame pixels; under the pointer {under_pointer:?}",
+        white(&zoomed)
+    );
+    assert!(white(&zoomed) > framed, "the map is zoomed in");
+    assert_eq!(
+        under_pointer,
+        Some([0xe0, 0x18, 0x18]),
+        "the pointer is still on the red cell"
+    );
+
+    // The inspector's first button isolates the inspected machine.
+    let button = (40..420)
+        .flat_map(|y| (904..1280).map(move |x| (x, y)))
+        .find(|&(x, y)| {
+            inspected
+                .pixel(x, y)
+                .is_some_and(|pixel| [pixel.red(), pixel.green(), pixel.blue()] == [43, 51, 64])
+        })
+        .expect("the inspector's buttons are drawn");
+    xdotool(&[
+        "mousemove",
+        &(button.0 + 12).to_string(),
+        &(button.1 + 8).to_string(),
+        "click",
+        "1",
+    ]);
+    pause();
+    xdotool(&["key", "Return"]);
+    xdotool(&["type", "--delay", "40", "end"]);
+    xdotool(&["key", "Return"]);
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    child.kill().ok();
+    let output = child.wait_with_output().expect("the window ran");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    let recorded = std::fs::read_to_string(&session).expect("the session was recorded");
+    assert!(recorded.contains("\"action\":\"power off LAN-BR-WS-14\""), "{recorded}");
+    assert!(
+        recorded.contains("\"action\":\"isolate host LAN-BR-WS-07\""),
+        "{recorded}"
+    );
+    assert!(recorded.contains("\"record\":\"end\""), "{recorded}");
+    assert!(printed.contains("Debrief: "), "{printed}");
+    std::fs::remove_dir_all(&folder).ok();
+}

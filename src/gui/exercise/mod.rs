@@ -448,13 +448,23 @@ fn open(run: Run, window: ExerciseWindow) -> AppExit {
     app.run()
 }
 
+/// F12 saves the window to `screenshots/` (for reports), whether or not the console is open.
 /// Keys: with the console closed, space pauses, 1/2/3 set 1x/10x/60x, S steps, D shows the
 /// debrief, G toggles ground truth and T takes over (replays), +/- zoom, arrows pan (or seek a replay by an
 /// hour), Enter or Tab opens the console. With it open, keys type; Tab completes names, Enter
 /// sends, Escape closes.
-fn keyboard(mut keys: MessageReader<KeyboardInput>, mut exercise: NonSendMut<Exercise>, regions: Res<Regions>) {
+fn keyboard(
+    mut commands: Commands,
+    mut keys: MessageReader<KeyboardInput>,
+    mut exercise: NonSendMut<Exercise>,
+    regions: Res<Regions>,
+) {
     for key in keys.read() {
         if key.state != ButtonState::Pressed {
+            continue;
+        }
+        if key.key_code == KeyCode::F12 {
+            save_screenshot(&mut commands, &mut exercise);
             continue;
         }
         if let Some(mut line) = exercise.typing.take() {
@@ -521,6 +531,28 @@ fn keyboard(mut keys: MessageReader<KeyboardInput>, mut exercise: NonSendMut<Exe
             }
         }
     }
+}
+
+/// Saves the window as `screenshots/ID-tickN.png` (numbered on when taken twice), and says where.
+fn save_screenshot(commands: &mut Commands, exercise: &mut Exercise) {
+    let id = exercise.simulation().scenario().meta.id.clone();
+    let tick = exercise.simulation().now().map_or(0, |now| now.0);
+    let path = (1..)
+        .map(|number| match number {
+            1 => PathBuf::from(format!("screenshots/{id}-tick{tick}.png")),
+            _ => PathBuf::from(format!("screenshots/{id}-tick{tick}-{number}.png")),
+        })
+        .find(|path| !path.exists())
+        .unwrap_or_default();
+    if let Err(error) = std::fs::create_dir_all("screenshots") {
+        exercise.say(format!("cannot save a screenshot: screenshots/: {error}"));
+        return;
+    }
+    commands
+        .spawn(bevy::render::view::screenshot::Screenshot::primary_window())
+        .observe(bevy::render::view::screenshot::save_to_disk(path.clone()));
+    println!("screenshot: {}", path.display());
+    exercise.say(format!("screenshot saved to {}", path.display()));
 }
 
 /// The wheel zooms the map around the cursor; dragging with the right or middle button pans.
