@@ -15,6 +15,13 @@ use redscreen::scenario::{Limits, load_flagship};
 use redscreen::screen::{FRAMES, draw, warning_page};
 use tiny_skia::Pixmap;
 
+/// The window tests share one display, where a window could take another's keys, clicks or
+/// focus: each holds this while its windows are open.
+fn one_window_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static DISPLAY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    DISPLAY.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Runs a windowed command with `--screenshot` and returns the screenshot Bevy saved.
 fn screenshot(name: &str, arguments: &[&str]) -> Pixmap {
     let shot = std::env::temp_dir().join(format!("redscreen-{name}-{}.png", std::process::id()));
@@ -66,6 +73,7 @@ fn similarity(a: &Pixmap, b: &Pixmap, tolerance: u8) -> (f64, f64) {
 #[test]
 #[ignore = "needs a display and Vulkan: .ci/run runs it under Xvfb"]
 fn the_window_shows_the_same_page_as_the_png() {
+    let _display = one_window_at_a_time();
     let window = screenshot("page", &["screen", "--window", "--size", "800x600"]);
     let screen = load_flagship(&Limits::default()).expect("the flagship loads").screen;
     let cpu = draw(&warning_page(&screen, 800, 600), FRAMES - 1).expect("drawn");
@@ -90,6 +98,7 @@ fn the_window_shows_the_same_page_as_the_png() {
 #[test]
 #[ignore = "needs a display and Vulkan: .ci/run runs it under Xvfb"]
 fn the_exercise_window_maps_what_is_observed() {
+    let _display = one_window_at_a_time();
     let session = std::env::temp_dir().join(format!("redscreen-play-{}.jsonl", std::process::id()));
     let window = screenshot(
         "play",
@@ -188,6 +197,7 @@ fn score_in(output: &str) -> String {
 #[test]
 #[ignore = "needs a display and Vulkan: .ci/run runs it under Xvfb"]
 fn a_scripted_exercise_in_the_window_scores_as_the_console_does() {
+    let _display = one_window_at_a_time();
     let folder = std::env::temp_dir().join(format!("redscreen-exercise-{}", std::process::id()));
     std::fs::create_dir_all(&folder).expect("a temporary folder");
     let path = |name: &str| folder.join(name).to_str().expect("a UTF-8 path").to_string();
@@ -401,6 +411,7 @@ fn wait_for_png(path: &std::path::Path) -> Pixmap {
 #[test]
 #[ignore = "needs a display, Vulkan and xdotool: .ci/run runs it under Xvfb"]
 fn a_trainee_types_clicks_and_zooms_in_the_window() {
+    let _display = one_window_at_a_time();
     use redscreen::gui::plan_map;
     let folder = std::env::temp_dir().join(format!("redscreen-input-{}", std::process::id()));
     std::fs::create_dir_all(&folder).expect("a temporary folder");
@@ -496,6 +507,8 @@ fn a_trainee_types_clicks_and_zooms_in_the_window() {
     xdotool(&["key", "Return"]);
     std::thread::sleep(std::time::Duration::from_secs(3));
     child.kill().ok();
+    // The pointer goes where no later window shows a tooltip.
+    xdotool(&["mousemove", "1279", "719"]);
     let output = child.wait_with_output().expect("the window ran");
     let printed = String::from_utf8_lossy(&output.stdout);
     let recorded = std::fs::read_to_string(&session).expect("the session was recorded");
