@@ -54,7 +54,9 @@ pub struct ExerciseWindow {
     pub frame_stats: Option<Duration>,
 }
 
-/// What the window runs: a live exercise through the console, or a recorded session.
+/// What the window runs: a live exercise through the console, or a recorded session. (There is
+/// one per window, so the sizes of its variants do not matter.)
+#[allow(clippy::large_enum_variant)]
 enum Run {
     Live(Console),
     Replay(Replayed),

@@ -434,6 +434,7 @@ pub(super) fn spawn(
 
 /// Buttons: actions on the inspected machine go to the console as lines; a feed line
 /// inspects its machine; the scrubber seeks; debrief and end do what they say.
+#[allow(clippy::type_complexity)]
 pub(super) fn press_buttons(
     presses: Query<(&Interaction, &Press), Changed<Interaction>>,
     mut colours: Query<(&Interaction, &mut BackgroundColor, Has<FeedSlot>), (With<Button>, Changed<Interaction>)>,
@@ -777,6 +778,7 @@ pub(super) fn refresh_inspector(
 }
 
 /// The debrief overlay: shown on demand and at the end, its chart painted when graded.
+#[allow(clippy::type_complexity)]
 pub(super) fn refresh_debrief(
     exercise: NonSend<Exercise>,
     mut images: ResMut<Assets<Image>>,
