@@ -502,6 +502,20 @@ fn a_trainee_types_clicks_and_zooms_in_the_window() {
         "1",
     ]);
     pause();
+
+    // A resized window is laid out again for its new size.
+    xdotool(&["windowsize", &window, "1024", "700"]);
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    xdotool(&["key", "F12"]);
+    let resized = wait_for_png(&folder.join("screenshots/tutorial-tick162.png"));
+    let reported = pixels_like(&resized, 0..716, 40..632, [0xe0, 0x18, 0x18], 6);
+    println!(
+        "resized: {}x{}, {reported} red pixels on the map",
+        resized.width(),
+        resized.height()
+    );
+    assert_eq!((resized.width(), resized.height()), (1024, 700));
+    assert!(reported > 1_000, "the map fills the resized window's left side");
     xdotool(&["key", "Return"]);
     xdotool(&["type", "--delay", "40", "end"]);
     xdotool(&["key", "Return"]);

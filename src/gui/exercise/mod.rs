@@ -124,11 +124,25 @@ struct Spent {
 }
 
 /// Sizes of the window's regions, decided once from the window's size.
-#[derive(Resource, Clone, Copy)]
+#[derive(Resource, Clone, Copy, PartialEq)]
 struct Regions {
     width: f32,
     height: f32,
     map: Vec2,
+}
+
+impl Regions {
+    /// The smallest window the regions are laid out for; a smaller one shows part of them.
+    const SMALLEST: Vec2 = Vec2::new(800.0, 600.0);
+
+    fn of(width: f32, height: f32) -> Self {
+        let size = Vec2::new(width, height).max(Self::SMALLEST);
+        Self {
+            width: size.x,
+            height: size.y,
+            map: Vec2::new((size.x * 0.7).floor(), size.y - CLOCK_BAR - BOTTOM_BAR),
+        }
+    }
 }
 
 /// Height of the clock bar above the map.
@@ -358,26 +372,21 @@ pub fn replay_window(
 
 fn open(run: Run, window: ExerciseWindow) -> AppExit {
     let scenario = run.simulation().shared_scenario();
-    let (width, height) = (window.width as f32, window.height as f32);
-    let regions = Regions {
-        width,
-        height,
-        map: Vec2::new((width * 0.7).floor(), height - CLOCK_BAR - BOTTOM_BAR),
-    };
+    let regions = Regions::of(window.width as f32, window.height as f32);
     let plan = plan_map(&scenario, regions.map.x as u32, regions.map.y as u32);
     let mut app = App::new();
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
         primary_window: Some(Window {
             title: format!("redscreen: {}", scenario.meta.title),
             resolution: WindowResolution::new(window.width, window.height).with_scale_factor_override(1.0),
-            // The regions are laid out once, for this size.
-            resizable: false,
             ..default()
         }),
         ..default()
     }))
     .insert_resource(ClearColor(Color::srgb_u8(0x0c, 0x0e, 0x12)))
     .insert_resource(regions);
+    let fonts = panels::UiFonts::load(&mut app.world_mut().resource_mut::<Assets<Font>>());
+    app.insert_resource(fonts);
     let mut images = app.world_mut().resource_mut::<Assets<Image>>();
     let blank = |(width, height): (u32, u32)| texture(width, height, vec![0; (width * height * 4) as usize]);
     let map = images.add(blank((plan.width, plan.height)));
@@ -422,10 +431,12 @@ fn open(run: Run, window: ExerciseWindow) -> AppExit {
     }
     app.insert_non_send(exercise)
         .insert_resource(Script::new(window.script))
-        .add_systems(Startup, panels::spawn)
+        .add_systems(Startup, panels::spawn_camera)
         .add_systems(
             Update,
             (
+                follow_resize,
+                panels::lay_out,
                 keyboard,
                 steer_map,
                 panels::press_buttons,
@@ -601,6 +612,28 @@ fn steer_map(
             exercise.inspected = Some(host);
         }
     }
+}
+
+/// A resized window gets regions, a map plan and a map texture of its new size; the panels
+/// are then laid out again (`panels::lay_out`).
+fn follow_resize(
+    mut resized: MessageReader<bevy::window::WindowResized>,
+    mut regions: ResMut<Regions>,
+    mut exercise: NonSendMut<Exercise>,
+    mut images: ResMut<Assets<Image>>,
+) {
+    let Some(last) = resized.read().last() else { return };
+    let next = Regions::of(last.width, last.height);
+    if next == *regions {
+        return;
+    }
+    *regions = next;
+    let plan = plan_map(exercise.simulation().scenario(), next.map.x as u32, next.map.y as u32);
+    let pixels = vec![0; (plan.width * plan.height * 4) as usize];
+    exercise.map = images.add(texture(plan.width, plan.height, pixels));
+    exercise.plan = plan;
+    exercise.view = MapView::default();
+    exercise.painted = None;
 }
 
 /// Runs the clock: simulated time owed by the real time passed, at the chosen speed.

@@ -125,311 +125,352 @@ fn absolute(left: f32, top: f32, width: f32, height: f32) -> Node {
     }
 }
 
-pub(super) fn spawn(
-    mut commands: Commands,
-    exercise: NonSend<Exercise>,
-    regions: Res<Regions>,
-    mut fonts: ResMut<Assets<Font>>,
-) {
+/// The window's fonts, loaded once.
+#[derive(Resource)]
+pub(super) struct UiFonts {
+    regular: Handle<Font>,
+    mono: Handle<Font>,
+}
+
+impl UiFonts {
+    pub(super) fn load(fonts: &mut Assets<Font>) -> Self {
+        Self {
+            regular: fonts.add(Font::from_bytes(Fonts::bytes(Face::Regular).to_vec())),
+            mono: fonts.add(Font::from_bytes(Fonts::bytes(Face::Mono).to_vec())),
+        }
+    }
+}
+
+/// The root of every panel: laid out again, whole, when the window's size changes.
+#[derive(Component)]
+pub(super) struct Panels;
+
+pub(super) fn spawn_camera(mut commands: Commands) {
     // Flat rectangles and text gain nothing from multisampling, which a software renderer
     // pays for on every pixel.
     commands.spawn((Camera2d, Msaa::Off));
-    let regular = fonts.add(Font::from_bytes(Fonts::bytes(Face::Regular).to_vec()));
-    let mono = fonts.add(Font::from_bytes(Fonts::bytes(Face::Mono).to_vec()));
+}
+
+/// Lays the panels out for the window's regions, the first time and after every resize.
+pub(super) fn lay_out(
+    mut commands: Commands,
+    exercise: NonSend<Exercise>,
+    regions: Res<Regions>,
+    fonts: Res<UiFonts>,
+    roots: Query<Entity, With<Panels>>,
+) {
+    if !regions.is_changed() {
+        return;
+    }
+    for root in &roots {
+        commands.entity(root).despawn();
+    }
+    let (regular, mono) = (fonts.regular.clone(), fonts.mono.clone());
     let Regions { width, height, map } = *regions;
-    let side = width - map.x;
-    let button = |label: &str, press: Press| {
-        (
-            Button,
-            press,
-            Node {
-                padding: UiRect::axes(Val::Px(6.0), Val::Px(3.0)),
-                margin: UiRect::all(Val::Px(2.0)),
-                ..default()
-            },
-            BackgroundColor(BUTTON),
-            Text::new(label),
-            font(&regular, 12.0),
-            TextColor(TEXT),
-        )
-    };
-    commands.spawn((
-        Name::new("Clock"),
-        ClockText,
+    let mut root = commands.spawn((
+        Name::new("Exercise"),
+        Panels,
         Node {
-            padding: UiRect::all(Val::Px(8.0)),
-            ..absolute(0.0, 0.0, width, CLOCK_BAR)
+            width: Val::Percent(100.0),
+            height: Val::Percent(100.0),
+            ..default()
         },
-        Text::new(""),
-        font(&mono, 14.0),
-        TextColor(TEXT),
     ));
-    commands
-        .spawn((
-            Name::new("Map frame"),
-            Node {
-                overflow: Overflow::clip(),
-                ..absolute(0.0, CLOCK_BAR, map.x, map.y)
-            },
-        ))
-        .with_children(|frame| {
-            frame.spawn((
-                Name::new("Map"),
-                MapImage,
-                absolute(0.0, 0.0, map.x, map.y),
-                ImageNode::new(exercise.map.clone()),
-            ));
-            frame.spawn((
-                Selection,
+    root.with_children(|commands| {
+        let side = width - map.x;
+        let button = |label: &str, press: Press| {
+            (
+                Button,
+                press,
                 Node {
-                    position_type: PositionType::Absolute,
-                    border: UiRect::all(Val::Px(2.0)),
-                    display: Display::None,
+                    padding: UiRect::axes(Val::Px(6.0), Val::Px(3.0)),
+                    margin: UiRect::all(Val::Px(2.0)),
                     ..default()
                 },
-                BorderColor::all(Color::WHITE),
-            ));
-            for (index, (name, _, _)) in exercise.plan.labels.iter().enumerate() {
+                BackgroundColor(BUTTON),
+                Text::new(label),
+                font(&regular, 12.0),
+                TextColor(TEXT),
+            )
+        };
+        commands.spawn((
+            Name::new("Clock"),
+            ClockText,
+            Node {
+                padding: UiRect::all(Val::Px(8.0)),
+                ..absolute(0.0, 0.0, width, CLOCK_BAR)
+            },
+            Text::new(""),
+            font(&mono, 14.0),
+            TextColor(TEXT),
+        ));
+        commands
+            .spawn((
+                Name::new("Map frame"),
+                Node {
+                    overflow: Overflow::clip(),
+                    ..absolute(0.0, CLOCK_BAR, map.x, map.y)
+                },
+            ))
+            .with_children(|frame| {
                 frame.spawn((
-                    MapLabel(index),
+                    Name::new("Map"),
+                    MapImage,
+                    absolute(0.0, 0.0, map.x, map.y),
+                    ImageNode::new(exercise.map.clone()),
+                ));
+                frame.spawn((
+                    Selection,
                     Node {
                         position_type: PositionType::Absolute,
+                        border: UiRect::all(Val::Px(2.0)),
+                        display: Display::None,
                         ..default()
                     },
-                    Text::new(name.clone()),
-                    font(&regular, 16.0),
+                    BorderColor::all(Color::WHITE),
+                ));
+                for (index, (name, _, _)) in exercise.plan.labels.iter().enumerate() {
+                    frame.spawn((
+                        MapLabel(index),
+                        Node {
+                            position_type: PositionType::Absolute,
+                            ..default()
+                        },
+                        Text::new(name.clone()),
+                        font(&regular, 16.0),
+                        TextColor(TEXT),
+                    ));
+                }
+            });
+        commands
+            .spawn((
+                Name::new("Side"),
+                Node {
+                    flex_direction: FlexDirection::Column,
+                    padding: UiRect::all(Val::Px(8.0)),
+                    overflow: Overflow::clip(),
+                    ..absolute(map.x, CLOCK_BAR, side, map.y)
+                },
+            ))
+            .with_children(|column| {
+                column.spawn((
+                    Name::new("Inspector"),
+                    InspectorText,
+                    Text::new("Click a machine to inspect it."),
+                    font(&mono, 12.0),
                     TextColor(TEXT),
                 ));
-            }
-        });
-    commands
-        .spawn((
-            Name::new("Side"),
-            Node {
-                flex_direction: FlexDirection::Column,
-                padding: UiRect::all(Val::Px(8.0)),
-                overflow: Overflow::clip(),
-                ..absolute(map.x, CLOCK_BAR, side, map.y)
-            },
-        ))
-        .with_children(|column| {
-            column.spawn((
-                Name::new("Inspector"),
-                InspectorText,
-                Text::new("Click a machine to inspect it."),
-                font(&mono, 12.0),
-                TextColor(TEXT),
-            ));
-            column
-                .spawn((
-                    Name::new("Actions"),
-                    ActionButtons,
+                column
+                    .spawn((
+                        Name::new("Actions"),
+                        ActionButtons,
+                        Node {
+                            flex_wrap: FlexWrap::Wrap,
+                            margin: UiRect::vertical(Val::Px(4.0)),
+                            flex_shrink: 0.0,
+                            ..default()
+                        },
+                    ))
+                    .with_children(|buttons| {
+                        for (label, line) in MACHINE_ACTIONS {
+                            buttons.spawn(button(label, Press::Act(line)));
+                        }
+                    });
+                column.spawn((
+                    Name::new("Machine's screen"),
+                    ScreenPreview,
                     Node {
-                        flex_wrap: FlexWrap::Wrap,
+                        width: Val::Px(SCREEN_PREVIEW.0 as f32),
+                        height: Val::Px(SCREEN_PREVIEW.1 as f32),
                         margin: UiRect::vertical(Val::Px(4.0)),
                         flex_shrink: 0.0,
                         ..default()
                     },
-                ))
-                .with_children(|buttons| {
-                    for (label, line) in MACHINE_ACTIONS {
-                        buttons.spawn(button(label, Press::Act(line)));
-                    }
-                });
-            column.spawn((
-                Name::new("Machine's screen"),
-                ScreenPreview,
-                Node {
-                    width: Val::Px(SCREEN_PREVIEW.0 as f32),
-                    height: Val::Px(SCREEN_PREVIEW.1 as f32),
-                    margin: UiRect::vertical(Val::Px(4.0)),
-                    flex_shrink: 0.0,
-                    ..default()
-                },
-                ImageNode::new(exercise.screen.clone()),
-            ));
-            for slot in 0..FEED_SLOTS {
-                column.spawn((
-                    Button,
-                    Press::Feed(slot),
-                    FeedSlot(slot),
-                    Node {
-                        margin: UiRect::bottom(Val::Px(2.0)),
-                        flex_shrink: 0.0,
-                        ..default()
-                    },
-                    Text::new(""),
-                    font(&regular, 12.0),
-                    TextColor(DIM),
+                    ImageNode::new(exercise.screen.clone()),
                 ));
-            }
-        });
-    commands
-        .spawn((
-            Name::new("Legend"),
-            Node {
-                align_items: AlignItems::Center,
-                padding: UiRect::horizontal(Val::Px(8.0)),
-                ..absolute(0.0, height - BOTTOM_BAR, width, 22.0)
-            },
-        ))
-        .with_children(|legend| {
-            for index in 0..Seen::ALL.len() {
-                legend.spawn((
-                    LegendSwatch(index),
-                    Node {
-                        width: Val::Px(12.0),
-                        height: Val::Px(12.0),
-                        margin: UiRect::horizontal(Val::Px(4.0)),
-                        ..default()
-                    },
-                    BackgroundColor(Color::NONE),
-                ));
-                legend.spawn((
-                    LegendLabel(index),
-                    Text::new(""),
-                    font(&regular, 12.0),
-                    TextColor(DIM),
-                    Node {
-                        margin: UiRect::right(Val::Px(10.0)),
-                        ..default()
-                    },
-                ));
-            }
-            legend.spawn(button("debrief (D)", Press::Debrief));
-            legend.spawn((button("end exercise", Press::End), Only::Live));
-        });
-    let bottom_top = height - BOTTOM_BAR + 24.0;
-    commands.spawn((
-        Name::new("Scrubber"),
-        Only::Replay,
-        Button,
-        Press::Scrubber,
-        absolute(0.0, bottom_top, width, 8.0),
-        BackgroundColor(BUTTON),
-        children![(
-            ScrubberFill,
-            Node {
-                width: Val::Percent(0.0),
-                height: Val::Percent(100.0),
-                ..default()
-            },
-            BackgroundColor(Color::srgb(0.85, 0.15, 0.15)),
-        )],
-    ));
-    let text_top = bottom_top + 10.0;
-    commands.spawn((
-        Name::new("Console"),
-        BottomText,
-        Node {
-            padding: UiRect::horizontal(Val::Px(8.0)),
-            ..absolute(0.0, text_top, width, height - text_top)
-        },
-        Text::new(""),
-        font(&mono, 13.0),
-        TextColor(TEXT),
-    ));
-    commands.spawn((
-        Name::new("Tooltip"),
-        Tooltip,
-        Node {
-            position_type: PositionType::Absolute,
-            padding: UiRect::all(Val::Px(6.0)),
-            display: Display::None,
-            ..default()
-        },
-        BackgroundColor(PANEL),
-        Text::new(""),
-        font(&mono, 12.0),
-        TextColor(TEXT),
-        GlobalZIndex(10),
-    ));
-    commands
-        .spawn((
-            Name::new("Debrief"),
-            DebriefOverlay,
-            Node {
-                display: Display::None,
-                flex_direction: FlexDirection::Column,
-                padding: UiRect::all(Val::Px(12.0)),
-                overflow: Overflow::clip(),
-                ..absolute(0.0, CLOCK_BAR, width, height - CLOCK_BAR - BOTTOM_BAR)
-            },
-            BackgroundColor(PANEL),
-            GlobalZIndex(5),
-        ))
-        .with_children(|overlay| {
-            overlay
-                .spawn(Node {
-                    column_gap: Val::Px(16.0),
-                    flex_shrink: 0.0,
-                    ..default()
-                })
-                .with_children(|top| {
-                    top.spawn((
-                        DebriefText::Table,
+                for slot in 0..FEED_SLOTS {
+                    column.spawn((
+                        Button,
+                        Press::Feed(slot),
+                        FeedSlot(slot),
                         Node {
-                            flex_grow: 1.0,
-                            flex_shrink: 1.0,
+                            margin: UiRect::bottom(Val::Px(2.0)),
+                            flex_shrink: 0.0,
                             ..default()
                         },
                         Text::new(""),
-                        font(&mono, 12.0),
-                        TextColor(TEXT),
+                        font(&regular, 12.0),
+                        TextColor(DIM),
                     ));
-                    top.spawn(Node {
-                        flex_direction: FlexDirection::Column,
+                }
+            });
+        commands
+            .spawn((
+                Name::new("Legend"),
+                Node {
+                    align_items: AlignItems::Center,
+                    padding: UiRect::horizontal(Val::Px(8.0)),
+                    ..absolute(0.0, height - BOTTOM_BAR, width, 22.0)
+                },
+            ))
+            .with_children(|legend| {
+                for index in 0..Seen::ALL.len() {
+                    legend.spawn((
+                        LegendSwatch(index),
+                        Node {
+                            width: Val::Px(12.0),
+                            height: Val::Px(12.0),
+                            margin: UiRect::horizontal(Val::Px(4.0)),
+                            ..default()
+                        },
+                        BackgroundColor(Color::NONE),
+                    ));
+                    legend.spawn((
+                        LegendLabel(index),
+                        Text::new(""),
+                        font(&regular, 12.0),
+                        TextColor(DIM),
+                        Node {
+                            margin: UiRect::right(Val::Px(10.0)),
+                            ..default()
+                        },
+                    ));
+                }
+                legend.spawn(button("debrief (D)", Press::Debrief));
+                legend.spawn((button("end exercise", Press::End), Only::Live));
+            });
+        let bottom_top = height - BOTTOM_BAR + 24.0;
+        commands.spawn((
+            Name::new("Scrubber"),
+            Only::Replay,
+            Button,
+            Press::Scrubber,
+            absolute(0.0, bottom_top, width, 8.0),
+            BackgroundColor(BUTTON),
+            children![(
+                ScrubberFill,
+                Node {
+                    width: Val::Percent(0.0),
+                    height: Val::Percent(100.0),
+                    ..default()
+                },
+                BackgroundColor(Color::srgb(0.85, 0.15, 0.15)),
+            )],
+        ));
+        let text_top = bottom_top + 10.0;
+        commands.spawn((
+            Name::new("Console"),
+            BottomText,
+            Node {
+                padding: UiRect::horizontal(Val::Px(8.0)),
+                ..absolute(0.0, text_top, width, height - text_top)
+            },
+            Text::new(""),
+            font(&mono, 13.0),
+            TextColor(TEXT),
+        ));
+        commands.spawn((
+            Name::new("Tooltip"),
+            Tooltip,
+            Node {
+                position_type: PositionType::Absolute,
+                padding: UiRect::all(Val::Px(6.0)),
+                display: Display::None,
+                ..default()
+            },
+            BackgroundColor(PANEL),
+            Text::new(""),
+            font(&mono, 12.0),
+            TextColor(TEXT),
+            GlobalZIndex(10),
+        ));
+        commands
+            .spawn((
+                Name::new("Debrief"),
+                DebriefOverlay,
+                Node {
+                    display: Display::None,
+                    flex_direction: FlexDirection::Column,
+                    padding: UiRect::all(Val::Px(12.0)),
+                    overflow: Overflow::clip(),
+                    ..absolute(0.0, CLOCK_BAR, width, height - CLOCK_BAR - BOTTOM_BAR)
+                },
+                BackgroundColor(PANEL),
+                GlobalZIndex(5),
+            ))
+            .with_children(|overlay| {
+                overlay
+                    .spawn(Node {
+                        column_gap: Val::Px(16.0),
                         flex_shrink: 0.0,
                         ..default()
                     })
-                    .with_children(|chart| {
-                        chart.spawn((
-                            Text::new("Machines over time: this run (solid), no response (dashed)"),
-                            font(&regular, 12.0),
-                            TextColor(TEXT),
-                        ));
-                        chart.spawn((
+                    .with_children(|top| {
+                        top.spawn((
+                            DebriefText::Table,
                             Node {
-                                width: Val::Px(CHART.0 as f32),
-                                height: Val::Px(CHART.1 as f32),
-                                margin: UiRect::vertical(Val::Px(4.0)),
+                                flex_grow: 1.0,
+                                flex_shrink: 1.0,
                                 ..default()
                             },
-                            ImageNode::new(exercise.chart.clone()),
+                            Text::new(""),
+                            font(&mono, 12.0),
+                            TextColor(TEXT),
                         ));
-                        chart
-                            .spawn(Node {
-                                align_items: AlignItems::Center,
-                                ..default()
-                            })
-                            .with_children(|legend| {
-                                for (name, [r, g, b]) in SERIES {
-                                    legend.spawn((
-                                        Node {
-                                            width: Val::Px(12.0),
-                                            height: Val::Px(12.0),
-                                            margin: UiRect::horizontal(Val::Px(4.0)),
-                                            ..default()
-                                        },
-                                        BackgroundColor(Color::srgb_u8(r, g, b)),
-                                    ));
-                                    legend.spawn((Text::new(name), font(&regular, 12.0), TextColor(DIM)));
-                                }
-                            });
-                        chart.spawn((ChartAxis, Text::new(""), font(&mono, 11.0), TextColor(DIM)));
+                        top.spawn(Node {
+                            flex_direction: FlexDirection::Column,
+                            flex_shrink: 0.0,
+                            ..default()
+                        })
+                        .with_children(|chart| {
+                            chart.spawn((
+                                Text::new("Machines over time: this run (solid), no response (dashed)"),
+                                font(&regular, 12.0),
+                                TextColor(TEXT),
+                            ));
+                            chart.spawn((
+                                Node {
+                                    width: Val::Px(CHART.0 as f32),
+                                    height: Val::Px(CHART.1 as f32),
+                                    margin: UiRect::vertical(Val::Px(4.0)),
+                                    ..default()
+                                },
+                                ImageNode::new(exercise.chart.clone()),
+                            ));
+                            chart
+                                .spawn(Node {
+                                    align_items: AlignItems::Center,
+                                    ..default()
+                                })
+                                .with_children(|legend| {
+                                    for (name, [r, g, b]) in SERIES {
+                                        legend.spawn((
+                                            Node {
+                                                width: Val::Px(12.0),
+                                                height: Val::Px(12.0),
+                                                margin: UiRect::horizontal(Val::Px(4.0)),
+                                                ..default()
+                                            },
+                                            BackgroundColor(Color::srgb_u8(r, g, b)),
+                                        ));
+                                        legend.spawn((Text::new(name), font(&regular, 12.0), TextColor(DIM)));
+                                    }
+                                });
+                            chart.spawn((ChartAxis, Text::new(""), font(&mono, 11.0), TextColor(DIM)));
+                        });
                     });
-                });
-            overlay.spawn((
-                DebriefText::Timeline,
-                Node {
-                    margin: UiRect::top(Val::Px(10.0)),
-                    ..default()
-                },
-                Text::new(""),
-                font(&mono, 11.0),
-                TextColor(TEXT),
-            ));
-        });
+                overlay.spawn((
+                    DebriefText::Timeline,
+                    Node {
+                        margin: UiRect::top(Val::Px(10.0)),
+                        ..default()
+                    },
+                    Text::new(""),
+                    font(&mono, 11.0),
+                    TextColor(TEXT),
+                ));
+            });
+    });
 }
 
 /// Buttons: actions on the inspected machine go to the console as lines; a feed line
@@ -784,8 +825,13 @@ pub(super) fn refresh_debrief(
     mut images: ResMut<Assets<Image>>,
     mut overlay: Query<&mut Node, With<DebriefOverlay>>,
     mut texts: ParamSet<(Query<(&mut Text, &DebriefText)>, Query<&mut Text, With<ChartAxis>>)>,
+    laid_out: Query<(), Added<DebriefText>>,
     mut painted: Local<Option<(u32, usize)>>,
 ) {
+    // Panels laid out again have empty texts.
+    if !laid_out.is_empty() {
+        *painted = None;
+    }
     if let Ok(mut node) = overlay.single_mut() {
         place(&mut node, |next| {
             next.display = if exercise.debrief_shown {
