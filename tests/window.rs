@@ -114,6 +114,15 @@ fn the_exercise_window_maps_what_is_observed() {
             session.to_str().expect("a UTF-8 path"),
         ],
     );
+    // Closed without `end`, the window still gave the session its end record.
+    let recorded = std::fs::read_to_string(&session).expect("the window recorded a session");
+    assert!(
+        recorded
+            .lines()
+            .last()
+            .is_some_and(|line| line.contains("\"record\":\"end\"")),
+        "{recorded}"
+    );
     std::fs::remove_file(&session).ok();
     // The inspector shows patient zero's screen, wiped by 08:30: black with the firmware's text,
     // where a machine still at work would show its blue desktop.
