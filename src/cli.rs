@@ -901,12 +901,6 @@ fn draw_screen(options: ScreenOptions) -> ExitCode {
             let mut simulation = Simulation::new(Arc::clone(&scenario), options.seed);
             simulation.run_through(tick, |_| {});
             let showing = screen::showing(&simulation, host);
-            let office = &scenario.offices[scenario.hosts[host.index()].office.index()];
-            let clock = scenario
-                .time_of(tick)
-                .with_time_zone(office.time_zone.clone())
-                .strftime("%a %H:%M")
-                .to_string();
             eprintln!(
                 "{name} at {}: {}",
                 scenario.time_of(tick).strftime("%Y-%m-%d %H:%M %Z"),
@@ -918,7 +912,7 @@ fn draw_screen(options: ScreenOptions) -> ExitCode {
                 }
             );
             let scenario = Arc::clone(&scenario);
-            Box::new(move |width, height| screen::screen_of(&scenario, host, showing, &clock, width, height))
+            Box::new(move |width, height| screen::screen_of(&scenario, host, showing, tick, width, height))
         }
         _ => {
             let scenario = Arc::clone(&scenario);

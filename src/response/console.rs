@@ -254,8 +254,9 @@ impl Console {
         let mut lines: Vec<String> = scenario
             .offices
             .iter()
-            .map(|office| {
-                let local = scenario.time_of(now).with_time_zone(office.time_zone.clone());
+            .enumerate()
+            .map(|(index, office)| {
+                let local = scenario.local_time(crate::scenario::model::OfficeId(index as u32), now);
                 format!("  {:<16} {}", office.name, local.strftime("%a %Y-%m-%d %H:%M %Z"))
             })
             .collect();

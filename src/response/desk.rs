@@ -73,10 +73,9 @@ pub struct Desk {
 impl Desk {
     pub(crate) fn new(scenario: &Scenario) -> Self {
         let responders = &scenario.responders;
-        let zone = scenario.offices[responders.office.index()].time_zone.clone();
         let on_duty = (0..=scenario.meta.duration_ticks)
             .map(|tick| {
-                let local = scenario.time_of(Tick(tick)).with_time_zone(zone.clone());
+                let local = scenario.local_time(responders.office, Tick(tick));
                 responders
                     .working_hours
                     .contains(local.hour() as u16 * 60 + local.minute() as u16)

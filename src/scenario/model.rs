@@ -99,6 +99,12 @@ impl Scenario {
         self.meta.time_of(tick)
     }
 
+    /// The time of a tick on an office's clocks.
+    pub fn local_time(&self, office: OfficeId, tick: Tick) -> jiff::ZonedDateTime {
+        self.time_of(tick)
+            .with_time_zone(self.offices[office.index()].time_zone.clone())
+    }
+
     /// The tick of a local time (`YYYY-MM-DD HH:MM`, or `HH:MM` on the first day, in the
     /// scenario's time zone) or of a tick number, inside the exercise.
     pub fn tick_at(&self, text: &str) -> Result<Tick, String> {

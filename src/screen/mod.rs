@@ -7,7 +7,7 @@ mod fonts;
 mod layout;
 mod raster;
 
-use crate::scenario::model::{HostId, Scenario};
+use crate::scenario::model::{HostId, Scenario, Tick};
 use crate::sim::{Simulation, Stage};
 
 pub use art::{Paint, Shape, skeleton};
@@ -45,10 +45,15 @@ pub fn showing(simulation: &Simulation, host: HostId) -> Showing {
     }
 }
 
-/// The layout of what a machine shows, for a screen size.
-pub fn screen_of(scenario: &Scenario, host: HostId, showing: Showing, clock: &str, width: u32, height: u32) -> Layout {
+/// The layout of what a machine shows at a tick, for a screen size (a desktop's clock shows
+/// its office's time).
+pub fn screen_of(scenario: &Scenario, host: HostId, showing: Showing, at: Tick, width: u32, height: u32) -> Layout {
     match showing {
-        Showing::Desktop => desktop(&scenario.hosts[host.index()].name, clock, width, height),
+        Showing::Desktop => {
+            let machine = &scenario.hosts[host.index()];
+            let clock = scenario.local_time(machine.office, at).strftime("%a %H:%M").to_string();
+            desktop(&machine.name, &clock, width, height)
+        }
         Showing::WarningPage => warning_page(&scenario.screen, width, height),
         Showing::NoBootableDevice => no_boot(&scenario.screen.after_wipe, width, height),
         Showing::Off => no_boot("", width, height),

@@ -168,13 +168,11 @@ impl OfficeHours {
         let ticks = scenario.meta.duration_ticks as usize + 1;
         let mut open = Vec::with_capacity(scenario.offices.len());
         let mut next_open = Vec::with_capacity(scenario.offices.len());
-        for office in &scenario.offices {
+        for (index, office) in scenario.offices.iter().enumerate() {
             let days: Vec<jiff::civil::Weekday> = office.work_days.iter().map(|day| weekday(*day)).collect();
             let flags: Vec<bool> = (0..ticks)
                 .map(|tick| {
-                    let local = scenario
-                        .time_of(Tick(tick as u32))
-                        .with_time_zone(office.time_zone.clone());
+                    let local = scenario.local_time(OfficeId(index as u32), Tick(tick as u32));
                     let minute = local.hour() as u16 * 60 + local.minute() as u16;
                     days.contains(&local.weekday()) && office.business_hours.contains(minute)
                 })

@@ -8,6 +8,7 @@ use bevy::text::{FontSize, TextFont};
 use bevy::ui::Interaction;
 
 use crate::response::Desk;
+use crate::scenario::model::OfficeId;
 use crate::screen::{Face, Fonts};
 use crate::sim::{GroundTruth, Stage};
 
@@ -558,8 +559,9 @@ pub(super) fn refresh(
         let offices: Vec<String> = scenario
             .offices
             .iter()
-            .map(|office| {
-                let local = scenario.time_of(now).with_time_zone(office.time_zone.clone());
+            .enumerate()
+            .map(|(index, office)| {
+                let local = scenario.local_time(OfficeId(index as u32), now);
                 format!("{} {}", office.name, local.strftime("%a %H:%M"))
             })
             .collect();
@@ -600,9 +602,9 @@ pub(super) fn refresh(
     }
     // Each office's name with its local time.
     for (mut text, label) in &mut texts.p5() {
-        let office = &scenario.offices[label.0];
-        let local = scenario.time_of(now).with_time_zone(office.time_zone.clone());
-        write(&mut text, format!("{} {}", office.name, local.strftime("%H:%M")));
+        let local = scenario.local_time(OfficeId(label.0 as u32), now);
+        let name = &scenario.offices[label.0].name;
+        write(&mut text, format!("{name} {}", local.strftime("%H:%M")));
     }
     if let Ok(mut node) = map_nodes.p4().single_mut() {
         match exercise.inspected {
@@ -799,16 +801,9 @@ pub(super) fn refresh_inspector(
     if exercise.drawn_screen == Some((host, showing)) {
         return;
     }
-    let clock = simulation.now().map_or(String::new(), |now| {
-        let zone = scenario.offices[machine.office.index()].time_zone.clone();
-        scenario
-            .time_of(now)
-            .with_time_zone(zone)
-            .strftime("%a %H:%M")
-            .to_string()
-    });
     let (width, height) = SCREEN_PREVIEW;
-    let layout = crate::screen::screen_of(scenario, host, showing, &clock, width, height);
+    let now = simulation.now().unwrap_or_default();
+    let layout = crate::screen::screen_of(scenario, host, showing, now, width, height);
     if let (Ok(pixmap), Some(mut image)) = (
         crate::screen::draw(&layout, crate::screen::FRAMES - 1),
         images.get_mut(&exercise.screen),
