@@ -22,18 +22,24 @@ fn one_window_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     DISPLAY.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// Asserts that a command ended well, showing what it printed if not.
+fn assert_success(output: &std::process::Output) {
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// Runs a windowed command with `--screenshot` and returns the screenshot Bevy saved.
 fn screenshot(name: &str, arguments: &[&str]) -> Pixmap {
     let shot = std::env::temp_dir().join(format!("redscreen-{name}-{}.png", std::process::id()));
     let mut arguments = arguments.to_vec();
     arguments.extend(["--screenshot", shot.to_str().expect("a UTF-8 path")]);
     let output = common::redscreen(&arguments);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     let window = Pixmap::load_png(&shot).expect("Bevy saved a PNG");
     std::fs::remove_file(&shot).ok();
     window
@@ -233,12 +239,7 @@ fn a_scripted_exercise_in_the_window_scores_as_the_console_does() {
         &path("window.jsonl"),
     ]);
     let printed = String::from_utf8_lossy(&window.stdout).to_string();
-    assert_eq!(
-        window.status.code(),
-        Some(0),
-        "{printed}\n{}",
-        String::from_utf8_lossy(&window.stderr)
-    );
+    assert_success(&window);
 
     // The same lines at the terminal console.
     let mut typed: Vec<&str> = ACTIONS.to_vec();
@@ -286,12 +287,7 @@ fn a_scripted_exercise_in_the_window_scores_as_the_console_does() {
         "the refused action is recorded with its reason"
     );
     let replay = common::redscreen(&["replay", &path("window.jsonl")]);
-    assert_eq!(
-        replay.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&replay.stderr)
-    );
+    assert_success(&replay);
 
     // At 10:45 the map has the reported pages (red), the alerting file server (amber), the
     // isolated machine (blue); the inspector shows a workstation's warning page in red.
@@ -343,12 +339,7 @@ fn a_scripted_exercise_in_the_window_scores_as_the_console_does() {
         "--script",
         &path("replay.txt"),
     ]);
-    assert_eq!(
-        viewer.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&viewer.stderr)
-    );
+    assert_success(&viewer);
     let truth = Pixmap::load_png(path("truth.png")).expect("the replay's screenshot");
     let back = Pixmap::load_png(path("back.png")).expect("the replay's screenshot after seeking back");
     let on_map = |shot: &Pixmap, colour: [u8; 3]| pixels_like(shot, map.0.clone(), map.1.clone(), colour, 6);
@@ -383,12 +374,7 @@ fn a_scripted_exercise_in_the_window_scores_as_the_console_does() {
         "the same checkpoints up to the branch"
     );
     let replayed = common::redscreen(&["replay", &path("branch.jsonl")]);
-    assert_eq!(
-        replayed.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&replayed.stderr)
-    );
+    assert_success(&replayed);
     let viewer_printed = String::from_utf8_lossy(&viewer.stdout);
     assert!(viewer_printed.contains("Debrief: "), "{viewer_printed}");
     std::fs::remove_dir_all(&folder).ok();
