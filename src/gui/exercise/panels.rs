@@ -74,8 +74,9 @@ pub(super) enum Press {
 }
 
 /// The inspector's buttons: the actions that apply to one machine.
-const MACHINE_ACTIONS: [(&str, &str); 8] = [
+const MACHINE_ACTIONS: [(&str, &str); 9] = [
     ("isolate", "isolate host {}"),
+    ("reconnect", "reconnect host {}"),
     ("power off", "power off {}"),
     ("memory", "capture memory {}"),
     ("logs", "collect logs {}"),
@@ -84,6 +85,19 @@ const MACHINE_ACTIONS: [(&str, &str); 8] = [
     ("rebuild", "rebuild {}"),
     ("patient zero", "submit patient-zero {}"),
 ];
+
+/// Whether an inspector button applies to a machine, from what the responder knows: its
+/// isolation and power as the team left them, and whether the inventory lists a backup. (Other
+/// reasons to refuse come back from the desk with the refusal.)
+fn applies(line: &str, seen: Seen, has_backup: bool) -> bool {
+    match line.split(' ').next() {
+        Some("isolate") => seen != Seen::Isolated,
+        Some("reconnect") => seen == Seen::Isolated,
+        Some("power") | Some("capture") => seen != Seen::Offline,
+        Some("restore") => has_backup,
+        _ => true,
+    }
+}
 
 /// Feed lines shown at once.
 const FEED_SLOTS: usize = 16;
@@ -548,6 +562,7 @@ pub(super) fn refresh(
         Query<&mut Node, (With<Selection>, Without<Tooltip>)>,
         Query<&mut Node, (With<ScreenPreview>, Without<Tooltip>)>,
         Query<(&mut Node, &Only), Without<Tooltip>>,
+        Query<(&mut Node, &Press), Without<Tooltip>>,
     )>,
 ) {
     let simulation = exercise.simulation();
@@ -632,6 +647,18 @@ pub(super) fn refresh(
         place(&mut node, |next| {
             next.display = if usable { Display::Flex } else { Display::None }
         });
+    }
+    if let Some(host) = exercise.inspected {
+        let seen = exercise.seen.get(host);
+        let has_backup = !matches!(scenario.group_of(host).backup, crate::scenario::model::Backup::None);
+        for (mut node, press) in &mut map_nodes.p7() {
+            if let Press::Act(line) = press {
+                let shown = applies(line, seen, has_backup);
+                place(&mut node, |next| {
+                    next.display = if shown { Display::Flex } else { Display::None }
+                });
+            }
+        }
     }
     let mode = if exercise.is_replay() { Only::Replay } else { Only::Live };
     for (mut node, only) in &mut map_nodes.p6() {
@@ -882,5 +909,29 @@ pub(super) fn refresh_debrief(
     let chart = exercise.chart.clone();
     if let Some(mut image) = images.get_mut(&chart) {
         image.data = Some(pixels);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_inspector_offers_what_applies_to_the_machine() {
+        let offered = |seen: Seen, has_backup: bool| -> Vec<&str> {
+            MACHINE_ACTIONS
+                .iter()
+                .filter(|(_, line)| applies(line, seen, has_backup))
+                .map(|(label, _)| *label)
+                .collect()
+        };
+        let alerting = offered(Seen::Alerting, true);
+        assert!(alerting.contains(&"isolate") && !alerting.contains(&"reconnect"));
+        let isolated = offered(Seen::Isolated, true);
+        assert!(isolated.contains(&"reconnect") && !isolated.contains(&"isolate"));
+        let offline = offered(Seen::Offline, false);
+        assert!(!offline.contains(&"power off") && !offline.contains(&"memory"));
+        assert!(!offline.contains(&"restore"), "no backup in the inventory");
+        assert!(offline.contains(&"rebuild") && offline.contains(&"image"));
     }
 }
