@@ -681,39 +681,16 @@ fn branch_session(options: &ReplayOptions, session: &Session, scenario: Arc<Scen
         }
     };
     // The branch replays the session up to the tick before, recording it anew.
-    let before = branch.0.checked_sub(1);
-    let origin = (options.session.display().to_string(), branch.0);
+    let origin = options.session.display().to_string();
     let mode = format!("playbook {}", playbook.name);
-    let first = Simulation::new(Arc::clone(&scenario), session.header.seed);
-    let mut recorder = match start_recording(record, &first, &session.header.scenario_source, &mode, Some(origin)) {
-        Ok(recorder) => recorder,
-        Err(code) => return code,
-    };
-    drop(first);
-    let mut failed = None;
-    let replayed = match before {
-        None => Ok(None),
-        Some(before) => session::replay(session, Arc::clone(&scenario), Some(Tick(before)), |simulation| {
-            if failed.is_none()
-                && let Err(error) = recorder.after_tick(simulation)
-            {
-                failed = Some(error);
+    let (mut simulation, mut recorder) =
+        match session::branch(session, &origin, Arc::clone(&scenario), branch, record, &mode) {
+            Ok(started) => started,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::from(error.exit_code());
             }
-        })
-        .map(Some),
-    };
-    if let Some(error) = failed {
-        eprintln!("error: recording to {} failed: {error}", record.display());
-        return ExitCode::from(2);
-    }
-    let mut simulation = match replayed {
-        Ok(Some(replayed)) => replayed.simulation,
-        Ok(None) => Simulation::new(Arc::clone(&scenario), session.header.seed),
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(1);
-        }
-    };
+        };
     simulation
         .app
         .insert_resource(FollowedPlaybook::starting_at(playbook, branch));

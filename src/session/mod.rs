@@ -8,4 +8,4 @@ mod replay;
 
 pub use format::{Header, Record, SESSION_FORMAT, Session, SessionError};
 pub use recorder::{CHECKPOINT_EVERY, Recorder, header, next_session_path};
-pub use replay::{Playback, Replay, ReplayError, replay};
+pub use replay::{BranchError, Playback, Replay, ReplayError, branch, replay};

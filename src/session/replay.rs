@@ -185,3 +185,59 @@ impl Playback {
         Ok(())
     }
 }
+
+/// Why a branch could not be started.
+#[derive(Debug, thiserror::Error)]
+pub enum BranchError {
+    #[error("cannot record to {path}: {error}")]
+    Create { path: String, error: std::io::Error },
+    #[error("recording to {path} failed: {error}")]
+    Write { path: String, error: std::io::Error },
+    #[error(transparent)]
+    Replay(#[from] ReplayError),
+}
+
+impl BranchError {
+    /// The exit code: 2 for the file, 1 for a session that does not replay.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            BranchError::Replay(_) => 1,
+            _ => 2,
+        }
+    }
+}
+
+/// Starts a branch of `session` at tick `branch`: a new session at `path` that names its
+/// origin, holding the session replayed (and checked) through the tick before. Returns the
+/// simulation there, and the recorder to go on with.
+pub fn branch(
+    session: &Session,
+    origin: &str,
+    scenario: Arc<Scenario>,
+    branch: Tick,
+    path: &std::path::Path,
+    mode: &str,
+) -> Result<(Simulation, super::Recorder), BranchError> {
+    let mut playback = Playback::start(session, scenario)?;
+    let header = super::header(
+        &playback.simulation,
+        &session.header.scenario_source,
+        mode,
+        Some((origin.to_string(), branch.0)),
+    );
+    let shown = path.display().to_string();
+    let mut recorder = super::Recorder::create(path, &header).map_err(|error| BranchError::Create {
+        path: shown.clone(),
+        error,
+    })?;
+    while playback.simulation.now().map_or(0, |now| now.0 + 1) < branch.0 {
+        playback.step()?;
+        recorder
+            .after_tick(&playback.simulation)
+            .map_err(|error| BranchError::Write {
+                path: shown.clone(),
+                error,
+            })?;
+    }
+    Ok((playback.simulation, recorder))
+}

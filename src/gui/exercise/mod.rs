@@ -27,7 +27,7 @@ use bevy::window::WindowResolution;
 use crate::response::{Console, Control, Line, NewsReader, complete, completions};
 use crate::scenario::model::{HostId, Scenario, Tick};
 use crate::screen::Showing;
-use crate::session::{Playback, Recorder, Session, header as session_header, next_session_path};
+use crate::session::{Playback, Session, branch as branch_session, next_session_path};
 use crate::sim::Simulation;
 
 pub use debrief::{SERIES, paint_chart};
@@ -243,31 +243,28 @@ impl Exercise {
         if let Some(failure) = &replayed.failure {
             return Err(format!("this replay cannot be taken over: {failure}"));
         }
-        let now = replayed.playback.simulation.now();
-        let branch = now.map_or(0, |now| now.0 + 1);
+        let branch = Tick(replayed.playback.simulation.now().map_or(0, |now| now.0 + 1));
         let scenario = replayed.playback.simulation.shared_scenario();
         let header = &replayed.session.header;
         let path = record.unwrap_or_else(|| next_session_path(&header.scenario, header.seed));
-        let mut again = Playback::start(&replayed.session, Arc::clone(&scenario)).map_err(|error| error.to_string())?;
-        let origin = Some((replayed.path.clone(), branch));
-        let mut recorder = Recorder::create(
+        let (simulation, recorder) = branch_session(
+            &replayed.session,
+            &replayed.path,
+            Arc::clone(&scenario),
+            branch,
             &path,
-            &session_header(&again.simulation, &header.scenario_source, "gui", origin),
+            "gui",
         )
-        .map_err(|error| format!("cannot record to {}: {error}", path.display()))?;
-        let failed = |error: std::io::Error| format!("recording to {} failed: {error}", path.display());
-        while again.simulation.now() < now {
-            again.step().map_err(|error| error.to_string())?;
-            recorder.after_tick(&again.simulation).map_err(failed)?;
-        }
-        let mut console = Console::resume(again.simulation);
+        .map_err(|error| error.to_string())?;
+        let mut console = Console::resume(simulation);
         console.record_to(recorder);
         self.run = Run::Live(console);
         self.show_truth = false;
         self.paused = true;
-        let time = scenario.time_of(Tick(branch)).strftime("%a %H:%M %Z");
+        let time = scenario.time_of(branch).strftime("%a %H:%M %Z");
         self.say(format!(
-            "You have taken over from {time} (tick {branch}): the session goes on in {}.",
+            "You have taken over from {time} (tick {}): the session goes on in {}.",
+            branch.0,
             path.display()
         ));
         println!("Recording the branch to {}.", path.display());
