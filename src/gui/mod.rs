@@ -7,7 +7,7 @@ mod exercise;
 mod page;
 
 pub use exercise::{
-    ExerciseWindow, MapPlan, MapView, SERIES, Seen, SeenMap, WINDOW_COMMANDS, machine_at, paint_chart, paint_map,
-    plan_map, play, replay_window, stage_colour,
+    ExerciseWindow, MapPlan, MapView, SERIES, Seen, SeenMap, machine_at, paint_chart, paint_map, plan_map, play,
+    replay_window, stage_colour,
 };
 pub use page::{PageWindow, Relayout, show_page};

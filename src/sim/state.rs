@@ -59,6 +59,30 @@ pub enum Stage {
 }
 
 impl Stage {
+    /// Every stage, in order.
+    pub const ALL: [Stage; 7] = [
+        Stage::Clean,
+        Stage::Infecting,
+        Stage::Compromised,
+        Stage::Armed,
+        Stage::Defaced,
+        Stage::Wiping,
+        Stage::Wiped,
+    ];
+
+    /// The stage in a word, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Clean => "clean",
+            Stage::Infecting => "infecting",
+            Stage::Compromised => "compromised",
+            Stage::Armed => "armed",
+            Stage::Defaced => "defaced",
+            Stage::Wiping => "wiping",
+            Stage::Wiped => "wiped",
+        }
+    }
+
     /// The stages a scenario's triggers can name, in order.
     pub const REPORTED: [Stage; 5] = [
         Stage::Compromised,

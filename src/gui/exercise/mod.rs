@@ -32,7 +32,6 @@ use crate::sim::Simulation;
 
 pub use debrief::{SERIES, paint_chart};
 pub use map::{MapPlan, MapView, machine_at, paint_map, plan_map};
-pub use script::WINDOW_COMMANDS;
 pub use seen::{Seen, SeenMap, stage_colour};
 
 use debrief::{DebriefNow, debrief_now};
@@ -46,7 +45,7 @@ pub struct ExerciseWindow {
     pub speed: u32,
     /// Run (or seek a replay) to this tick before showing.
     pub start_at: Option<Tick>,
-    /// Lines to run once the window is drawn (see `WINDOW_COMMANDS`).
+    /// Lines to run once the window is drawn (see `script.rs`).
     pub script: Vec<String>,
     /// A machine to show in the inspector from the start.
     pub inspect: Option<HostId>,
@@ -99,8 +98,8 @@ struct Exercise {
     plan: MapPlan,
     view: MapView,
     map: Handle<Image>,
-    /// What the map was painted from: the tick, and whether it showed the truth.
-    painted: Option<(Option<Tick>, bool)>,
+    /// What the map was last painted from.
+    painted: Option<Painted>,
     inspected: Option<HostId>,
     drawn_screen: Option<(HostId, Showing)>,
     screen: Handle<Image>,
@@ -117,13 +116,21 @@ struct Exercise {
     spent: Spent,
 }
 
+/// What the map shows: the observed states (repainted when they change), or the ground truth
+/// of a tick (repainted every tick).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Painted {
+    Seen,
+    Truth(Option<Tick>),
+}
+
 #[derive(Default)]
 struct Spent {
     simulating: Duration,
     painting: Duration,
 }
 
-/// Sizes of the window's regions, decided once from the window's size.
+/// Sizes of the window's regions, from the window's size (again after every resize).
 #[derive(Resource, Clone, Copy, PartialEq)]
 struct Regions {
     width: f32,
@@ -142,6 +149,12 @@ impl Regions {
             height: size.y,
             map: Vec2::new((size.x * 0.7).floor(), size.y - CLOCK_BAR - BOTTOM_BAR),
         }
+    }
+
+    /// The point of the map's frame under a window point, when it is inside the frame.
+    fn map_point(&self, cursor: Vec2) -> Option<Vec2> {
+        let point = cursor - Vec2::new(0.0, CLOCK_BAR);
+        (point.x >= 0.0 && point.y >= 0.0 && point.x < self.map.x && point.y < self.map.y).then_some(point)
     }
 }
 
@@ -166,6 +179,12 @@ impl Run {
 impl Exercise {
     fn simulation(&self) -> &Simulation {
         self.run.simulation()
+    }
+
+    /// The machine under a point of the map's frame, as the map is zoomed and panned.
+    fn machine_under(&self, frame_point: Vec2) -> Option<HostId> {
+        let at = self.view.to_map(frame_point);
+        machine_at(&self.plan, at.x, at.y)
     }
 
     fn is_replay(&self) -> bool {
@@ -576,9 +595,7 @@ fn steer_map(
     mut last_cursor: Local<Option<Vec2>>,
 ) {
     let cursor = window.cursor_position();
-    let frame_point = cursor.map(|cursor| cursor - Vec2::new(0.0, CLOCK_BAR));
-    let inside = frame_point
-        .filter(|point| point.x >= 0.0 && point.y >= 0.0 && point.x < regions.map.x && point.y < regions.map.y);
+    let inside = cursor.and_then(|cursor| regions.map_point(cursor));
     for scroll in wheel.read() {
         // One event is at most a couple of notches: X11's first smooth-scroll event after the
         // window gains focus can report the wheel's whole history.
@@ -603,11 +620,9 @@ fn steer_map(
     if mouse.just_pressed(MouseButton::Left)
         && !exercise.debrief_shown
         && let Some(point) = inside
+        && let Some(host) = exercise.machine_under(point)
     {
-        let at = exercise.view.to_map(point);
-        if let Some(host) = machine_at(&exercise.plan, at.x, at.y) {
-            exercise.inspected = Some(host);
-        }
+        exercise.inspected = Some(host);
     }
 }
 
@@ -660,9 +675,11 @@ fn repaint_map(mut exercise: NonSendMut<Exercise>, mut images: ResMut<Assets<Ima
     let exercise = &mut *exercise;
     let simulation = exercise.run.simulation();
     let changed = exercise.seen.update(simulation);
-    let now = (simulation.now(), exercise.show_truth);
-    let truth_moved = exercise.show_truth && exercise.painted != Some(now);
-    if !(changed || truth_moved || exercise.painted.is_none_or(|(_, truth)| truth != exercise.show_truth)) {
+    let from = match exercise.show_truth {
+        true => Painted::Truth(simulation.now()),
+        false => Painted::Seen,
+    };
+    if exercise.painted == Some(from) && !(changed && from == Painted::Seen) {
         return;
     }
     let pixels = if exercise.show_truth {
@@ -674,7 +691,7 @@ fn repaint_map(mut exercise: NonSendMut<Exercise>, mut images: ResMut<Assets<Ima
     if let Some(mut image) = images.get_mut(&exercise.map) {
         image.data = Some(pixels);
     }
-    exercise.painted = Some(now);
+    exercise.painted = Some(from);
     exercise.spent.painting += started.elapsed();
 }
 

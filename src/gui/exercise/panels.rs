@@ -8,14 +8,13 @@ use bevy::text::{FontSize, TextFont};
 use bevy::ui::Interaction;
 
 use crate::response::Desk;
-use crate::scenario::model::OfficeId;
+use crate::scenario::model::{HostId, OfficeId};
 use crate::screen::{Face, Fonts};
 use crate::sim::{GroundTruth, Stage};
 
 use super::debrief::{SERIES, paint_chart};
 use super::{
-    BOTTOM_BAR, CHART, CLOCK_BAR, Exercise, Regions, Run, SCREEN_PREVIEW, Seen, machine_at, offered, stage_colour,
-    submit_line,
+    BOTTOM_BAR, CHART, CLOCK_BAR, Exercise, Regions, Run, SCREEN_PREVIEW, Seen, offered, stage_colour, submit_line,
 };
 
 #[derive(Component)]
@@ -675,18 +674,10 @@ pub(super) fn refresh(
 
     // The legend: observed states, or true stages when the replay shows the truth.
     let legend: Vec<(String, [u8; 3])> = if exercise.show_truth {
-        [
-            Stage::Clean,
-            Stage::Infecting,
-            Stage::Compromised,
-            Stage::Armed,
-            Stage::Defaced,
-            Stage::Wiping,
-            Stage::Wiped,
-        ]
-        .iter()
-        .map(|stage| (format!("{stage:?}").to_lowercase(), stage_colour(*stage)))
-        .collect()
+        Stage::ALL
+            .iter()
+            .map(|stage| (stage.label().to_string(), stage_colour(*stage)))
+            .collect()
     } else {
         Seen::ALL
             .iter()
@@ -750,31 +741,16 @@ pub(super) fn refresh(
 
     // The tooltip of the machine under the cursor.
     if let Ok((mut text, mut node)) = texts.p4().single_mut() {
-        let hovered = window.cursor_position().and_then(|cursor| {
-            let point = cursor - Vec2::new(0.0, CLOCK_BAR);
-            let inside = point.x >= 0.0 && point.y >= 0.0 && point.x < regions.map.x && point.y < regions.map.y;
-            let at = view.to_map(point);
-            (inside && !exercise.debrief_shown)
-                .then(|| machine_at(plan, at.x, at.y))
-                .flatten()
-                .map(|host| (cursor, host))
-        });
+        let hovered = window
+            .cursor_position()
+            .filter(|_| !exercise.debrief_shown)
+            .and_then(|cursor| Some((cursor, exercise.machine_under(regions.map_point(cursor)?)?)));
         match hovered {
             Some((cursor, host)) => {
-                let machine = &scenario.hosts[host.index()];
-                let mut lines = vec![
-                    format!("{}  {:?}", machine.name, machine.role),
-                    format!(
-                        "{}/{}  {}",
-                        scenario.offices[machine.office.index()].name,
-                        scenario.subnets[machine.subnet.index()].name,
-                        machine.address
-                    ),
-                    format!("seen: {}", exercise.seen.get(host).label()),
-                ];
+                let mut lines = about_machine(&exercise, host);
                 if exercise.show_truth {
                     let stage = simulation.world().resource::<GroundTruth>().stages[host.index()];
-                    lines.push(format!("truth: {}", format!("{stage:?}").to_lowercase()));
+                    lines.push(format!("truth: {}", stage.label()));
                 }
                 write(&mut text, lines.join("\n"));
                 place(&mut node, |next| {
@@ -788,6 +764,23 @@ pub(super) fn refresh(
     }
 }
 
+/// A machine as the tooltip and the inspector introduce it: name and role, place and address,
+/// and what is seen of it.
+fn about_machine(exercise: &Exercise, host: HostId) -> Vec<String> {
+    let scenario = exercise.simulation().scenario();
+    let machine = &scenario.hosts[host.index()];
+    vec![
+        format!("{}  {:?}", machine.name, machine.role),
+        format!(
+            "{}/{}  {}",
+            scenario.offices[machine.office.index()].name,
+            scenario.subnets[machine.subnet.index()].name,
+            machine.address
+        ),
+        format!("seen: {}", exercise.seen.get(host).label()),
+    ]
+}
+
 /// The inspector: what is known of the machine, what the team did to it, and its screen.
 pub(super) fn refresh_inspector(
     mut exercise: NonSendMut<Exercise>,
@@ -797,19 +790,8 @@ pub(super) fn refresh_inspector(
     let Some(host) = exercise.inspected else { return };
     let simulation = exercise.simulation();
     let scenario = simulation.scenario();
-    let machine = &scenario.hosts[host.index()];
-    let subnet = &scenario.subnets[machine.subnet.index()];
     let desk = simulation.world().resource::<Desk>();
-    let mut lines = vec![
-        format!("{}  {:?}", machine.name, machine.role),
-        format!(
-            "{}/{}  {}",
-            scenario.offices[machine.office.index()].name,
-            subnet.name,
-            machine.address
-        ),
-        format!("seen: {}", exercise.seen.get(host).label()),
-    ];
+    let mut lines = about_machine(&exercise, host);
     for entry in desk.log.iter().filter(|entry| entry.action.concerns(scenario, host)) {
         lines.push(format!(
             "{}: {}",

@@ -1,6 +1,8 @@
 //! Scripted windows, for tests, previews and demonstrations: a list of lines run one after the
-//! other once the window is drawn. A line is a window command (below) or anything the console
-//! takes, submitted exactly as if typed into the window's console.
+//! other once the window is drawn. A line is one of the window's own commands or anything the
+//! console takes, submitted exactly as if typed into the window's console. The window's
+//! commands: `inspect NAME`, `debrief` (the run so far), `truth on|off` (replays), `seek TIME`
+//! (replays), `take over [PATH]` (replays), `zoom FACTOR`, `screenshot PATH`, `quit`.
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -11,21 +13,6 @@ use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use crate::screen::is_png_complete;
 
 use super::{Exercise, submit_line};
-
-/// The window's own commands in a script.
-pub const WINDOW_COMMANDS: &[(&str, &str)] = &[
-    ("inspect NAME", "show a machine in the inspector"),
-    ("debrief", "show the debrief of the run so far"),
-    ("truth on|off", "colour the map by ground truth (replays)"),
-    ("seek TIME", "move a replay to a local time or tick"),
-    (
-        "take over [PATH]",
-        "continue a replay live from here, recording a new session",
-    ),
-    ("zoom FACTOR", "zoom the map around its centre"),
-    ("screenshot PATH", "save the window to a PNG once drawn"),
-    ("quit", "close the window"),
-];
 
 /// Frames drawn before the first line runs: fonts and images load in the first few.
 const FIRST_FRAME: u32 = 20;
