@@ -6,16 +6,16 @@
 //! of that; a million machines for a day under 30 s and under 1 KiB of memory per machine;
 //! host-ticks per second reported.
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-use redscreen::response::{FollowedPlaybook, Playbook, load_playbook};
+use redscreen::exercise::{Exercise, replay};
+use redscreen::response::Playbook;
 use redscreen::scenario::generate::synthetic_enterprise;
 use redscreen::scenario::model::{Scenario, Tick};
-use redscreen::scenario::{Limits, Origin, load_flagship, load_str};
-use redscreen::session::{self, Recorder, Session};
-use redscreen::sim::Simulation;
+use redscreen::scenario::{Limits, Origin, load_str};
+use redscreen::session::{Recorder, Session};
+use redscreen::testing::{flagship, playbook};
 
 fn resident_kib(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -27,13 +27,13 @@ fn resident_kib(field: &str) -> Option<u64> {
 /// seconds and machines wiped.
 fn simulate_with(scenario: &Arc<Scenario>, last: Tick, playbook: Option<&Playbook>) -> (f64, u32) {
     let start = Instant::now();
-    let mut simulation = Simulation::new(Arc::clone(scenario), 1);
-    if let Some(playbook) = playbook {
-        simulation.app.insert_resource(FollowedPlaybook::new(playbook.clone()));
-    }
-    simulation.run_through(last, |_| {});
+    let mut exercise = match playbook {
+        Some(playbook) => Exercise::following(Arc::clone(scenario), 1, playbook.clone()),
+        None => Exercise::new(Arc::clone(scenario), 1),
+    };
+    exercise.run_through(last, |_| {});
     let seconds = start.elapsed().as_secs_f64();
-    (seconds, simulation.outcome().machines.wiped)
+    (seconds, exercise.simulation().outcome().machines.wiped)
 }
 
 fn simulate(scenario: &Arc<Scenario>, last: Tick) -> (f64, u32) {
@@ -68,7 +68,7 @@ fn generated(hosts: u64) -> Arc<Scenario> {
 }
 
 fn main() {
-    let flagship = Arc::new(load_flagship(&Limits::default()).expect("the flagship loads"));
+    let flagship = flagship();
     let week = Tick(flagship.meta.duration_ticks);
     let (seconds, wiped) = median_of_nine(|| simulate(&flagship, week));
     report(
@@ -79,8 +79,7 @@ fn main() {
         wiped,
         1.0,
     );
-    let good_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/playbooks/good.ron");
-    let good = load_playbook(&good_path, &flagship).expect("the good playbook loads");
+    let good = playbook("good", &flagship);
     let (with_playbook, saved) = median_of_nine(|| simulate_with(&flagship, week, Some(&good)));
     report(
         "flagship, 7 days, good playbook",
@@ -97,26 +96,22 @@ fn main() {
 
     // A recorded week of the good playbook, verified by replay, and scrubbed to its last day.
     let recorded = std::env::temp_dir().join("redscreen-bench-good.jsonl");
-    let mut simulation = Simulation::new(Arc::clone(&flagship), 1);
-    simulation.app.insert_resource(FollowedPlaybook::new(good.clone()));
-    let mut recorder = Recorder::create(
-        &recorded,
-        &session::header(&simulation, "embedded", "playbook good", None),
-    )
-    .expect("a session file");
-    while simulation.now().is_none_or(|now| now < week) {
-        simulation.step();
-        recorder.after_tick(&simulation).expect("recorded");
+    let mut exercise = Exercise::following(Arc::clone(&flagship), 1, good.clone());
+    let mut recorder =
+        Recorder::create(&recorded, &exercise.session_header("embedded", "playbook good")).expect("a session file");
+    while exercise.now().is_none_or(|now| now < week) {
+        exercise.step();
+        exercise.record_tick(&mut recorder).expect("recorded");
     }
-    recorder.finish(&simulation).expect("recorded");
+    exercise.record_end(&mut recorder).expect("recorded");
     let session = Session::read(&recorded).expect("the session reads");
     let bytes = std::fs::metadata(&recorded).map_or(0, |meta| meta.len());
     let start = Instant::now();
-    session::replay(&session, Arc::clone(&flagship), None, |_| {}).expect("the session verifies");
+    replay(&session, Arc::clone(&flagship), None, |_| {}).expect("the session verifies");
     let verify = start.elapsed().as_secs_f64();
     let late = flagship.tick_at("2014-11-30 18:00").expect("inside");
     let start = Instant::now();
-    session::replay(&session, Arc::clone(&flagship), Some(late), |_| {}).expect("the session verifies");
+    replay(&session, Arc::clone(&flagship), Some(late), |_| {}).expect("the session verifies");
     let scrub = start.elapsed().as_secs_f64();
     println!(
         "session of the week with the good playbook: {bytes} bytes; verified in {verify:.3} s (target 2 s), --at day 7 in {scrub:.3} s (target 2 s)"

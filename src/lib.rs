@@ -4,6 +4,7 @@
 //! shows the warning page and wipes machines while a responder investigates and acts.
 
 pub mod checksum;
+pub mod exercise;
 #[cfg(feature = "gui")]
 pub mod gui;
 pub mod response;
@@ -12,3 +13,4 @@ pub mod scoring;
 pub mod screen;
 pub mod session;
 pub mod sim;
+pub mod testing;

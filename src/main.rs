@@ -1,4 +1,4 @@
-//! The `redscreen` command: parses arguments and hands over to the library.
+//! The `redscreen` command: parses arguments, hands over to the commands, prints what failed.
 
 mod cli;
 
@@ -7,5 +7,11 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    cli::run(cli::Arguments::parse())
+    match cli::run(cli::Arguments::parse()) {
+        Ok(code) => code,
+        Err(error) => {
+            error.print();
+            ExitCode::from(error.exit_code())
+        }
+    }
 }

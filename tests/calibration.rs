@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use redscreen::scenario::model::{Role, Tick};
-use redscreen::scenario::{Limits, load_flagship};
 use redscreen::sim::{GroundTruth, NEVER, Simulation};
+use redscreen::testing::flagship;
 
 const PCS_WIPED: f64 = 3_262.0;
 const SERVERS_WIPED: f64 = 837.0;
@@ -24,7 +24,7 @@ fn median(mut values: Vec<u32>) -> f64 {
 
 #[test]
 fn twenty_seeds_wipe_what_sony_lost_within_fifteen_percent() {
-    let scenario = Arc::new(load_flagship(&Limits::default()).expect("the flagship loads"));
+    let scenario = flagship();
     // Every wipe is over by the next morning.
     let next_morning = scenario.tick_at("2014-11-25 05:00").expect("inside the exercise");
     let bomb = scenario.threat.trigger.time_bomb.expect("a time bomb").0;

@@ -1,19 +1,15 @@
 //! The console as a responder uses it: only observations, actions accepted or refused with a
 //! reason, and no line typed can crash it.
 
-use std::sync::Arc;
-
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use redscreen::response::{Console, Control, Desk};
-use redscreen::scenario::{Limits, load_flagship};
+use redscreen::exercise::{Console, Control, Line, complete, completions};
+use redscreen::response::parse_action;
 use redscreen::sim::GroundTruth;
+use redscreen::testing::flagship;
 
 fn console() -> Console {
-    Console::new(
-        Arc::new(load_flagship(&Limits::default()).expect("the flagship loads")),
-        3,
-    )
+    Console::new(flagship(), 3)
 }
 
 #[test]
@@ -25,7 +21,7 @@ fn the_console_shows_observations_not_ground_truth() {
     assert!(text.contains("Email from Office of the Co-Chairman"), "{text}");
     // The patient zero has no sensor: nothing the responder sees names it yet.
     assert!(!text.contains("SPE-CC-WS-0412"), "ground truth leaked: {text}");
-    let truth = console.simulation.world().resource::<GroundTruth>();
+    let truth = console.simulation().world().resource::<GroundTruth>();
     assert!(
         truth
             .hosts
@@ -39,18 +35,18 @@ fn the_console_shows_observations_not_ground_truth() {
 #[test]
 fn a_wrong_action_gets_one_line_and_changes_nothing() {
     let mut console = console();
-    let before = console.simulation.now();
+    let before = console.exercise().now();
     let (lines, control) = console.handle("isolate office londn");
     let lines = texts(lines);
     assert_eq!(control, Control::Continue);
     assert_eq!(lines.len(), 1);
     assert!(lines[0].contains("did you mean `london`?"), "{lines:?}");
     assert_eq!(
-        console.simulation.now(),
+        console.exercise().now(),
         before,
         "a refused line does not move the clock"
     );
-    assert!(console.simulation.world().resource::<Desk>().log.is_empty());
+    assert!(console.exercise().desk().log.is_empty());
 }
 
 #[test]
@@ -127,6 +123,7 @@ fn no_line_typed_crashes_the_console() {
         "  ",
     ];
     let mut answered = 0;
+    let mut clock_lines = 0;
     for _ in 0..3_000 {
         let length = rng.random_range(0..7);
         let mut line: Vec<String> = (0..length)
@@ -139,10 +136,9 @@ fn no_line_typed_crashes_the_console() {
             line.push(noise);
         }
         let line = line.join(" ");
-        // `step` and `wait` with huge numbers would run the week; keep the test quick.
-        if line.contains("until") || line.contains("wait") || line.contains("step") {
-            continue;
-        }
+        // `step`, `wait` and `until` move the clock too: once the week is over they do
+        // nothing more, so a huge number costs one week at most.
+        clock_lines += usize::from(["step", "wait", "until"].iter().any(|word| line.starts_with(word)));
         let (_, control) = console.handle(&line);
         answered += 1;
         if control == Control::End {
@@ -150,10 +146,12 @@ fn no_line_typed_crashes_the_console() {
         }
     }
     assert!(answered > 1_000);
+    assert!(clock_lines > 50, "only {clock_lines} lines moved the clock");
+    assert!(console.exercise().now().is_some(), "the clock moved");
 }
 
 /// The text of the console's lines.
-fn texts(lines: Vec<redscreen::response::Line>) -> Vec<String> {
+fn texts(lines: Vec<Line>) -> Vec<String> {
     lines.into_iter().map(|line| line.text).collect()
 }
 
@@ -162,41 +160,28 @@ fn texts(lines: Vec<redscreen::response::Line>) -> Vec<String> {
 #[test]
 fn names_complete_from_what_the_words_before_allow() {
     let console = console();
-    let scenario = console.simulation.scenario();
-    assert_eq!(redscreen::response::complete("iso", scenario), "isolate ");
-    assert_eq!(
-        redscreen::response::completions("isolate ", scenario)[..3],
-        ["host", "subnet", "office"]
-    );
-    assert_eq!(
-        redscreen::response::complete("isolate office lon", scenario),
-        "isolate office london "
-    );
-    assert_eq!(
-        redscreen::response::complete("power off SPE-CC-WS-041", scenario),
-        "power off SPE-CC-WS-041"
-    );
-    let machines = redscreen::response::completions("power off SPE-CC-WS-041", scenario);
+    let scenario = console.exercise().scenario();
+    assert_eq!(complete("iso", scenario), "isolate ");
+    assert_eq!(completions("isolate ", scenario)[..3], ["host", "subnet", "office"]);
+    assert_eq!(complete("isolate office lon", scenario), "isolate office london ");
+    assert_eq!(complete("power off SPE-CC-WS-041", scenario), "power off SPE-CC-WS-041");
+    let machines = completions("power off SPE-CC-WS-041", scenario);
     assert_eq!(machines.len(), 10, "{machines:?}");
     assert!(machines.iter().all(|name| name.starts_with("SPE-CC-WS-041")));
     assert_eq!(
-        redscreen::response::complete("image spe-cc-ws-0412", scenario),
+        complete("image spe-cc-ws-0412", scenario),
         "image SPE-CC-WS-0412 ",
         "case does not matter"
     );
-    assert_eq!(redscreen::response::completions("block 445 ", scenario), ["from"]);
-    assert!(redscreen::response::completions("block 445 from office tokyo ", scenario).contains(&"to".to_string()));
+    assert_eq!(completions("block 445 ", scenario), ["from"]);
+    assert!(completions("block 445 from office tokyo ", scenario).contains(&"to".to_string()));
+    assert!(completions("notify ", scenario).iter().any(|name| name == "fbi"));
     assert!(
-        redscreen::response::completions("notify ", scenario)
-            .iter()
-            .any(|name| name == "fbi")
-    );
-    assert!(
-        redscreen::response::completions("deploy block ", scenario).is_empty(),
+        completions("deploy block ", scenario).is_empty(),
         "the attacker's files are for the responder to find"
     );
-    assert!(redscreen::response::completions("submit indicator ", scenario).is_empty());
+    assert!(completions("submit indicator ", scenario).is_empty());
     // A completed line parses.
-    let line = redscreen::response::complete("isolate office lon", scenario);
-    assert!(redscreen::response::parse_action(&line, scenario).is_ok());
+    let line = complete("isolate office lon", scenario);
+    assert!(parse_action(&line, scenario).is_ok());
 }

@@ -1,20 +1,17 @@
-//! The exercise window's parts that need no display: the map's plan (every machine of the
-//! flagship gets a cell of its own, inside the map, as large as fit), the observed states it
-//! is painted from, the view's zoom and pan, and the debrief's chart. (Needs the `gui`
-//! feature, on by default.)
-#![cfg(feature = "gui")]
+//! The pictures the window and the report share, drawn without a display: the map's plan
+//! (every machine of the flagship gets a cell of its own, inside the map, as large as fit),
+//! the observed states it is painted from, and the debrief's chart.
 
-use redscreen::gui::{MapView, SERIES, Seen, SeenMap, machine_at, paint_chart, paint_map, plan_map};
-use redscreen::response::Console;
-use redscreen::scenario::{Limits, load_flagship};
-use redscreen::scoring::Curves;
-use redscreen::sim::Simulation;
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use redscreen::exercise::{Baseline, Console, Seen, SeenMap};
+use redscreen::screen::{SERIES, machine_at, paint_chart, paint_map, plan_map};
+use redscreen::testing::{exercise_at, flagship, tutorial};
+
 #[test]
 fn every_machine_gets_its_own_cell_inside_the_map() {
-    let scenario = Arc::new(load_flagship(&Limits::default()).expect("the flagship loads"));
+    let scenario = flagship();
     for (width, height) in [(896, 680), (640, 400), (1800, 1000)] {
         let plan = plan_map(&scenario, width, height);
         let distinct: HashSet<(u32, u32)> = plan.cells.iter().copied().collect();
@@ -36,10 +33,9 @@ fn every_machine_gets_its_own_cell_inside_the_map() {
 
 #[test]
 fn the_map_shows_only_what_the_responder_could_see() {
-    let scenario = Arc::new(load_flagship(&Limits::default()).expect("the flagship loads"));
-    let mut simulation = Simulation::new(Arc::clone(&scenario), 1);
-    simulation.run_through(scenario.tick_at("06:50").expect("inside"), |_| {});
-    let seen = SeenMap::of(&simulation).states().to_vec();
+    let scenario = flagship();
+    let exercise = exercise_at(Arc::clone(&scenario), 1, "06:50");
+    let seen = SeenMap::of(&exercise).states().to_vec();
     // Before the pages, the only signs are the collector's alerts on the jump host.
     assert!(seen.iter().all(|state| matches!(state, Seen::Unknown | Seen::Alerting)));
     let patient_zero = scenario.host_named("SPE-CC-WS-0412").expect("the foothold");
@@ -58,7 +54,7 @@ fn the_map_shows_only_what_the_responder_could_see() {
 
 #[test]
 fn a_click_on_a_cell_finds_its_machine() {
-    let scenario = Arc::new(load_flagship(&Limits::default()).expect("the flagship loads"));
+    let scenario = flagship();
     let plan = plan_map(&scenario, 896, 680);
     let patient_zero = scenario.host_named("SPE-CC-WS-0412").expect("the foothold");
     let (x, y) = plan.cells[patient_zero.index()];
@@ -86,14 +82,7 @@ const ACTIONS: [&str; 9] = [
 
 /// The tutorial with those actions.
 fn tutorial_with_actions() -> Console {
-    let scenario = Arc::new(
-        redscreen::scenario::load_file(
-            std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/tutorial.ron")),
-            &Limits::default(),
-        )
-        .expect("the tutorial loads"),
-    );
-    let mut console = Console::new(scenario, 3);
+    let mut console = Console::new(tutorial(), 3);
     for line in ACTIONS {
         console.handle(line);
     }
@@ -103,7 +92,7 @@ fn tutorial_with_actions() -> Console {
 #[test]
 fn observed_states_kept_up_tick_by_tick_match_those_read_at_the_end() {
     let console = tutorial_with_actions();
-    let scenario = console.simulation.shared_scenario();
+    let scenario = console.exercise().shared_scenario();
     // The same run again, its map updated after every tick as the window does.
     let mut again = Console::new(Arc::clone(&scenario), 3);
     let mut seen = SeenMap::new(scenario.hosts.len());
@@ -111,17 +100,17 @@ fn observed_states_kept_up_tick_by_tick_match_those_read_at_the_end() {
         for word in line.split_whitespace().take(1) {
             if word == "until" {
                 let target = scenario.tick_at(&line[6..]).expect("a time");
-                while again.simulation.now().is_none_or(|now| now < target) {
+                while again.exercise().now().is_none_or(|now| now < target) {
                     again.advance(1);
-                    seen.update(&again.simulation);
+                    seen.update(again.exercise());
                 }
             } else {
                 again.handle(line);
-                seen.update(&again.simulation);
+                seen.update(again.exercise());
             }
         }
     }
-    let at_end = SeenMap::of(&console.simulation);
+    let at_end = SeenMap::of(console.exercise());
     assert_eq!(seen.states(), at_end.states());
     let state = |name: &str| at_end.get(scenario.host_named(name).expect("a machine"));
     assert_eq!(state("LAN-TO-WS-01"), Seen::Isolated);
@@ -140,33 +129,10 @@ fn observed_states_kept_up_tick_by_tick_match_those_read_at_the_end() {
 }
 
 #[test]
-fn zooming_keeps_the_point_under_the_cursor_and_panning_stays_on_the_map() {
-    let frame = bevy::math::Vec2::new(896.0, 600.0);
-    let mut view = MapView::default();
-    let cursor = bevy::math::Vec2::new(300.0, 200.0);
-    let under = view.to_map(cursor);
-    view.zoom_at(2.0, cursor, frame);
-    assert_eq!(view.zoom, 2.0);
-    assert!((view.to_map(cursor) - under).length() < 0.01);
-    view.pan(bevy::math::Vec2::new(10_000.0, 10_000.0), frame);
-    assert_eq!(view.offset, bevy::math::Vec2::ZERO, "no panning past the map's corner");
-    view.pan(bevy::math::Vec2::new(-10_000.0, -10_000.0), frame);
-    assert_eq!(view.offset, frame / 2.0, "nor past the opposite one");
-    view.zoom_at(0.01, cursor, frame);
-    assert_eq!(
-        (view.zoom, view.offset),
-        (1.0, bevy::math::Vec2::ZERO),
-        "never smaller than the frame"
-    );
-}
-
-#[test]
 fn the_debrief_chart_draws_both_runs() {
     let console = tutorial_with_actions();
-    let response = Curves::of(&console.simulation);
-    let mut baseline = redscreen::sim::Simulation::new(console.simulation.shared_scenario(), 3);
-    baseline.run_through(console.simulation.now().expect("started"), |_| {});
-    let baseline = Curves::of(&baseline);
+    let graded = Baseline::default().grade(console.exercise());
+    let (response, baseline) = (graded.response, graded.baseline);
     assert!(
         response.wiped.last() < baseline.wiped.last(),
         "the actions saved machines"

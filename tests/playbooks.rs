@@ -1,35 +1,24 @@
 //! Playbooks and grading: the shipped plans are graded in the order a trainer expects, the
 //! naive plan pays for the business it takes down, and a broken playbook is reported precisely.
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use redscreen::response::{FollowedPlaybook, load_playbook, parse_playbook};
+use redscreen::exercise::Exercise;
+use redscreen::response::parse_playbook;
+use redscreen::scenario::LoadError;
 use redscreen::scenario::model::Scenario;
-use redscreen::scenario::{Limits, LoadError, load_flagship};
 use redscreen::scoring::{Rating, RunRecord, Score, score};
 use redscreen::sim::Simulation;
-
-fn flagship() -> Arc<Scenario> {
-    Arc::new(load_flagship(&Limits::default()).expect("the flagship loads"))
-}
-
-fn playbook_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios/playbooks")
-        .join(format!("{name}.ron"))
-}
+use redscreen::testing::{flagship, playbook};
 
 /// Grades a shipped playbook on the flagship's first day, seed 7.
 fn grade(scenario: &Arc<Scenario>, name: &str) -> (Score, RunRecord, RunRecord) {
     let last = scenario.tick_at("2014-11-25 05:00").expect("inside");
     let mut baseline = Simulation::new(Arc::clone(scenario), 7);
     baseline.run_through(last, |_| {});
-    let playbook = load_playbook(&playbook_path(name), scenario).unwrap_or_else(|error| panic!("{name}: {error}"));
-    let mut run = Simulation::new(Arc::clone(scenario), 7);
-    run.app.insert_resource(FollowedPlaybook::new(playbook));
+    let mut run = Exercise::following(Arc::clone(scenario), 7, playbook(name, scenario));
     run.run_through(last, |_| {});
-    let (run, baseline) = (RunRecord::of(&run), RunRecord::of(&baseline));
+    let (run, baseline) = (RunRecord::of(run.simulation()), RunRecord::of(&baseline));
     (score(scenario, &run, &baseline), run, baseline)
 }
 

@@ -1,22 +1,12 @@
 //! The action language and the response team: what parses, what is refused and why, and what
 //! each action does to the simulated world.
 
-use std::path::Path;
 use std::sync::Arc;
 
-use redscreen::response::{Action, Desk, Finding, Outcome, parse_action};
-use redscreen::scenario::model::{Artifact, Scenario, Scope, Tick};
-use redscreen::scenario::{Limits, load_file, load_flagship};
-use redscreen::sim::{GroundTruth, NEVER, Simulation, Stage};
-
-fn flagship() -> Arc<Scenario> {
-    Arc::new(load_flagship(&Limits::default()).expect("the flagship loads"))
-}
-
-fn tutorial() -> Arc<Scenario> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tutorial.ron");
-    Arc::new(load_file(&path, &Limits::default()).expect("the tutorial loads"))
-}
+use redscreen::response::{Action, Finding, Progress, parse_action};
+use redscreen::scenario::model::{Artifact, Scope, Tick};
+use redscreen::sim::{EvidenceStore, GroundTruth, NEVER, Simulation, Stage};
+use redscreen::testing::{ask, exercise_at, flagship, last_progress, tutorial};
 
 #[test]
 fn the_issues_examples_parse_and_print_back() {
@@ -90,82 +80,51 @@ fn wrong_lines_say_where_and_suggest_the_closest_name() {
     assert!(error("").message.contains("empty line"));
 }
 
-fn simulation_at(scenario: Arc<Scenario>, local: &str) -> Simulation {
-    let tick = scenario.tick_at(local).expect("inside the exercise");
-    let mut simulation = Simulation::new(scenario, 1);
-    simulation.run_through(tick, |_| {});
-    simulation
-}
-
-fn ask(simulation: &mut Simulation, line: &str) {
-    let action = parse_action(line, simulation.scenario()).expect("a valid action");
-    simulation.app.world_mut().resource_mut::<Desk>().incoming.push(action);
-}
-
-fn last_outcome(simulation: &Simulation) -> Outcome {
-    simulation
-        .world()
-        .resource::<Desk>()
-        .log
-        .last()
-        .expect("an entry")
-        .outcome
-        .clone()
-}
-
 #[test]
 fn actions_take_a_responder_for_their_duration_then_act() {
-    let mut simulation = simulation_at(tutorial(), "2025-03-11 08:30");
-    ask(&mut simulation, "isolate office toronto");
-    simulation.step();
-    let started = simulation.now().expect("running");
-    assert!(matches!(last_outcome(&simulation), Outcome::Started { at, .. } if at == started));
+    let mut exercise = exercise_at(tutorial(), 1, "2025-03-11 08:30");
+    ask(&mut exercise, "isolate office toronto");
+    exercise.step();
+    let started = exercise.now().expect("running");
+    assert!(matches!(last_progress(&exercise), Progress::Started { at, .. } if at == started));
     // The tutorial's team is one person: a second action waits.
-    ask(&mut simulation, "cut link transatlantic");
-    simulation.step();
-    assert_eq!(last_outcome(&simulation), Outcome::Queued);
+    ask(&mut exercise, "cut link transatlantic");
+    exercise.step();
+    assert_eq!(last_progress(&exercise), Progress::Queued);
     let until = Tick(started.0 + 15);
-    simulation.run_through(until, |_| {});
-    let truth = simulation.world().resource::<GroundTruth>();
-    let toronto = simulation
+    exercise.run_through(until, |_| {});
+    let truth = exercise.simulation().world().resource::<GroundTruth>();
+    let toronto = exercise
         .scenario()
         .offices
         .iter()
         .position(|office| office.name == "toronto")
         .expect("toronto");
-    for (host, state) in simulation.scenario().hosts.iter().zip(&truth.hosts) {
+    for (host, state) in exercise.scenario().hosts.iter().zip(&truth.hosts) {
         assert_eq!(state.isolated, host.office.index() == toronto, "{}", host.name);
     }
     assert!(
-        matches!(last_outcome(&simulation), Outcome::Started { .. }),
+        matches!(last_progress(&exercise), Progress::Started { .. }),
         "the link cut starts when the isolation ends"
     );
 }
 
 #[test]
 fn impossible_actions_are_refused_with_a_reason_and_change_nothing() {
-    let mut simulation = simulation_at(tutorial(), "2025-03-11 13:00");
-    let wiped = simulation
-        .scenario()
-        .hosts
+    let mut exercise = exercise_at(tutorial(), 1, "2025-03-11 13:00");
+    let truth = exercise.simulation().world().resource::<GroundTruth>();
+    let index = truth
+        .stages
         .iter()
-        .position(|_| true)
-        .map(|_| {
-            let truth = simulation.world().resource::<GroundTruth>();
-            let index = truth
-                .stages
-                .iter()
-                .position(|stage| *stage == Stage::Wiped)
-                .expect("by 13:00 the studio is wiped");
-            simulation.scenario().hosts[index].name.clone()
-        })
-        .expect("hosts");
-    ask(&mut simulation, &format!("image {wiped}"));
-    simulation.step();
-    assert!(matches!(last_outcome(&simulation), Outcome::Refused(reason) if reason.contains("wiped")));
-    ask(&mut simulation, "restore LAN-BR-WS-01");
-    simulation.step();
-    assert!(matches!(last_outcome(&simulation), Outcome::Refused(reason) if reason.contains("no backup")));
+        .position(|stage| *stage == Stage::Wiped)
+        .expect("by 13:00 the studio is wiped");
+    let wiped = exercise.scenario().hosts[index].name.clone();
+    ask(&mut exercise, &format!("image {wiped}"));
+    exercise.step();
+    assert!(matches!(last_progress(&exercise), Progress::Refused(reason) if reason.contains("wiped")));
+    ask(&mut exercise, "restore LAN-BR-WS-01");
+    exercise.step();
+    assert!(matches!(last_progress(&exercise), Progress::Refused(reason) if reason.contains("no backup")));
 }
 
 #[test]
@@ -177,11 +136,11 @@ fn isolating_the_foothold_early_saves_the_company() {
         simulation.run_through(end_of_day, |_| {});
         simulation.outcome().machines.wiped
     };
-    let mut simulation = simulation_at(Arc::clone(&scenario), "2014-11-24 05:30");
-    ask(&mut simulation, "isolate host SPE-CC-WS-0412");
-    ask(&mut simulation, "isolate host SPE-CC-MGT-07");
-    simulation.run_through(end_of_day, |_| {});
-    let wiped = simulation.outcome().machines.wiped;
+    let mut exercise = exercise_at(Arc::clone(&scenario), 9, "2014-11-24 05:30");
+    ask(&mut exercise, "isolate host SPE-CC-WS-0412");
+    ask(&mut exercise, "isolate host SPE-CC-MGT-07");
+    exercise.run_through(end_of_day, |_| {});
+    let wiped = exercise.simulation().outcome().machines.wiped;
     assert!(
         wiped * 10 < baseline,
         "isolating both footholds at 05:30: {wiped} wiped against {baseline}"
@@ -190,39 +149,38 @@ fn isolating_the_foothold_early_saves_the_company() {
 
 #[test]
 fn power_off_destroys_memory_and_imaging_preserves_the_disk() {
-    let mut simulation = simulation_at(tutorial(), "2025-03-11 09:00");
-    ask(&mut simulation, "image LAN-BR-WS-03");
-    simulation.step();
-    let done = Tick(simulation.now().expect("running").0 + 120);
-    simulation.run_through(done, |_| {});
-    let desk = simulation.world().resource::<Desk>();
-    let image = desk.log.last().expect("the image");
-    assert!(matches!(image.outcome, Outcome::Completed { .. }));
+    let mut exercise = exercise_at(tutorial(), 1, "2025-03-11 09:00");
+    ask(&mut exercise, "image LAN-BR-WS-03");
+    exercise.step();
+    let done = Tick(exercise.now().expect("running").0 + 120);
+    exercise.run_through(done, |_| {});
+    let image = exercise.desk().log.last().expect("the image");
+    assert!(matches!(image.progress, Progress::Completed { .. }));
     let (_, artifact, pieces) = image.collected[0];
     assert_eq!(artifact, Artifact::Disk);
     assert!(pieces > 0, "the foothold's disk holds the dropped files");
 
-    let foothold = simulation.scenario().host_named("LAN-BR-WS-03").expect("the foothold");
+    let foothold = exercise.scenario().host_named("LAN-BR-WS-03").expect("the foothold");
     assert_eq!(
-        simulation.stage(foothold),
+        exercise.simulation().stage(foothold),
         Stage::Wiped,
         "the disk was imaged as the wiper came"
     );
 
-    let mut simulation = simulation_at(tutorial(), "2025-03-11 09:00");
-    ask(&mut simulation, "power off LAN-BR-WS-03");
-    let after = Tick(simulation.now().expect("running").0 + 5);
-    simulation.run_through(after, |_| {});
-    let host = simulation.scenario().host_named("LAN-BR-WS-03").expect("the foothold");
-    assert!(simulation.truth(host).powered_off);
-    let store = simulation.world().resource::<redscreen::sim::EvidenceStore>();
-    assert!(
-        store
-            .on_host(host)
-            .filter(|piece| piece.trace.artifact() == Artifact::Memory)
-            .all(|piece| piece.destroyed_at != NEVER)
-    );
-    ask(&mut simulation, "capture memory LAN-BR-WS-03");
-    simulation.step();
-    assert!(matches!(last_outcome(&simulation), Outcome::Refused(reason) if reason.contains("memory is gone")));
+    let mut exercise = exercise_at(tutorial(), 1, "2025-03-11 09:00");
+    ask(&mut exercise, "power off LAN-BR-WS-03");
+    let after = Tick(exercise.now().expect("running").0 + 5);
+    exercise.run_through(after, |_| {});
+    let host = exercise.scenario().host_named("LAN-BR-WS-03").expect("the foothold");
+    assert!(exercise.simulation().truth(host).powered_off);
+    let store = exercise.simulation().world().resource::<EvidenceStore>();
+    let memory: Vec<_> = store
+        .on_host(host)
+        .filter(|piece| piece.trace.artifact() == Artifact::Memory)
+        .collect();
+    assert!(!memory.is_empty(), "the foothold had evidence in memory");
+    assert!(memory.iter().all(|piece| piece.destroyed_at != NEVER));
+    ask(&mut exercise, "capture memory LAN-BR-WS-03");
+    exercise.step();
+    assert!(matches!(last_progress(&exercise), Progress::Refused(reason) if reason.contains("memory is gone")));
 }

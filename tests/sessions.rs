@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::redscreen;
+use redscreen::session::{Chain, Header, Record, header_line, record_line};
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -148,7 +149,7 @@ fn a_branch_continues_with_another_plan_into_a_session_of_its_own() {
     );
 
     let other_seed = folder.join("seed8.jsonl");
-    redscreen(&[
+    let recorded = redscreen(&[
         "run",
         "--seed",
         "8",
@@ -157,6 +158,7 @@ fn a_branch_continues_with_another_plan_into_a_session_of_its_own() {
         "--record",
         path_text(&other_seed),
     ]);
+    assert_eq!(recorded.status.code(), Some(0), "{}", text(&recorded));
     let refused = redscreen(&["diff", path_text(&nothing), path_text(&other_seed)]);
     assert_eq!(refused.status.code(), Some(1));
     assert!(text(&refused).contains("not sessions of the same scenario and seed"));
@@ -171,6 +173,23 @@ fn tampered(folder: &Path, session: &Path, name: &str, change: impl Fn(&str) -> 
     redscreen(&["replay", path_text(&path)])
 }
 
+/// Lines of a session with each record's chain link written again, as a forger who knows the
+/// format would: the chain holds, so only replaying can tell.
+fn relinked(text: &str) -> String {
+    let mut lines = text.lines();
+    let header: Header = serde_json::from_str(lines.next().expect("a header")).expect("a header");
+    let mut chain = Chain::start(&header);
+    let mut out = header_line(&header) + "\n";
+    for line in lines {
+        let mut value: serde_json::Value = serde_json::from_str(line).expect("a record");
+        value.as_object_mut().expect("an object").remove("chain");
+        let record: Record = serde_json::from_value(value).expect("a record");
+        chain = chain.next(&record);
+        out += &(record_line(&record, chain) + "\n");
+    }
+    out
+}
+
 #[test]
 fn tampered_sessions_are_refused_with_a_clear_reason() {
     let folder = folder("tampered");
@@ -181,26 +200,38 @@ fn tampered_sessions_are_refused_with_a_clear_reason() {
         assert!(shown.contains(says), "expected `{says}` in {shown}");
         assert!(!shown.contains("panicked"), "{shown}");
     };
-    expect(
-        tampered(&folder, &session, "hash.jsonl", |text| {
-            text.replacen("\"scenario_hash\":\"", "\"scenario_hash\":\"00", 1)
-        }),
-        1,
-        "it has changed since",
-    );
-    expect(
-        tampered(&folder, &session, "version.jsonl", |text| {
-            text.replacen("{\"session\":1,", "{\"session\":2,", 1)
-        }),
-        2,
-        "session format 2; this redscreen reads format 1",
-    );
+    let original = std::fs::read_to_string(&session).expect("readable");
+    let line_of = |needle: &str| {
+        original
+            .lines()
+            .position(|line| line.contains(needle))
+            .expect("the line is there")
+            + 1
+    };
+
+    // Any edit, removal or move of a line breaks the record chain at that line.
+    let action_line = line_of("isolate host SPE-CC-MGT-07");
     expect(
         tampered(&folder, &session, "action.jsonl", |text| {
             text.replacen("isolate host SPE-CC-MGT-07", "isolate host SPE-CC-MGT-08", 1)
         }),
         1,
-        "diverges at tick 60",
+        &format!("action.jsonl:{action_line}: the record chain breaks here"),
+    );
+    let checkpoint_line = line_of("\"tick\":120,\"state\"");
+    expect(
+        tampered(&folder, &session, "deleted.jsonl", |text| {
+            let lines: Vec<&str> = text.lines().collect();
+            let kept: Vec<&str> = lines
+                .iter()
+                .enumerate()
+                .filter(|(index, _)| index + 1 != checkpoint_line)
+                .map(|(_, line)| *line)
+                .collect();
+            kept.join("\n") + "\n"
+        }),
+        1,
+        &format!("deleted.jsonl:{checkpoint_line}: the record chain breaks here"),
     );
     expect(
         tampered(&folder, &session, "reordered.jsonl", |text| {
@@ -209,19 +240,52 @@ fn tampered_sessions_are_refused_with_a_clear_reason() {
             lines.join("\n") + "\n"
         }),
         1,
-        "out of order",
+        "reordered.jsonl:4: the record chain breaks here",
     );
     expect(
-        tampered(&folder, &session, "checkpoint.jsonl", |text| {
+        tampered(&folder, &session, "header.jsonl", |text| {
+            text.replacen("\"seed\":7", "\"seed\":8", 1)
+        }),
+        1,
+        "header.jsonl:2: the record chain breaks here",
+    );
+
+    // A forged session whose chain was written again still has to replay: a changed action
+    // or checkpoint shows at its tick.
+    expect(
+        tampered(&folder, &session, "forged-action.jsonl", |text| {
+            relinked(&text.replacen("isolate host SPE-CC-MGT-07", "isolate host SPE-CC-MGT-08", 1))
+        }),
+        1,
+        "diverges at tick 60",
+    );
+    expect(
+        tampered(&folder, &session, "forged-checkpoint.jsonl", |text| {
             let at = text
                 .find("\"tick\":120,\"state\":\"")
                 .expect("a checkpoint at tick 120")
                 + 20;
             let flipped = if &text[at..at + 1] == "0" { "1" } else { "0" };
-            format!("{}{flipped}{}", &text[..at], &text[at + 1..])
+            relinked(&format!("{}{flipped}{}", &text[..at], &text[at + 1..]))
         }),
         1,
         "diverges at tick 120",
+    );
+
+    // A scenario that changed since the recording is named as such.
+    let changed = folder.join("changed.ron");
+    std::fs::write(&changed, format!("// edited\n{}", redscreen::scenario::FLAGSHIP_SOURCE)).expect("written");
+    expect(
+        redscreen(&["replay", path_text(&session), "--scenario", path_text(&changed)]),
+        1,
+        "it has changed since",
+    );
+    expect(
+        tampered(&folder, &session, "version.jsonl", |text| {
+            text.replacen("{\"session\":2,", "{\"session\":1,", 1)
+        }),
+        2,
+        "session format 1; this redscreen reads format 2",
     );
     expect(
         tampered(&folder, &session, "damaged.jsonl", |text| {
@@ -256,12 +320,18 @@ fn a_cut_tail_is_left_out_with_a_warning() {
     std::fs::remove_dir_all(&folder).ok();
 }
 
-/// Real runs killed with SIGKILL at random moments: what they left replays and is verified.
+/// Lines in a file so far (0 when it is not there yet).
+fn lines_in(path: &Path) -> usize {
+    std::fs::read(path).map_or(0, |bytes| bytes.iter().filter(|&&byte| byte == b'\n').count())
+}
+
+/// Real runs killed with SIGKILL once their session holds a random number of records: what
+/// they left replays and is verified, whatever the machine's speed.
 #[test]
-fn runs_killed_at_random_moments_leave_sessions_that_replay() {
+fn runs_killed_at_random_records_leave_sessions_that_replay() {
     let folder = folder("killed");
     let mut rng = ChaCha8Rng::seed_from_u64(9);
-    let mut replayed = 0;
+    let mut killed = 0;
     for round in 0..6 {
         let session = folder.join(format!("killed-{round}.jsonl"));
         let mut arguments = vec!["run".to_string(), "--seed".to_string(), round.to_string()];
@@ -269,39 +339,30 @@ fn runs_killed_at_random_moments_leave_sessions_that_replay() {
             arguments.extend(["--playbook".to_string(), "scenarios/playbooks/good.ron".to_string()]);
         }
         arguments.extend(["--record".to_string(), path_text(&session).to_string()]);
+        // A baseline week writes 170 records; the good playbook about 200.
+        let records = rng.random_range(2..150);
         let mut child = Command::new(env!("CARGO_BIN_EXE_redscreen"))
             .args(&arguments)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("the binary runs");
-        let wait = if round % 2 == 1 {
-            rng.random_range(1_500..3_500)
-        } else {
-            rng.random_range(100..1_400)
-        };
-        std::thread::sleep(std::time::Duration::from_millis(wait));
+        while lines_in(&session) < records + 1 && child.try_wait().expect("the run").is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
         child.kill().ok();
         child.wait().ok();
-        if !session.exists() {
-            continue;
-        }
+        let written = std::fs::read_to_string(&session).unwrap_or_default();
+        killed += usize::from(!written.contains("\"record\":\"end\""));
         let output = redscreen(&["replay", path_text(&session)]);
         let shown = text(&output);
-        if shown.contains("is not a redscreen session")
-            && std::fs::metadata(&session).map_or(0, |meta| meta.len()) < 2000
-        {
-            // Killed while writing the header itself: nothing was recorded yet.
-            continue;
-        }
         assert_eq!(
             output.status.code(),
             Some(0),
-            "round {round} killed after {wait} ms: {shown}"
+            "round {round} killed after {records} records: {shown}"
         );
         assert!(shown.contains("verified:"), "{shown}");
-        replayed += 1;
     }
-    assert!(replayed >= 3, "only {replayed} killed runs left a session");
+    assert!(killed >= 4, "only {killed} runs were killed before they ended");
     std::fs::remove_dir_all(&folder).ok();
 }

@@ -12,7 +12,9 @@ use bevy::text::{FontSize, TextFont};
 use bevy::window::{MonitorSelection, WindowMode, WindowResolution};
 
 use crate::scenario::model::Rgb;
-use crate::screen::{FRAMES, Face, Fonts, Item, Layout, Part, picture_pixels};
+use crate::screen::{Art, FRAMES, Fonts, Item, Layout, Part, picture_pixels};
+
+use super::assets::{self, ArtAsset, UiAssets};
 
 /// How to show the page.
 #[derive(Debug, Clone)]
@@ -68,10 +70,6 @@ const FRAME_SECONDS: f32 = 0.35;
 const FRAMES_BEFORE_SCREENSHOT: u32 = 20;
 const FRAME_LIMIT: u32 = 1_200;
 
-/// The page's fonts, as Bevy assets.
-#[derive(Resource)]
-struct PageFonts(Vec<(Face, Handle<Font>)>);
-
 /// The root of the spawned page.
 #[derive(Component)]
 struct PageRoot;
@@ -102,6 +100,7 @@ pub fn show_page(relayout: Relayout, width: u32, height: u32, window: PageWindow
             }),
             ..default()
         }))
+        .add_plugins(assets::plugin)
         .insert_resource(ClearColor(colour(layout.background, 1.0)))
         .insert_resource(Shown {
             layout,
@@ -112,7 +111,7 @@ pub fn show_page(relayout: Relayout, width: u32, height: u32, window: PageWindow
             requested: false,
             frames_drawn: 0,
         })
-        .add_systems(Startup, (load_fonts, spawn_page).chain())
+        .add_systems(Startup, spawn_page)
         .add_systems(Update, (fit_to_window, animate_page, take_screenshot).chain())
         .run()
 }
@@ -122,46 +121,51 @@ fn colour(rgb: Rgb, alpha: f32) -> Color {
     Color::srgba_u8(r, g, b, (alpha.clamp(0.0, 1.0) * 255.0) as u8)
 }
 
-fn load_fonts(mut commands: Commands, mut fonts: ResMut<Assets<Font>>) {
+fn spawn_page(
+    mut commands: Commands,
+    shown: Res<Shown>,
+    assets: Res<UiAssets>,
+    arts: Res<Assets<ArtAsset>>,
+    mut images: ResMut<Assets<Image>>,
+) {
     commands.spawn(Camera2d);
-    let handles = [Face::Regular, Face::Bold, Face::Mono]
-        .map(|face| (face, fonts.add(Font::from_bytes(Fonts::bytes(face).to_vec()))));
-    commands.insert_resource(PageFonts(handles.to_vec()));
+    let art = assets::skeleton(&assets, &arts);
+    spawn_layout(&mut commands, &shown.layout, &assets, art, &mut images);
 }
 
-fn spawn_page(mut commands: Commands, shown: Res<Shown>, fonts: Res<PageFonts>, mut images: ResMut<Assets<Image>>) {
-    spawn_layout(&mut commands, &shown.layout, &fonts, &mut images);
-}
-
-/// Lays the page out again when the window's size is not the layout's.
+/// Lays the page out again when the window's size is not the layout's, or when its art has
+/// been loaded or changed on disk.
+#[expect(clippy::too_many_arguments, reason = "a Bevy system names every resource it reads")]
 fn fit_to_window(
     mut commands: Commands,
     window: Single<&Window>,
     mut shown: ResMut<Shown>,
-    fonts: Res<PageFonts>,
+    assets: Res<UiAssets>,
+    arts: Res<Assets<ArtAsset>>,
+    mut art_changes: MessageReader<AssetEvent<ArtAsset>>,
     mut images: ResMut<Assets<Image>>,
     roots: Query<Entity, With<PageRoot>>,
 ) {
     let (width, height) = (window.resolution.physical_width(), window.resolution.physical_height());
-    if width == 0 || height == 0 || (width, height) == (shown.layout.width, shown.layout.height) {
+    let art_changed = art_changes
+        .read()
+        .any(|event| event.is_loaded_with_dependencies(&assets.skeleton) || event.is_modified(&assets.skeleton));
+    let resized = width != 0 && height != 0 && (width, height) != (shown.layout.width, shown.layout.height);
+    if !resized && !art_changed {
         return;
     }
     for root in &roots {
         commands.entity(root).despawn();
     }
-    shown.layout = (shown.relayout)(width, height);
-    spawn_layout(&mut commands, &shown.layout, &fonts, &mut images);
+    if resized {
+        shown.layout = (shown.relayout)(width, height);
+    }
+    let art = assets::skeleton(&assets, &arts);
+    spawn_layout(&mut commands, &shown.layout, &assets, art, &mut images);
 }
 
 /// Spawns every item of a layout under one root node.
-fn spawn_layout(commands: &mut Commands, layout: &Layout, fonts: &PageFonts, images: &mut Assets<Image>) {
-    let font_of = |face: Face| {
-        fonts
-            .0
-            .iter()
-            .find(|(known, _)| *known == face)
-            .map(|(_, handle)| handle.clone())
-    };
+fn spawn_layout(commands: &mut Commands, layout: &Layout, assets: &UiAssets, art: &Art, images: &mut Assets<Image>) {
     let root = commands
         .spawn((
             Name::new("Warning page"),
@@ -216,7 +220,7 @@ fn spawn_layout(commands: &mut Commands, layout: &Layout, fonts: &PageFonts, ima
                     .font(*face)
                     .horizontal_line_metrics(*size)
                     .map_or(*size * 0.8, |line| line.ascent);
-                let Some(font) = font_of(*face) else { continue };
+                let font = assets.font(*face);
                 commands
                     .spawn((
                         place(*x, y - ascent, None, None),
@@ -245,7 +249,8 @@ fn spawn_layout(commands: &mut Commands, layout: &Layout, fonts: &PageFonts, ima
                 part,
             } => {
                 let (pixel_width, pixel_height) = (width.round() as u32, height.round() as u32);
-                let Ok(pixels) = picture_pixels(picture, pixel_width, pixel_height, *ink, layout.background) else {
+                let Ok(pixels) = picture_pixels(picture, art, pixel_width, pixel_height, *ink, layout.background)
+                else {
                     continue;
                 };
                 let image = Image::new(

@@ -3,7 +3,9 @@
 
 use std::fmt;
 
-use crate::scenario::model::{AccountId, ContactId, HostId, LinkId, Role, Scenario, Scope, Tick};
+use crate::checksum::Fnv1a;
+
+use crate::scenario::model::{AccountId, ContactId, HostId, LinkId, Scenario, Scope, Tick};
 
 /// Something the response team can do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +106,95 @@ impl Action {
         }
     }
 
+    /// Adds the action to a checksum: a tag per kind of action and its ids, in an explicit
+    /// encoding (free text with its length first).
+    pub fn hash_into(&self, hash: &mut Fnv1a) {
+        let text = |hash: &mut Fnv1a, text: &str| {
+            hash.write_u32(text.len() as u32);
+            hash.write(text.as_bytes());
+        };
+        match self {
+            Action::Isolate(scope) => {
+                hash.write(&[1]);
+                scope.hash_into(hash);
+            }
+            Action::Reconnect(scope) => {
+                hash.write(&[2]);
+                scope.hash_into(hash);
+            }
+            Action::CutLink(link) => {
+                hash.write(&[3]);
+                hash.write_u32(link.0);
+            }
+            Action::RestoreLink(link) => {
+                hash.write(&[4]);
+                hash.write_u32(link.0);
+            }
+            Action::Block { port, from, to } | Action::Unblock { port, from, to } => {
+                hash.write(&[if matches!(self, Action::Block { .. }) { 5 } else { 6 }]);
+                hash.write(&port.to_le_bytes());
+                from.hash_into(hash);
+                to.hash_into(hash);
+            }
+            Action::DisableAccount(account) => {
+                hash.write(&[7]);
+                hash.write_u32(account.0);
+            }
+            Action::ResetAccount(account) => {
+                hash.write(&[8]);
+                hash.write_u32(account.0);
+            }
+            Action::ResetAdmins => hash.write(&[9]),
+            Action::DeployBlock(indicator) => {
+                hash.write(&[10]);
+                text(hash, indicator);
+            }
+            Action::PowerOff(host)
+            | Action::CaptureMemory(host)
+            | Action::CollectLogs(host)
+            | Action::ImageDisk(host)
+            | Action::RestoreFromBackup(host)
+            | Action::Rebuild(host) => {
+                let tag = match self {
+                    Action::PowerOff(_) => 11,
+                    Action::CaptureMemory(_) => 12,
+                    Action::CollectLogs(_) => 13,
+                    Action::ImageDisk(_) => 14,
+                    Action::RestoreFromBackup(_) => 15,
+                    _ => 16,
+                };
+                hash.write(&[tag]);
+                hash.write_u32(host.0);
+            }
+            Action::Notify(contact) => {
+                hash.write(&[17]);
+                hash.write_u32(contact.0);
+            }
+            Action::DeclareIncident => hash.write(&[18]),
+            Action::Submit(finding) => {
+                hash.write(&[19]);
+                match finding {
+                    Finding::PatientZero(host) => {
+                        hash.write(&[0]);
+                        hash.write_u32(host.0);
+                    }
+                    Finding::Vector(technique) => {
+                        hash.write(&[1]);
+                        text(hash, technique);
+                    }
+                    Finding::Account(account) => {
+                        hash.write(&[2]);
+                        hash.write_u32(account.0);
+                    }
+                    Finding::Indicator(indicator) => {
+                        hash.write(&[3]);
+                        text(hash, indicator);
+                    }
+                }
+            }
+        }
+    }
+
     /// The canonical text of the action, which parses back to the same action.
     pub fn to_text(&self, scenario: &Scenario) -> String {
         ActionText { action: self, scenario }.to_string()
@@ -128,13 +219,8 @@ fn scope_text(scenario: &Scenario, scope: &Scope) -> String {
             )
         }
         Scope::Host(host) => format!("host {}", scenario.hosts[host.index()].name),
-        Scope::Role(role) => format!("role {}", role_word(role)),
+        Scope::Role(role) => format!("role {}", role.name()),
     }
-}
-
-/// The word for a role in the action language.
-pub fn role_word(role: Role) -> String {
-    format!("{role:?}")
 }
 
 impl fmt::Display for ActionText<'_> {

@@ -6,6 +6,8 @@ use std::collections::VecDeque;
 
 use bevy::prelude::*;
 
+use crate::checksum::Fnv1a;
+
 use crate::scenario::model::{AccountKind, Artifact, Backup, HostId, Scenario, Tick, ToolKind};
 use crate::sim::{Clock, EvidenceStore, GroundTruth, NEVER, Reachability, ScenarioData, SimSystems, Stage};
 
@@ -18,9 +20,9 @@ pub(crate) fn plugin(app: &mut App) {
         .add_systems(FixedUpdate, run_desk.in_set(SimSystems::Respond));
 }
 
-/// What became of a request.
+/// Where a request stands: refused, waiting, under way or done.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub enum Outcome {
+pub enum Progress {
     /// Refused when asked, with the reason; nothing changed.
     Refused(String),
     /// Waiting for a free responder.
@@ -31,15 +33,15 @@ pub enum Outcome {
     Completed { started: Tick, at: Tick },
 }
 
-impl Outcome {
-    /// The outcome in words, with local times.
+impl Progress {
+    /// The progress in words, with local times.
     pub fn describe(&self, scenario: &Scenario) -> String {
         let time = |tick: &Tick| scenario.time_of(*tick).strftime("%Y-%m-%d %H:%M %Z").to_string();
         match self {
-            Outcome::Refused(reason) => format!("refused: {reason}"),
-            Outcome::Queued => "still waiting for a responder".to_string(),
-            Outcome::Started { done, .. } => format!("under way until {}", time(done)),
-            Outcome::Completed { at, .. } => format!("done {}", time(at)),
+            Progress::Refused(reason) => format!("refused: {reason}"),
+            Progress::Queued => "still waiting for a responder".to_string(),
+            Progress::Started { done, .. } => format!("under way until {}", time(done)),
+            Progress::Completed { at, .. } => format!("done {}", time(at)),
         }
     }
 }
@@ -49,7 +51,7 @@ impl Outcome {
 pub struct Entry {
     pub requested: Tick,
     pub action: Action,
-    pub outcome: Outcome,
+    pub progress: Progress,
     /// Evidence pieces secured by a collection action, by kind.
     pub collected: Vec<(HostId, Artifact, u32)>,
 }
@@ -57,8 +59,8 @@ pub struct Entry {
 /// The response team's desk: incoming requests, the queue, and the log of everything asked.
 #[derive(Resource)]
 pub struct Desk {
-    /// Requests for the next tick, in the order they were made.
-    pub incoming: Vec<Action>,
+    /// Requests for the next tick, in the order they were made (the exercise hands them in).
+    pub(crate) incoming: Vec<Action>,
     queue: VecDeque<usize>,
     busy: Vec<usize>,
     pub log: Vec<Entry>,
@@ -101,6 +103,50 @@ impl Desk {
     /// Requests waiting for a responder.
     pub fn queued(&self) -> usize {
         self.queue.len()
+    }
+
+    /// Adds the team's record to a checksum: every request with its tick, its progress and what
+    /// it secured, and the notifications, in an explicit encoding.
+    pub fn hash_into(&self, hash: &mut Fnv1a) {
+        hash.write_u32(self.log.len() as u32);
+        for entry in &self.log {
+            hash.write_u32(entry.requested.0);
+            entry.action.hash_into(hash);
+            entry.progress.hash_into(hash);
+            hash.write_u32(entry.collected.len() as u32);
+            for (host, artifact, pieces) in &entry.collected {
+                hash.write_u32(host.0);
+                hash.write(&[artifact.code()]);
+                hash.write_u32(*pieces);
+            }
+        }
+        for notified in &self.notified {
+            hash.write_u32(notified.map_or(u32::MAX, |tick| tick.0));
+        }
+        hash.write_u32(self.incident_declared.map_or(u32::MAX, |tick| tick.0));
+    }
+}
+
+impl Progress {
+    fn hash_into(&self, hash: &mut Fnv1a) {
+        match self {
+            Progress::Refused(reason) => {
+                hash.write(&[0]);
+                hash.write_u32(reason.len() as u32);
+                hash.write(reason.as_bytes());
+            }
+            Progress::Queued => hash.write(&[1]),
+            Progress::Started { at, done } => {
+                hash.write(&[2]);
+                hash.write_u32(at.0);
+                hash.write_u32(done.0);
+            }
+            Progress::Completed { started, at } => {
+                hash.write(&[3]);
+                hash.write_u32(started.0);
+                hash.write_u32(at.0);
+            }
+        }
     }
 }
 
@@ -296,15 +342,15 @@ pub(crate) fn run_desk(
         .busy
         .iter()
         .copied()
-        .filter(|&entry| matches!(desk.log[entry].outcome, Outcome::Started { done, .. } if done <= now))
+        .filter(|&entry| matches!(desk.log[entry].progress, Progress::Started { done, .. } if done <= now))
         .collect();
     finished.sort_unstable();
     desk.busy.retain(|entry| !finished.contains(entry));
     for entry in finished {
         let action = desk.log[entry].action.clone();
         world.apply(&action, desk);
-        if let Outcome::Started { at, .. } = desk.log[entry].outcome {
-            desk.log[entry].outcome = Outcome::Completed { started: at, at: now };
+        if let Progress::Started { at, .. } = desk.log[entry].progress {
+            desk.log[entry].progress = Progress::Completed { started: at, at: now };
         }
     }
 
@@ -315,10 +361,10 @@ pub(crate) fn run_desk(
         desk.log.push(Entry {
             requested: now,
             action: action.clone(),
-            outcome: match &refusal {
-                Some(reason) => Outcome::Refused(reason.clone()),
-                None if instant => Outcome::Completed { started: now, at: now },
-                None => Outcome::Queued,
+            progress: match &refusal {
+                Some(reason) => Progress::Refused(reason.clone()),
+                None if instant => Progress::Completed { started: now, at: now },
+                None => Progress::Queued,
             },
             collected: Vec::new(),
         });
@@ -340,7 +386,7 @@ pub(crate) fn run_desk(
             now.0
                 .saturating_add(desk.log[entry].action.duration_ticks(world.scenario)),
         );
-        desk.log[entry].outcome = Outcome::Started { at: now, done };
+        desk.log[entry].progress = Progress::Started { at: now, done };
         desk.log[entry].collected = world.start(&desk.log[entry].action);
         desk.busy.push(entry);
     }

@@ -9,7 +9,7 @@ use crate::scenario::model::Role;
 use crate::scenario::model::{AccountId, ContactId, HostId, LinkId, OfficeId, Scenario, Scope, SubnetId};
 use crate::scenario::values::is_attack_id;
 
-use super::action::{Action, Finding, role_word};
+use super::action::{Action, Finding};
 
 /// Why a line is not an action: what, where in the line (1-based column), and a hint.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -67,7 +67,8 @@ pub const SYNTAX: &[(&str, &str)] = &[
     ),
 ];
 
-pub(super) const VERBS: [&str; 17] = [
+/// The first word of every action.
+pub const VERBS: [&str; 17] = [
     "isolate",
     "reconnect",
     "cut",
@@ -401,13 +402,13 @@ impl Names<'_> {
                 words.next += 1;
                 let column = words.here();
                 let name = words.word("a role such as Workstation")?;
-                let names: Vec<String> = Role::ALL.iter().map(|role| role_word(*role)).collect();
+                let names: Vec<&str> = Role::ALL.iter().map(|role| role.name()).collect();
                 Role::ALL
                     .iter()
                     .zip(&names)
                     .find(|(_, word)| word.eq_ignore_ascii_case(name))
                     .map(|(role, _)| Scope::Role(*role))
-                    .ok_or_else(|| unknown("role", name, column, closest(name, names.iter().map(String::as_str))))
+                    .ok_or_else(|| unknown("role", name, column, closest(name, names.iter().copied())))
             }
             _ => self.place(words),
         }

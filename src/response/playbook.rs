@@ -44,12 +44,12 @@ enum WhenFile {
     /// At a local time of the scenario.
     At(String),
     /// On the first observation of a kind.
-    FirstSeen(Seen),
+    FirstSeen(ObservationKind),
 }
 
 /// Kinds of observation a playbook can wait for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub enum Seen {
+pub enum ObservationKind {
     AnyAlert,
     EdrAlert,
     LogAlert,
@@ -58,21 +58,21 @@ pub enum Seen {
     Inject,
 }
 
-impl Seen {
+impl ObservationKind {
     fn matches(self, observation: &Observation) -> bool {
         match self {
-            Seen::AnyAlert => matches!(
+            ObservationKind::AnyAlert => matches!(
                 observation,
                 Observation::EdrSuspiciousService | Observation::EdrRawDiskWrite | Observation::LogAlert { .. }
             ),
-            Seen::EdrAlert => matches!(
+            ObservationKind::EdrAlert => matches!(
                 observation,
                 Observation::EdrSuspiciousService | Observation::EdrRawDiskWrite
             ),
-            Seen::LogAlert => matches!(observation, Observation::LogAlert { .. }),
-            Seen::HelpdeskCall => matches!(observation, Observation::HelpdeskCall),
-            Seen::ServiceDown => matches!(observation, Observation::ServiceDown(_)),
-            Seen::Inject => matches!(observation, Observation::Inject(_)),
+            ObservationKind::LogAlert => matches!(observation, Observation::LogAlert { .. }),
+            ObservationKind::HelpdeskCall => matches!(observation, Observation::HelpdeskCall),
+            ObservationKind::ServiceDown => matches!(observation, Observation::ServiceDown(_)),
+            ObservationKind::Inject => matches!(observation, Observation::Inject(_)),
         }
     }
 }
@@ -81,7 +81,7 @@ impl Seen {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Trigger {
     At(Tick),
-    FirstSeen(Seen),
+    FirstSeen(ObservationKind),
 }
 
 /// One step of a checked playbook.

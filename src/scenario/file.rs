@@ -181,6 +181,28 @@ impl Role {
         Role::PhoneServer,
         Role::ManagementServer,
     ];
+
+    /// The role's name as the scenario format and the action language write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Workstation => "Workstation",
+            Role::DomainController => "DomainController",
+            Role::FileServer => "FileServer",
+            Role::MailServer => "MailServer",
+            Role::WebServer => "WebServer",
+            Role::DatabaseServer => "DatabaseServer",
+            Role::ApplicationServer => "ApplicationServer",
+            Role::BackupServer => "BackupServer",
+            Role::ProductionServer => "ProductionServer",
+            Role::PhoneServer => "PhoneServer",
+            Role::ManagementServer => "ManagementServer",
+        }
+    }
+
+    /// The role's number in checksums (its position in `ALL`, fixed by this list).
+    pub fn code(self) -> u8 {
+        Role::ALL.iter().position(|&role| role == self).unwrap_or(0) as u8
+    }
 }
 
 /// Operating system family; the wipers of these scenarios run on Windows only.
@@ -704,4 +726,16 @@ pub enum Artifact {
     Disk,
     EventLogs,
     Flows,
+}
+
+impl Artifact {
+    /// The kind's number in checksums.
+    pub fn code(self) -> u8 {
+        match self {
+            Artifact::Memory => 0,
+            Artifact::Disk => 1,
+            Artifact::EventLogs => 2,
+            Artifact::Flows => 3,
+        }
+    }
 }

@@ -279,6 +279,21 @@ pub enum Scope {
     Role(Role),
 }
 
+impl Scope {
+    /// Adds the scope to a checksum as a tag and an id (an explicit, stable encoding).
+    pub fn hash_into(&self, hash: &mut crate::checksum::Fnv1a) {
+        let (tag, id) = match *self {
+            Scope::All => (0u8, 0),
+            Scope::Office(office) => (1, office.0),
+            Scope::Subnet(subnet) => (2, subnet.0),
+            Scope::Host(host) => (3, host.0),
+            Scope::Role(role) => (4, role.code() as u32),
+        };
+        hash.write(&[tag]);
+        hash.write_u32(id);
+    }
+}
+
 /// Links and firewall rules.
 #[derive(Debug, Clone)]
 pub struct Network {

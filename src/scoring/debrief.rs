@@ -43,7 +43,7 @@ impl Debrief {
             .map(|entry| ActionLine {
                 requested: moment(entry.requested),
                 action: entry.action.to_text(scenario),
-                outcome: entry.outcome.describe(scenario),
+                outcome: entry.progress.describe(scenario),
                 compromised_then: run
                     .compromised_at
                     .iter()

@@ -9,7 +9,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::response::{Action, Desk, Entry, Finding, Outcome};
+use crate::response::{Action, Desk, Entry, Finding, Progress};
 use crate::scenario::model::{Goal, Scenario, ServiceId, Tick};
 use crate::sim::{GroundTruth, NEVER, ObservationLog, ServiceStatus, Simulation};
 
@@ -72,7 +72,11 @@ impl RunRecord {
     pub fn of(simulation: &Simulation) -> Self {
         let world = simulation.world();
         let truth = world.resource::<GroundTruth>();
-        let desk = world.resource::<Desk>();
+        // A run with no one responding has no desk.
+        let (actions, notified) = world.get_resource::<Desk>().map_or(
+            (Vec::new(), vec![None; simulation.scenario().responders.contacts.len()]),
+            |desk| (desk.log.clone(), desk.notified.clone()),
+        );
         let end = simulation.now().unwrap_or_default();
         let services = world.resource::<ServiceStatus>();
         let last = truth
@@ -91,8 +95,8 @@ impl RunRecord {
                 .map(|seen| seen.tick),
             last_compromise: last.map(Tick),
             compromised_at: truth.hosts.iter().map(|host| host.compromised_at).collect(),
-            actions: desk.log.clone(),
-            notified: desk.notified.clone(),
+            actions,
+            notified,
             downtime_ticks: (0..simulation.scenario().services.len())
                 .map(|index| services.downtime(ServiceId(index as u32), end))
                 .collect(),
@@ -102,7 +106,7 @@ impl RunRecord {
     fn accepted(&self) -> impl Iterator<Item = &Entry> {
         self.actions
             .iter()
-            .filter(|entry| !matches!(entry.outcome, Outcome::Refused(_)))
+            .filter(|entry| !matches!(entry.progress, Progress::Refused(_)))
     }
 
     /// The first tick the team acted on the attack (anything but a notification).
@@ -248,7 +252,7 @@ fn grade(scenario: &Scenario, goal: &Goal, run: &RunRecord, baseline: &RunRecord
                 .iter()
                 .filter(|key| {
                     run.accepted().any(|entry| {
-                        matches!(entry.outcome, Outcome::Completed { .. })
+                        matches!(entry.progress, Progress::Completed { .. })
                             && entry.collected.iter().any(|&(host, artifact, pieces)| {
                                 host == key.host && artifact == key.artifact && pieces > 0
                             })

@@ -1,9 +1,11 @@
-//! redscreen's own skeleton: a grinning skull over a ribcage, arms raised with long fingers,
-//! drawn from simple shapes in a unit box (1 wide, 1.1 high). In the spirit of the 2014 page,
-//! drawn for this project; both back ends rasterise these same shapes.
+//! Vector art for the pages: shapes in a unit box (1 wide, 1.1 high), read from a RON file.
+//! redscreen's own skeleton lives in `assets/art/skeleton.ron`: the CPU renderer embeds it
+//! when redscreen is built, and the window loads the same file through Bevy's asset server.
+
+use std::sync::OnceLock;
 
 /// A shape of the drawing, in unit coordinates.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
 pub enum Shape {
     /// A filled ellipse.
     Oval { x: f32, y: f32, rx: f32, ry: f32 },
@@ -27,7 +29,7 @@ pub enum Shape {
 }
 
 /// What a shape is painted with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 pub enum Paint {
     /// The drawing's colour.
     Ink,
@@ -35,194 +37,55 @@ pub enum Paint {
     Hole,
 }
 
-/// The skeleton, back to front.
-pub fn skeleton() -> Vec<(Shape, Paint)> {
-    use Paint::*;
-    use Shape::*;
-    // Spine and pelvis.
-    let mut shapes = vec![
-        (
-            Bone {
-                from: (0.5, 0.42),
-                to: (0.5, 0.92),
-                width: 0.035,
-            },
-            Ink,
-        ),
-        (
-            Oval {
-                x: 0.5,
-                y: 0.95,
-                rx: 0.14,
-                ry: 0.065,
-            },
-            Ink,
-        ),
-        (
-            Oval {
-                x: 0.44,
-                y: 0.96,
-                rx: 0.035,
-                ry: 0.028,
-            },
-            Hole,
-        ),
-        (
-            Oval {
-                x: 0.56,
-                y: 0.96,
-                rx: 0.035,
-                ry: 0.028,
-            },
-            Hole,
-        ),
-    ];
-    // Ribs: five pairs curving out and down from the spine.
-    for rib in 0..5 {
-        let y = 0.5 + rib as f32 * 0.075;
-        let reach = 0.2 - rib as f32 * 0.018;
-        let width = 0.022;
-        shapes.push((
-            Curve {
-                from: (0.5, y),
-                control: (0.5 - reach * 1.2, y - 0.05),
-                to: (0.5 - reach, y + 0.05),
-                width,
-            },
-            Ink,
-        ));
-        shapes.push((
-            Curve {
-                from: (0.5, y),
-                control: (0.5 + reach * 1.2, y - 0.05),
-                to: (0.5 + reach, y + 0.05),
-                width,
-            },
-            Ink,
-        ));
+/// A drawing: shapes, back to front, each in ink or in the background's colour.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Art(pub Vec<(Shape, Paint)>);
+
+impl Art {
+    /// Reads a drawing from RON text (see `assets/art/skeleton.ron` for the form).
+    pub fn parse(text: &str) -> Result<Art, String> {
+        ron::from_str(text).map_err(|error| error.to_string())
     }
-    // Collarbones, then arms raised on both sides with long, spread fingers.
-    for side in [-1.0f32, 1.0] {
-        let x = |offset: f32| 0.5 + side * offset;
-        shapes.push((
-            Bone {
-                from: (0.5, 0.45),
-                to: (x(0.17), 0.43),
-                width: 0.03,
-            },
-            Ink,
-        ));
-        shapes.push((
-            Bone {
-                from: (x(0.17), 0.43),
-                to: (x(0.33), 0.3),
-                width: 0.032,
-            },
-            Ink,
-        ));
-        shapes.push((
-            Bone {
-                from: (x(0.33), 0.3),
-                to: (x(0.4), 0.1),
-                width: 0.026,
-            },
-            Ink,
-        ));
-        shapes.push((
-            Oval {
-                x: x(0.4),
-                y: 0.09,
-                rx: 0.03,
-                ry: 0.025,
-            },
-            Ink,
-        ));
-        for finger in 0..4 {
-            let spread = finger as f32 * 0.035 - 0.05;
-            let tip = (x(0.4 + spread * 1.4 + 0.02), 0.0 + (finger as f32 - 1.5).abs() * 0.02);
-            shapes.push((
-                Curve {
-                    from: (x(0.4), 0.09),
-                    control: (x(0.42 + spread), 0.04),
-                    to: tip,
-                    width: 0.012,
-                },
-                Ink,
-            ));
+
+    /// redscreen's own skeleton, as built into the binary.
+    pub fn skeleton() -> &'static Art {
+        static SKELETON: OnceLock<Art> = OnceLock::new();
+        SKELETON.get_or_init(|| {
+            // The file is compiled in and a test reads it: a failure here is a broken build.
+            Art::parse(SKELETON_SOURCE)
+                .unwrap_or_else(|error| panic!("assets/art/skeleton.ron does not parse: {error}"))
+        })
+    }
+}
+
+/// The skeleton's source, as built into the binary.
+pub const SKELETON_SOURCE: &str = include_str!("../../assets/art/skeleton.ron");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_skeleton_file_parses_into_ink_and_holes_inside_its_box() {
+        let art = Art::parse(SKELETON_SOURCE).expect("the embedded skeleton parses");
+        assert!(art.0.len() > 30);
+        assert!(art.0.iter().any(|(_, paint)| *paint == Paint::Hole));
+        let inside = |(x, y): (f32, f32)| (0.0..=1.0).contains(&x) && (0.0..=1.1).contains(&y);
+        for (shape, _) in &art.0 {
+            let points = match *shape {
+                Shape::Oval { x, y, .. } | Shape::Block { x, y, .. } => vec![(x, y)],
+                Shape::Bone { from, to, .. } => vec![from, to],
+                Shape::Curve { from, control, to, .. } => vec![from, control, to],
+                Shape::Triangle { points } => points.to_vec(),
+            };
+            assert!(points.into_iter().all(inside), "{shape:?} leaves the box");
         }
     }
-    // The skull: cranium and jaw, then the holes: eyes, nose, and the gaps between teeth.
-    shapes.push((
-        Oval {
-            x: 0.5,
-            y: 0.2,
-            rx: 0.14,
-            ry: 0.15,
-        },
-        Ink,
-    ));
-    shapes.push((
-        Block {
-            x: 0.395,
-            y: 0.26,
-            width: 0.21,
-            height: 0.11,
-        },
-        Ink,
-    ));
-    shapes.push((
-        Oval {
-            x: 0.5,
-            y: 0.37,
-            rx: 0.105,
-            ry: 0.04,
-        },
-        Ink,
-    ));
-    shapes.push((
-        Oval {
-            x: 0.445,
-            y: 0.2,
-            rx: 0.045,
-            ry: 0.05,
-        },
-        Hole,
-    ));
-    shapes.push((
-        Oval {
-            x: 0.555,
-            y: 0.2,
-            rx: 0.045,
-            ry: 0.05,
-        },
-        Hole,
-    ));
-    shapes.push((
-        Triangle {
-            points: [(0.5, 0.245), (0.48, 0.29), (0.52, 0.29)],
-        },
-        Hole,
-    ));
-    shapes.push((
-        Block {
-            x: 0.41,
-            y: 0.32,
-            width: 0.18,
-            height: 0.008,
-        },
-        Hole,
-    ));
-    for tooth in 0..8 {
-        let x = 0.415 + tooth as f32 * 0.024;
-        shapes.push((
-            Block {
-                x,
-                y: 0.3,
-                width: 0.005,
-                height: 0.05,
-            },
-            Hole,
-        ));
+
+    #[test]
+    fn a_broken_drawing_says_where() {
+        let error = Art::parse("[(Oval(x: 0.5), Ink)]").expect_err("a field is missing");
+        assert!(error.contains("1:"), "{error}");
     }
-    shapes
 }

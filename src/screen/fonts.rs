@@ -1,5 +1,6 @@
-//! The page's fonts: DejaVu Sans (regular and bold) and DejaVu Sans Mono, bundled in the
-//! binary, parsed once. Measuring and drawing both use these.
+//! The page's fonts: DejaVu Sans (regular and bold) and DejaVu Sans Mono, an openly licensed
+//! family kept in `assets/fonts/` (with its licence), built into the binary and parsed once.
+//! Measuring and drawing both use these; the window loads the same files from `assets/`.
 
 use std::sync::OnceLock;
 
@@ -32,9 +33,9 @@ impl Fonts {
                 })
             };
             Fonts {
-                regular: parse(dejavu::sans::regular()),
-                bold: parse(dejavu::sans::bold()),
-                mono: parse(dejavu::sans_mono::regular()),
+                regular: parse(Self::bytes(Face::Regular)),
+                bold: parse(Self::bytes(Face::Bold)),
+                mono: parse(Self::bytes(Face::Mono)),
             }
         })
     }
@@ -63,12 +64,21 @@ impl Fonts {
         width
     }
 
-    /// The bytes of a face, for a back end that parses fonts itself.
+    /// The bytes of a face as built into the binary.
     pub fn bytes(face: Face) -> &'static [u8] {
         match face {
-            Face::Regular => dejavu::sans::regular(),
-            Face::Bold => dejavu::sans::bold(),
-            Face::Mono => dejavu::sans_mono::regular(),
+            Face::Regular => include_bytes!("../../assets/fonts/DejaVuSans.ttf"),
+            Face::Bold => include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf"),
+            Face::Mono => include_bytes!("../../assets/fonts/DejaVuSansMono.ttf"),
+        }
+    }
+
+    /// Where a face's file is in `assets/`, for a back end that loads assets itself.
+    pub fn asset_path(face: Face) -> &'static str {
+        match face {
+            Face::Regular => "fonts/DejaVuSans.ttf",
+            Face::Bold => "fonts/DejaVuSans-Bold.ttf",
+            Face::Mono => "fonts/DejaVuSansMono.ttf",
         }
     }
 }

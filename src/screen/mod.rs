@@ -1,18 +1,23 @@
-//! The warning page and the other screens a machine can show (its desktop, the black "no
-//! bootable device" screen), as one layout model drawn by thin back ends: the CPU renderer to
-//! PNG here, Bevy UI in the windowed app.
+//! The pictures redscreen draws. The warning page and the other screens a machine can show
+//! (its desktop, the black "no bootable device" screen) as one layout model drawn by thin back
+//! ends: the CPU renderer to PNG here, Bevy UI in the windowed app. The company's map and the
+//! debrief's chart, painted on the CPU for the window and the report alike.
 
 mod art;
+mod chart;
 mod fonts;
 mod layout;
+mod map;
 mod raster;
 
 use crate::scenario::model::{HostId, Scenario, Tick};
 use crate::sim::{Simulation, Stage};
 
-pub use art::{Paint, Shape, skeleton};
+pub use art::{Art, Paint, SKELETON_SOURCE, Shape};
+pub use chart::{SERIES, paint_chart};
 pub use fonts::{Face, Fonts};
 pub use layout::{FRAMES, Item, Layout, Part, Picture, desktop, no_boot, warning_page, wrap};
+pub use map::{MapPlan, machine_at, paint_map, plan_map, stage_colour};
 pub use raster::{RenderError, draw, picture_pixels, png};
 
 /// Whether a file holds a whole PNG (a screenshot still being written does not).

@@ -8,7 +8,7 @@ use tiny_skia::{FillRule, LineCap, Paint as SkiaPaint, PathBuilder, Pixmap, Pixm
 
 use crate::scenario::model::Rgb;
 
-use super::art::{self, Paint, Shape};
+use super::art::{Art, Paint, Shape};
 use super::fonts::{Face, Fonts};
 use super::layout::{Item, Layout, Picture};
 
@@ -83,7 +83,14 @@ pub fn draw(layout: &Layout, frame: usize) -> Result<Pixmap, RenderError> {
                     continue;
                 };
                 match picture {
-                    Picture::Skeleton => draw_skeleton(&mut pixmap, frame_box, *colour, layout.background, opacity),
+                    Picture::Skeleton => draw_art(
+                        &mut pixmap,
+                        Art::skeleton(),
+                        frame_box,
+                        *colour,
+                        layout.background,
+                        opacity,
+                    ),
                     Picture::File(path) => draw_file(&mut pixmap, path, frame_box, opacity)?,
                 }
             }
@@ -103,6 +110,7 @@ pub fn png(layout: &Layout, frame: usize) -> Result<Vec<u8>, RenderError> {
 /// back end that places images itself (the Bevy window).
 pub fn picture_pixels(
     picture: &Picture,
+    art: &Art,
     width: u32,
     height: u32,
     colour: Rgb,
@@ -114,19 +122,19 @@ pub fn picture_pixels(
     let whole = Rect::from_xywh(0.0, 0.0, width.max(1) as f32, height.max(1) as f32)
         .ok_or(RenderError::Size { width, height })?;
     match picture {
-        Picture::Skeleton => draw_skeleton(&mut pixmap, whole, colour, background, 1.0),
+        Picture::Skeleton => draw_art(&mut pixmap, art, whole, colour, background, 1.0),
         Picture::File(path) => draw_file(&mut pixmap, path, whole, 1.0)?,
     }
     Ok(pixmap.take())
 }
 
-fn draw_skeleton(pixmap: &mut Pixmap, frame_box: Rect, ink: Rgb, hole: Rgb, opacity: f32) {
+fn draw_art(pixmap: &mut Pixmap, art: &Art, frame_box: Rect, ink: Rgb, hole: Rgb, opacity: f32) {
     // The drawing's unit box is 1 wide and 1.1 high.
     let (x, y, width, height) = (frame_box.x(), frame_box.y(), frame_box.width(), frame_box.height());
     let scale = width.min(height / 1.1);
     let (left, top) = (x + (width - scale) / 2.0, y + (height - scale * 1.1) / 2.0);
     let point = |(px, py): (f32, f32)| (left + px * scale, top + py * scale);
-    for (shape, shape_paint) in art::skeleton() {
+    for &(shape, shape_paint) in &art.0 {
         let colour = match shape_paint {
             Paint::Ink => paint(ink, opacity),
             Paint::Hole => paint(hole, 1.0),

@@ -1,13 +1,17 @@
 //! The session file: a JSON header line, then one JSON record per line, appended and flushed
-//! as the exercise runs. Reading it tells a cut tail (a crash mid-write: replay what is whole)
-//! from damage (a bad line inside the file: refused).
+//! as the exercise runs. Every record carries a link of a hash chain over the header and the
+//! records before it, so a line changed, removed, added or moved is found at its line. Reading
+//! tells a cut tail (a crash mid-write: replay what is whole) from damage (refused).
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-/// The session format this build writes and reads.
-pub const SESSION_FORMAT: u32 = 1;
+use crate::checksum::Fnv1a;
+
+/// The session format this build writes and reads. Format 1 had no record chain and hashed its
+/// checkpoints differently: its files are refused with both versions named.
+pub const SESSION_FORMAT: u32 = 2;
 
 /// The first line of a session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,14 +32,14 @@ pub struct Header {
     pub checkpoint_every: u32,
     /// The rubric's objectives and weights.
     pub rubric: Vec<(String, u32)>,
-    /// `baseline`, `playbook NAME` or `console`.
+    /// `baseline`, `playbook NAME`, `console` or `gui`.
     pub mode: String,
     /// The session and tick this one branched from, if it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branched_from: Option<(String, u32)>,
 }
 
-/// One line after the header.
+/// One line after the header (without its chain link, which is written beside it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "record", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Record {
@@ -62,6 +66,47 @@ impl Record {
     }
 }
 
+/// The hash chain over a session's lines: each link is FNV-1a of the previous link and the
+/// line's content in its canonical form (the JSON serde writes, without the link itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chain(u64);
+
+impl Chain {
+    /// The chain's start: the header's own hash.
+    pub fn start(header: &Header) -> Self {
+        Self(Fnv1a::of(canonical(header).as_bytes()))
+    }
+
+    /// The link after a record.
+    pub fn next(self, record: &Record) -> Self {
+        let mut hash = Fnv1a::default();
+        hash.write_u64(self.0);
+        hash.write(canonical(record).as_bytes());
+        Self(hash.finish())
+    }
+
+    fn text(self) -> String {
+        format!("{:016x}", self.0)
+    }
+}
+
+/// A value's canonical JSON (serde's, field order as declared).
+fn canonical(value: &impl Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// The header as its line.
+pub fn header_line(header: &Header) -> String {
+    canonical(header)
+}
+
+/// A record as its line: its JSON with the chain link after it, as `"chain":"…"`.
+pub fn record_line(record: &Record, link: Chain) -> String {
+    let json = canonical(record);
+    let body = json.strip_suffix('}').unwrap_or(&json);
+    format!("{body},\"chain\":\"{}\"}}", link.text())
+}
+
 /// Why a session file cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
@@ -69,10 +114,16 @@ pub enum SessionError {
     Read { path: String, source: std::io::Error },
     #[error("{path} is not a redscreen session: its first line is not a session header ({reason})")]
     NotASession { path: String, reason: String },
-    #[error("{path} is session format {found}; this redscreen reads format {SESSION_FORMAT}")]
+    #[error(
+        "{path} is session format {found}; this redscreen reads format {SESSION_FORMAT} (record the exercise again, or replay it with the redscreen that recorded it)"
+    )]
     Version { path: String, found: u32 },
     #[error("{path}:{line}: damaged record: {reason}")]
     Damaged { path: String, line: usize, reason: String },
+    #[error(
+        "{path}:{line}: the record chain breaks here: this line, or one before it, was changed, added, removed or moved since it was recorded"
+    )]
+    ChainBroken { path: String, line: usize },
     #[error("{path}:{line}: tick {tick} comes after tick {previous}: the lines are out of order")]
     OutOfOrder {
         path: String,
@@ -104,6 +155,14 @@ pub struct Session {
     pub cut_tail: bool,
 }
 
+/// One record line as written: the record's fields and its chain link.
+#[derive(Deserialize)]
+struct Linked {
+    chain: String,
+    #[serde(flatten)]
+    record: serde_json::Map<String, serde_json::Value>,
+}
+
 impl Session {
     /// Reads and checks a session file.
     pub fn read(path: &Path) -> Result<Self, SessionError> {
@@ -120,49 +179,37 @@ impl Session {
         let complete = text.ends_with('\n');
         let lines: Vec<&str> = text.lines().collect();
         let first = lines.first().copied().unwrap_or("");
-        let header: Header = serde_json::from_str(first).map_err(|error| {
-            // A header that names another format version is worth saying so.
-            match serde_json::from_str::<serde_json::Value>(first)
-                .ok()
-                .and_then(|value| value["session"].as_u64())
-            {
-                Some(found) if found != SESSION_FORMAT as u64 => SessionError::Version {
-                    path: name.to_string(),
-                    found: found as u32,
-                },
-                _ => SessionError::NotASession {
-                    path: name.to_string(),
-                    reason: error.to_string(),
-                },
-            }
-        })?;
-        if header.session != SESSION_FORMAT {
-            return Err(SessionError::Version {
-                path: name.to_string(),
-                found: header.session,
-            });
-        }
+        let header = parse_header(first, name)?;
+        let mut chain = Chain::start(&header);
         let mut records = Vec::with_capacity(lines.len());
         let mut cut_tail = false;
         let mut previous = 0;
         let mut ended = false;
         for (index, line) in lines.iter().enumerate().skip(1) {
             let number = index + 1;
-            let record: Record = match serde_json::from_str(line) {
-                Ok(record) => record,
+            let linked = match parse_record(line) {
+                Ok(linked) => linked,
                 // Only the very last line, unterminated, can be a write cut short by a crash.
                 Err(_) if number == lines.len() && !complete => {
                     cut_tail = true;
                     break;
                 }
-                Err(error) => {
+                Err(reason) => {
                     return Err(SessionError::Damaged {
                         path: name.to_string(),
                         line: number,
-                        reason: error.to_string(),
+                        reason,
                     });
                 }
             };
+            let (record, link) = linked;
+            chain = chain.next(&record);
+            if chain.text() != link {
+                return Err(SessionError::ChainBroken {
+                    path: name.to_string(),
+                    line: number,
+                });
+            }
             if ended {
                 return Err(SessionError::AfterEnd {
                     path: name.to_string(),
@@ -196,5 +243,120 @@ impl Session {
     /// Whether the session reached its end record.
     pub fn ended(&self) -> bool {
         matches!(self.records.last(), Some((_, Record::End { .. })))
+    }
+}
+
+fn parse_header(line: &str, name: &str) -> Result<Header, SessionError> {
+    // A header of another format version is worth saying so, whatever else it holds.
+    let value: Option<serde_json::Value> = serde_json::from_str(line).ok();
+    if let Some(found) = value.as_ref().and_then(|value| value["session"].as_u64())
+        && found != SESSION_FORMAT as u64
+    {
+        return Err(SessionError::Version {
+            path: name.to_string(),
+            found: found.min(u32::MAX as u64) as u32,
+        });
+    }
+    serde_json::from_str(line).map_err(|error| SessionError::NotASession {
+        path: name.to_string(),
+        reason: error.to_string(),
+    })
+}
+
+fn parse_record(line: &str) -> Result<(Record, String), String> {
+    let linked: Linked = serde_json::from_str(line).map_err(|error| error.to_string())?;
+    let record = serde_json::from_value(serde_json::Value::Object(linked.record)).map_err(|error| error.to_string())?;
+    Ok((record, linked.chain))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header() -> Header {
+        Header {
+            session: SESSION_FORMAT,
+            redscreen: "0.1.0".to_string(),
+            scenario: "s".to_string(),
+            scenario_source: "embedded".to_string(),
+            scenario_hash: "00".to_string(),
+            seed: 1,
+            tick_seconds: 60,
+            checkpoint_every: 60,
+            rubric: Vec::new(),
+            mode: "console".to_string(),
+            branched_from: None,
+        }
+    }
+
+    fn written(records: &[Record]) -> String {
+        let header = header();
+        let mut chain = Chain::start(&header);
+        let mut text = header_line(&header) + "\n";
+        for record in records {
+            chain = chain.next(record);
+            text += &(record_line(record, chain) + "\n");
+        }
+        text
+    }
+
+    fn records() -> Vec<Record> {
+        vec![
+            Record::Action {
+                tick: 3,
+                action: "reset admins".to_string(),
+                accepted: true,
+                reason: None,
+            },
+            Record::Checkpoint {
+                tick: 60,
+                state: "ab".to_string(),
+            },
+            Record::End {
+                tick: 61,
+                state: "cd".to_string(),
+            },
+        ]
+    }
+
+    #[test]
+    fn a_written_session_reads_back() {
+        let session = Session::parse(&written(&records()), "s").expect("reads");
+        assert_eq!(session.records.len(), 3);
+        assert!(session.ended());
+        assert_eq!(session.last_tick(), 61);
+    }
+
+    #[test]
+    fn an_edited_removed_or_moved_line_breaks_the_chain_at_its_line() {
+        let text = written(&records());
+        let lines: Vec<&str> = text.lines().collect();
+        let broken_at = |text: String| match Session::parse(&text, "s") {
+            Err(SessionError::ChainBroken { line, .. }) => line,
+            other => panic!("expected a broken chain, got {other:?}"),
+        };
+        assert_eq!(broken_at(text.replace("\"tick\":60", "\"tick\":59")), 3);
+        assert_eq!(broken_at(text.replace("reset admins", "reset account x")), 2);
+        let removed = [lines[0], lines[1], lines[3]].join("\n") + "\n";
+        assert_eq!(broken_at(removed), 3);
+        let moved = [lines[0], lines[2], lines[1], lines[3]].join("\n") + "\n";
+        assert_eq!(broken_at(moved), 2);
+        assert_eq!(broken_at(text.replace("\"seed\":1", "\"seed\":2")), 2);
+    }
+
+    #[test]
+    fn a_cut_last_line_is_left_out_and_older_formats_are_named() {
+        let text = written(&records());
+        let cut = &text[..text.len() - 10];
+        let session = Session::parse(cut, "s").expect("a cut tail is not damage");
+        assert!(session.cut_tail);
+        assert_eq!(session.records.len(), 2);
+        let old = text.replacen("\"session\":2", "\"session\":1", 1);
+        let error = Session::parse(&old, "old.jsonl").expect_err("format 1 is refused");
+        assert!(
+            error
+                .to_string()
+                .contains("session format 1; this redscreen reads format 2")
+        );
     }
 }

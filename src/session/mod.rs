@@ -1,11 +1,11 @@
-//! Sessions: every exercise recorded as it runs (header, actions, checkpoints), replayed exactly
-//! and checked, scrubbed to any tick, branched into a new session, and compared.
-//! The format is described in docs/session-format.md.
+//! Sessions: every exercise recorded as it runs (header, actions, checkpoints, each line a link
+//! of a hash chain), and the checks a replay makes against them. The format is described in
+//! docs/session-format.md; running a replay is the exercise layer's (`exercise::replay`).
 
 mod format;
 mod recorder;
-mod replay;
+mod verify;
 
-pub use format::{Header, Record, SESSION_FORMAT, Session, SessionError};
+pub use format::{Chain, Header, Record, SESSION_FORMAT, Session, SessionError, header_line, record_line};
 pub use recorder::{CHECKPOINT_EVERY, Recorder, header, next_session_path};
-pub use replay::{BranchError, Playback, Replay, ReplayError, branch, replay};
+pub use verify::{RecordedAction, ReplayError, ReplayedAction, Verifier};

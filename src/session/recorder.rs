@@ -1,14 +1,15 @@
 //! Writing a session as the exercise runs: every action the team is asked for and every
-//! checkpoint goes out as one line, written at once, so a crash loses nothing already done.
+//! checkpoint goes out as one chained line, written at once, so a crash loses nothing already
+//! done.
 
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::response::{Desk, Outcome};
-use crate::sim::Simulation;
+use crate::response::{Desk, Progress};
+use crate::scenario::model::{Scenario, Tick};
 
-use super::format::{Header, Record, SESSION_FORMAT};
+use super::format::{Chain, Header, Record, SESSION_FORMAT, header_line, record_line};
 
 /// Ticks between checkpoints: one simulated hour at one-minute ticks.
 pub const CHECKPOINT_EVERY: u32 = 60;
@@ -21,29 +22,21 @@ pub fn next_session_path(id: &str, seed: u64) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(format!("sessions/{id}-seed{seed}.jsonl")))
 }
 
-/// A session being written.
-pub struct Recorder {
-    file: File,
-    pub path: PathBuf,
-    /// Desk entries already written.
-    entries_written: usize,
-}
-
-/// The header of a new session of a simulation.
+/// The header of a new session of a scenario and seed.
 pub fn header(
-    simulation: &Simulation,
+    scenario: &Scenario,
+    seed: u64,
     scenario_source: &str,
     mode: &str,
     branched_from: Option<(String, u32)>,
 ) -> Header {
-    let scenario = simulation.scenario();
     Header {
         session: SESSION_FORMAT,
         redscreen: env!("CARGO_PKG_VERSION").to_string(),
         scenario: scenario.meta.id.clone(),
         scenario_source: scenario_source.to_string(),
         scenario_hash: format!("{:016x}", scenario.content_hash),
-        seed: simulation.seed,
+        seed,
         tick_seconds: scenario.meta.tick_seconds,
         checkpoint_every: CHECKPOINT_EVERY,
         rubric: scenario
@@ -57,6 +50,15 @@ pub fn header(
     }
 }
 
+/// A session being written.
+pub struct Recorder {
+    file: File,
+    pub path: PathBuf,
+    chain: Chain,
+    /// Desk entries already written.
+    entries_written: usize,
+}
+
 impl Recorder {
     /// Creates the file (and its folder) and writes the header.
     pub fn create(path: &Path, header: &Header) -> std::io::Result<Self> {
@@ -66,9 +68,10 @@ impl Recorder {
         let mut recorder = Self {
             file: File::create(path)?,
             path: path.to_path_buf(),
+            chain: Chain::start(header),
             entries_written: 0,
         };
-        recorder.line(&serde_json::to_string(header).map_err(std::io::Error::other)?)?;
+        recorder.line(&header_line(header))?;
         Ok(recorder)
     }
 
@@ -80,25 +83,29 @@ impl Recorder {
     }
 
     fn record(&mut self, record: &Record) -> std::io::Result<()> {
-        self.line(&serde_json::to_string(record).map_err(std::io::Error::other)?)
+        self.chain = self.chain.next(record);
+        self.line(&record_line(record, self.chain))
     }
 
-    /// Writes what the last tick added: the actions asked for, and a checkpoint on the hour.
-    pub fn after_tick(&mut self, simulation: &Simulation) -> std::io::Result<()> {
-        let Some(now) = simulation.now() else {
-            return Ok(());
-        };
-        let desk = simulation.world().resource::<Desk>();
-        let new: Vec<Record> = desk.log[self.entries_written..]
+    /// Writes what a tick added: the actions asked of the team, and a checkpoint on the hour
+    /// (`state` is asked for only then).
+    pub fn after_tick(
+        &mut self,
+        now: Tick,
+        desk: &Desk,
+        scenario: &Scenario,
+        state: impl FnOnce() -> u64,
+    ) -> std::io::Result<()> {
+        let new: Vec<Record> = desk.log[self.entries_written.min(desk.log.len())..]
             .iter()
             .map(|entry| {
-                let reason = match &entry.outcome {
-                    Outcome::Refused(reason) => Some(reason.clone()),
+                let reason = match &entry.progress {
+                    Progress::Refused(reason) => Some(reason.clone()),
                     _ => None,
                 };
                 Record::Action {
                     tick: entry.requested.0,
-                    action: entry.action.to_text(simulation.scenario()),
+                    action: entry.action.to_text(scenario),
                     accepted: reason.is_none(),
                     reason,
                 }
@@ -108,17 +115,17 @@ impl Recorder {
         for record in &new {
             self.record(record)?;
         }
-        if now.0 % CHECKPOINT_EVERY == 0 {
-            let state = format!("{:016x}", simulation.state_hash());
+        if now.0.is_multiple_of(CHECKPOINT_EVERY) {
+            let state = format!("{:016x}", state());
             self.record(&Record::Checkpoint { tick: now.0, state })?;
         }
         Ok(())
     }
 
     /// Writes the end record with the final state.
-    pub fn finish(&mut self, simulation: &Simulation) -> std::io::Result<()> {
-        let tick = simulation.now().map_or(0, |tick| tick.0);
-        let state = format!("{:016x}", simulation.state_hash());
+    pub fn finish(&mut self, now: Option<Tick>, state: u64) -> std::io::Result<()> {
+        let tick = now.map_or(0, |tick| tick.0);
+        let state = format!("{state:016x}");
         self.record(&Record::End { tick, state })
     }
 }

@@ -132,33 +132,46 @@ fn initial_truth(scenario: &Scenario, rng: &mut ChaCha8Rng) -> Vec<HostTruth> {
         .collect()
 }
 
-/// A headless app that simulates `scenario` with `seed`: each `update()` is one tick, the
-/// first simulating tick 0.
-pub fn build_app(scenario: Arc<Scenario>, seed: u64) -> App {
+/// A headless app that simulates `scenario` with `seed`, with `extend` adding what layers
+/// above the simulation bring (the response team): each `update()` is one tick, the first
+/// simulating tick 0.
+fn build_app(scenario: Arc<Scenario>, seed: u64, extend: impl FnOnce(&mut App)) -> App {
     let mut app = App::new();
     app.add_plugins((TaskPoolPlugin::default(), TimePlugin))
         .insert_resource(TimeUpdateStrategy::FixedTimesteps(1))
-        .add_plugins(SimulationPlugin { scenario, seed })
-        .add_plugins(crate::response::plugin);
+        .add_plugins(SimulationPlugin { scenario, seed });
+    extend(&mut app);
     // Bevy's clock measures nothing on its first update; spend it here so that every update
     // the caller makes runs exactly one fixed step.
     app.update();
     app
 }
 
-/// A running simulation: the app plus the questions the CLI and tests ask it.
+/// A running simulation: its app (private: the world changes only through its systems and
+/// the layers that compose it) and the questions the layers above ask it.
 pub struct Simulation {
-    pub app: App,
-    pub seed: u64,
+    app: App,
+    seed: u64,
 }
 
 impl Simulation {
-    /// Builds the world; nothing is simulated until the first step.
+    /// Builds the world with no one responding; nothing is simulated until the first step.
     pub fn new(scenario: Arc<Scenario>, seed: u64) -> Self {
+        Self::extended(scenario, seed, |_| {})
+    }
+
+    /// Builds the world with more plugins beside the simulation's own (the exercise adds the
+    /// response team this way).
+    pub(crate) fn extended(scenario: Arc<Scenario>, seed: u64, extend: impl FnOnce(&mut App)) -> Self {
         Self {
-            app: build_app(scenario, seed),
+            app: build_app(scenario, seed, extend),
             seed,
         }
+    }
+
+    /// The seed of the run.
+    pub fn seed(&self) -> u64 {
+        self.seed
     }
 
     /// The scenario being simulated.
@@ -180,6 +193,11 @@ impl Simulation {
     /// The last tick of the exercise.
     pub fn end(&self) -> Tick {
         Tick(self.scenario().meta.duration_ticks)
+    }
+
+    /// Whether the last tick has been simulated.
+    pub fn finished(&self) -> bool {
+        self.now().is_some_and(|now| now >= self.end())
     }
 
     /// Simulates one tick.
@@ -204,6 +222,12 @@ impl Simulation {
         self.app.world()
     }
 
+    /// Write access for the layers that compose the simulation (the exercise hands the team
+    /// its requests this way).
+    pub(crate) fn world_mut(&mut self) -> &mut World {
+        self.app.world_mut()
+    }
+
     /// A machine's ground truth, besides its stage.
     pub fn truth(&self, host: HostId) -> HostTruth {
         self.world().resource::<GroundTruth>().hosts[host.index()]
@@ -219,8 +243,9 @@ impl Simulation {
         Outcome::of(self)
     }
 
-    /// A checksum of the whole simulated state: every machine, the attacker, the network, the
-    /// team's work, the logs and the random generator. Two runs agree while their checksums do.
+    /// A checksum of the whole simulated world: every machine, the attacker, the network, the
+    /// logs and the random generator. Two runs agree while their checksums do. The encoding is
+    /// explicit (numbers and tags, never `Debug` text), so renaming a type changes nothing.
     pub fn state_hash(&self) -> u64 {
         let world = self.world();
         let mut hash = crate::checksum::Fnv1a::default();
@@ -231,7 +256,7 @@ impl Simulation {
                 | u8::from(host.powered_off) << 1
                 | u8::from(host.targeted) << 2
                 | u8::from(host.left_on) << 3;
-            hash.write(&[*stage as u8, flags]);
+            hash.write(&[stage.code(), flags]);
             for tick in [host.compromised_at, host.defaced_at, host.wiped_at, host.restored_at] {
                 hash.write_u32(tick);
             }
@@ -241,10 +266,11 @@ impl Simulation {
         }
         let reachability = world.resource::<Reachability>();
         hash.write(&reachability.link_up.iter().map(|&up| u8::from(up)).collect::<Vec<u8>>());
-        hash.write(format!("{:?}", reachability.blocks).as_bytes());
-        for entry in &world.resource::<crate::response::Desk>().log {
-            hash.write_u32(entry.requested.0);
-            hash.write(format!("{:?}{:?}{:?}", entry.action, entry.outcome, entry.collected).as_bytes());
+        hash.write_u32(reachability.blocks.len() as u32);
+        for (port, from, to) in &reachability.blocks {
+            hash.write(&port.to_le_bytes());
+            from.hash_into(&mut hash);
+            to.hash_into(&mut hash);
         }
         hash.write_u64(world.resource::<TruthLog>().hash());
         hash.write_u64(world.resource::<ObservationLog>().observations.len() as u64);

@@ -25,7 +25,8 @@ pub struct Moment {
 }
 
 impl Moment {
-    fn of(scenario: &Scenario, tick: Tick) -> Self {
+    /// The moment of a tick.
+    pub fn of(scenario: &Scenario, tick: Tick) -> Self {
         Self {
             tick: tick.0,
             time: scenario.time_of(tick).strftime("%Y-%m-%d %H:%M %Z").to_string(),
@@ -95,10 +96,6 @@ pub struct InjectOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Outcome {
     pub scenario: String,
-    /// The playbook the team followed, if any.
-    pub playbook: Option<String>,
-    /// Actions the team was asked for, accepted or refused.
-    pub responder_actions: u32,
     pub seed: u64,
     /// Ticks simulated, counting tick 0.
     pub ticks: u32,
@@ -160,7 +157,7 @@ impl Outcome {
             .collect();
         let by_role = crate::scenario::model::Role::ALL
             .iter()
-            .map(|&role| (format!("{role:?}"), counts(truth, &Scope::Role(role))))
+            .map(|&role| (role.name().to_string(), counts(truth, &Scope::Role(role))))
             .filter(|(_, counts)| counts.machines > 0)
             .collect();
 
@@ -233,11 +230,7 @@ impl Outcome {
 
         Self {
             scenario: scenario.meta.id.clone(),
-            playbook: world
-                .get_resource::<crate::response::FollowedPlaybook>()
-                .map(|followed| followed.playbook.name.clone()),
-            responder_actions: world.resource::<crate::response::Desk>().log.len() as u32,
-            seed: simulation.seed,
+            seed: simulation.seed(),
             ticks: now.map_or(0, |tick| tick.0 + 1),
             tick_seconds: scenario.meta.tick_seconds,
             until: now.map(|tick| Moment::of(scenario, tick)),
@@ -255,7 +248,7 @@ impl Outcome {
 
     /// Counts for one role (zeros when the scenario has none).
     pub fn role(&self, role: crate::scenario::model::Role) -> Counts {
-        self.by_role.get(&format!("{role:?}")).copied().unwrap_or_default()
+        self.by_role.get(role.name()).copied().unwrap_or_default()
     }
 }
 
@@ -278,28 +271,28 @@ fn row(f: &mut fmt::Formatter<'_>, name: &str, counts: &Counts) -> fmt::Result {
     )
 }
 
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Outcome {
+    /// The summary's first line, saying who responded (`with no response`, `following
+    /// playbook X`...): the simulation itself does not know.
+    pub fn heading(&self, response: &str) -> String {
         let until = self
             .until
             .as_ref()
             .map_or("before the start".to_string(), |moment| moment.time.clone());
-        let response = match (&self.playbook, self.responder_actions) {
-            (Some(name), _) => format!("following playbook `{name}`"),
-            (None, 0) => "with no response".to_string(),
-            (None, 1) => "with 1 responder action".to_string(),
-            (None, actions) => format!("with {actions} responder actions"),
-        };
-        writeln!(
-            f,
+        format!(
             "{} {response}, seed {}, until {until} ({} ticks)",
             self.scenario,
             self.seed,
             thousands(self.ticks as u64)
-        )?;
-        writeln!(f)?;
-        writeln!(f, "Timeline (ground truth)")?;
+        )
+    }
+}
+
+impl fmt::Display for Outcome {
+    /// Everything after the heading: the timeline, the losses, services, evidence, observations.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let show = |moment: &Option<Moment>| moment.as_ref().map_or("-".to_string(), |moment| moment.time.clone());
+        writeln!(f, "Timeline (ground truth)")?;
         writeln!(
             f,
             "  {:<20} {:<22} {:<22} {:<22}",

@@ -38,24 +38,27 @@ impl TruthLog {
     }
 
     fn push(&mut self, fact: Fact) {
-        let words: [u32; 5] = match fact {
+        let none = u32::MAX;
+        let words: [u32; 6] = match fact {
             Fact::WormCopied(copied) => [
                 1,
                 copied.tick.0,
                 copied.source.0,
                 copied.target.0,
-                copied.account.map_or(u32::MAX, |account| account.0),
+                copied.account.map_or(none, |account| account.0),
+                0,
             ],
             Fact::StageReached(reached) => [
                 2,
                 reached.tick.0,
                 reached.host.0,
-                reached.stage as u32,
-                reached.source.map_or(u32::MAX, |host| host.0),
+                reached.stage.code() as u32,
+                reached.source.map_or(none, |host| host.0),
+                reached.account.map_or(none, |account| account.0),
             ],
-            Fact::CredentialHarvested(harvested) => [3, harvested.tick.0, harvested.host.0, harvested.account.0, 0],
-            Fact::ServiceChanged(changed) => [4, changed.tick.0, changed.service.0, u32::from(changed.up), 0],
-            Fact::InjectFired(fired) => [5, fired.tick.0, fired.inject.0, 0, 0],
+            Fact::CredentialHarvested(harvested) => [3, harvested.tick.0, harvested.host.0, harvested.account.0, 0, 0],
+            Fact::ServiceChanged(changed) => [4, changed.tick.0, changed.service.0, u32::from(changed.up), 0, 0],
+            Fact::InjectFired(fired) => [5, fired.tick.0, fired.inject.0, 0, 0, 0],
         };
         for word in words {
             self.hash.write_u32(word);

@@ -83,6 +83,20 @@ impl Stage {
         }
     }
 
+    /// The stage's number in checksums and the truth log's hash: fixed here, so that
+    /// reordering or renaming the variants does not change recorded sessions.
+    pub fn code(self) -> u8 {
+        match self {
+            Stage::Clean => 0,
+            Stage::Infecting => 1,
+            Stage::Compromised => 2,
+            Stage::Armed => 3,
+            Stage::Defaced => 4,
+            Stage::Wiping => 5,
+            Stage::Wiped => 6,
+        }
+    }
+
     /// The stages a scenario's triggers can name, in order.
     pub const REPORTED: [Stage; 5] = [
         Stage::Compromised,
@@ -152,7 +166,7 @@ pub struct StageCounts {
 
 /// Position of a role in `Role::ALL`, to index per-role counts.
 pub fn role_index(role: Role) -> usize {
-    Role::ALL.iter().position(|&known| known == role).unwrap_or(0)
+    role.code() as usize
 }
 
 /// The ground truth of every machine and of the attacker.

@@ -1,13 +1,8 @@
 //! What the command-line tests share: running the built binary from the project's folder.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// Runs `redscreen` with arguments, from the project's folder, without colours.
 pub fn redscreen(arguments: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redscreen"))
-        .args(arguments)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
+    redscreen::testing::run_binary(env!("CARGO_BIN_EXE_redscreen"), arguments)
 }

@@ -1,97 +1,256 @@
-//! The debrief in the window: the score table with ratings and reasons, the team's actions
-//! against ground truth, and a chart of the machines compromised, defaced and wiped over time
-//! against the run with no response.
+//! The debrief over the map: the score table with ratings and reasons, a chart of machines
+//! compromised, defaced and wiped over time against the run with no response, and the team's
+//! actions against ground truth. D (or its button) shows the debrief so far and hides it;
+//! Escape hides it; `end` (or its button) ends the exercise with it.
 
-use crate::scoring::{Curves, Debrief, debrief};
-use crate::sim::Simulation;
+use bevy::input::ButtonState;
+use bevy::input::keyboard::{Key, KeyboardInput};
+use bevy::prelude::*;
 
-/// The chart's series: response in full colour, the baseline dimmed and dashed.
-pub const SERIES: [(&str, [u8; 3]); 3] = [
-    ("compromised", [0xf0, 0xa0, 0x20]),
-    ("defaced", [0xe0, 0x30, 0x30]),
-    ("wiped", [0xe8, 0xe8, 0xe8]),
-];
+use crate::scenario::model::Tick;
+use crate::screen::{Face, SERIES, paint_chart};
 
-/// The chart's background and grid.
-const PAPER: [u8; 4] = [0x16, 0x1a, 0x22, 0xff];
-const GRID: [u8; 4] = [0x2c, 0x32, 0x3e, 0xff];
+use super::super::assets::{UiAssets, blank};
+use super::ExerciseSystems;
+use super::layout::{DIM, Only, PANEL, Region, TEXT, button, region, show, text, write};
+use super::run::{DebriefView, ExerciseRun, Pace, Request, Typing};
 
-/// Paints the chart: one line per stage for the response and for the baseline, over the same
-/// time and count axes, with a grid line every quarter.
-pub fn paint_chart(response: &Curves, baseline: &Curves, width: u32, height: u32) -> Vec<u8> {
-    let mut pixels = PAPER.repeat((width * height) as usize);
-    let mut put = |x: i64, y: i64, colour: [u8; 4]| {
-        if (0..width as i64).contains(&x) && (0..height as i64).contains(&y) {
-            let at = ((y as u32 * width + x as u32) * 4) as usize;
-            pixels[at..at + 4].copy_from_slice(&colour);
-        }
+/// Size of the debrief's chart.
+const CHART: (u32, u32) = (400, 220);
+
+#[derive(Component)]
+struct DebriefPanel;
+#[derive(Component, PartialEq, Eq)]
+enum DebriefText {
+    Table,
+    Timeline,
+}
+#[derive(Component)]
+struct ChartAxis;
+
+/// What the debrief's buttons do.
+#[derive(Component, Clone, Copy)]
+enum DebriefButton {
+    Show,
+    End,
+}
+
+/// The chart's texture, and the grading it was last drawn from.
+#[derive(Resource, Default)]
+struct Chart {
+    image: Handle<Image>,
+    drawn: Option<(u32, bool)>,
+}
+
+pub fn plugin(app: &mut App) {
+    app.init_resource::<DebriefView>()
+        .init_resource::<Chart>()
+        .add_systems(PostStartup, spawn_debrief)
+        .add_systems(
+            Update,
+            (
+                (debrief_keys, press_debrief_buttons).in_set(ExerciseSystems::Input),
+                refresh_debrief.in_set(ExerciseSystems::Draw),
+            ),
+        );
+}
+
+fn spawn_debrief(
+    mut commands: Commands,
+    assets: Res<UiAssets>,
+    regions: Query<(Entity, &Region)>,
+    mut chart: ResMut<Chart>,
+    mut images: ResMut<Assets<Image>>,
+) {
+    let (Some(overlay), Some(legend)) = (
+        region(&regions, Region::Overlay),
+        region(&regions, Region::LegendButtons),
+    ) else {
+        return;
     };
-    for quarter in 0..=4 {
-        let y = (height - 1) as i64 * quarter / 4;
-        let x = (width - 1) as i64 * quarter / 4;
-        for along in 0..width.max(height) as i64 {
-            put(along, y, GRID);
-            put(x, along, GRID);
+    chart.image = images.add(blank(CHART.0, CHART.1));
+    commands.entity(legend).with_children(|legend| {
+        legend.spawn((button(&assets, "debrief (D)"), DebriefButton::Show));
+        legend.spawn((button(&assets, "end exercise"), DebriefButton::End, Only::Live));
+    });
+    let panel = commands
+        .spawn((
+            Name::new("Debrief"),
+            DebriefPanel,
+            Node {
+                width: Val::Percent(100.0),
+                height: Val::Percent(100.0),
+                display: Display::None,
+                flex_direction: FlexDirection::Column,
+                padding: UiRect::all(Val::Px(12.0)),
+                overflow: Overflow::clip(),
+                ..default()
+            },
+            BackgroundColor(PANEL),
+        ))
+        .with_children(|panel| {
+            panel
+                .spawn(Node {
+                    column_gap: Val::Px(16.0),
+                    flex_shrink: 0.0,
+                    ..default()
+                })
+                .with_children(|top| {
+                    top.spawn((
+                        DebriefText::Table,
+                        Node {
+                            flex_grow: 1.0,
+                            flex_shrink: 1.0,
+                            ..default()
+                        },
+                        text(&assets, Face::Mono, 12.0, TEXT, ""),
+                    ));
+                    top.spawn(Node {
+                        flex_direction: FlexDirection::Column,
+                        flex_shrink: 0.0,
+                        ..default()
+                    })
+                    .with_children(|column| {
+                        column.spawn(text(
+                            &assets,
+                            Face::Regular,
+                            12.0,
+                            TEXT,
+                            "Machines over time: this run (solid), no response (dashed)",
+                        ));
+                        column.spawn((
+                            Node {
+                                width: Val::Px(CHART.0 as f32),
+                                height: Val::Px(CHART.1 as f32),
+                                margin: UiRect::vertical(Val::Px(4.0)),
+                                ..default()
+                            },
+                            ImageNode::new(chart.image.clone()),
+                        ));
+                        column
+                            .spawn(Node {
+                                align_items: AlignItems::Center,
+                                ..default()
+                            })
+                            .with_children(|legend| {
+                                for (name, [r, g, b]) in SERIES {
+                                    legend.spawn((
+                                        Node {
+                                            width: Val::Px(12.0),
+                                            height: Val::Px(12.0),
+                                            margin: UiRect::horizontal(Val::Px(4.0)),
+                                            ..default()
+                                        },
+                                        BackgroundColor(Color::srgb_u8(r, g, b)),
+                                    ));
+                                    legend.spawn(text(&assets, Face::Regular, 12.0, DIM, name));
+                                }
+                            });
+                        column.spawn((ChartAxis, text(&assets, Face::Mono, 11.0, DIM, "")));
+                    });
+                });
+            panel.spawn((
+                DebriefText::Timeline,
+                Node {
+                    margin: UiRect::top(Val::Px(10.0)),
+                    ..default()
+                },
+                text(&assets, Face::Mono, 11.0, TEXT, ""),
+            ));
+        })
+        .id();
+    commands.entity(overlay).add_child(panel);
+}
+
+/// D shows the debrief so far or hides it; Escape hides it.
+fn debrief_keys(
+    mut keys: MessageReader<KeyboardInput>,
+    typing: Res<Typing>,
+    view: Res<DebriefView>,
+    mut requests: MessageWriter<Request>,
+) {
+    for key in keys.read() {
+        if key.state != ButtonState::Pressed || typing.took_keys {
+            continue;
         }
-    }
-    let peak = response.peak().max(baseline.peak()).max(1) as f32;
-    let last = response.last.max(baseline.last).max(1) as f32;
-    let point = |tick: usize, count: u32| {
-        let x = (tick as f32 / last * (width - 1) as f32).round() as i64;
-        let y = ((1.0 - count as f32 / peak) * (height - 1) as f32).round() as i64;
-        (x, y)
-    };
-    // The baseline goes on top, dashed, so that where the runs agree both still show.
-    let runs = [(response, false), (baseline, true)];
-    for (curves, dashed) in runs {
-        let lines = [&curves.compromised, &curves.defaced, &curves.wiped];
-        for ((_, [r, g, b]), counts) in SERIES.iter().zip(lines) {
-            let colour = if dashed {
-                [r / 2, g / 2, b / 2, 0xff]
-            } else {
-                [*r, *g, *b, 0xff]
-            };
-            let mut previous = point(0, counts.first().copied().unwrap_or(0));
-            for (tick, &count) in counts.iter().enumerate() {
-                let next = point(tick, count);
-                // Vertical runs are drawn whole so that a sudden rise shows as a wall.
-                let (low, high) = (previous.1.min(next.1), previous.1.max(next.1));
-                for y in low..=high {
-                    for thick in 0..2 {
-                        if !dashed || (next.0 / 4) % 2 == 0 {
-                            put(next.0, y + thick, colour);
-                        }
-                    }
-                }
-                previous = next;
+        match (&key.logical_key, key.key_code, view.shown) {
+            (_, KeyCode::KeyD, false) => {
+                requests.write(Request::Debrief);
             }
+            (_, KeyCode::KeyD, true) | (Key::Escape, _, true) => {
+                requests.write(Request::CloseDebrief);
+            }
+            _ => {}
         }
     }
-    pixels
 }
 
-/// The debrief of a run so far against the baseline of the same seed, with both runs' curves.
-pub struct DebriefNow {
-    pub debrief: Debrief,
-    pub response: Curves,
-    pub baseline: Curves,
+fn press_debrief_buttons(
+    presses: Query<(&Interaction, &DebriefButton), Changed<Interaction>>,
+    mut requests: MessageWriter<Request>,
+) {
+    for (interaction, pressed) in &presses {
+        if *interaction == Interaction::Pressed {
+            requests.write(match pressed {
+                DebriefButton::Show => Request::Debrief,
+                DebriefButton::End => Request::Line("end".to_string()),
+            });
+        }
+    }
 }
 
-/// Grades `run` against `baseline`, advancing the baseline (or starting it again) to the run's
-/// present first.
-pub fn debrief_now(run: &Simulation, baseline: &mut Option<Simulation>) -> DebriefNow {
-    let now = run.now();
-    if baseline.as_ref().is_none_or(|base| base.now() > now) {
-        *baseline = Some(Simulation::new(run.shared_scenario(), run.seed));
+/// Shows or hides the panel; writes the grading and paints the chart when it changes.
+#[expect(clippy::type_complexity, reason = "Bevy queries spell out their filters")]
+fn refresh_debrief(
+    run: NonSend<ExerciseRun>,
+    view: Res<DebriefView>,
+    pace: Res<Pace>,
+    mut chart: ResMut<Chart>,
+    mut images: ResMut<Assets<Image>>,
+    mut panels: Query<&mut Node, With<DebriefPanel>>,
+    mut texts: ParamSet<(Query<(&mut Text, &DebriefText)>, Query<&mut Text, With<ChartAxis>>)>,
+) {
+    for mut node in &mut panels {
+        show(&mut node, view.shown);
     }
-    let base = baseline.as_mut().expect("the baseline was just made");
-    // Exactly as far as the run (not at all if it has not started).
-    if let Some(now) = now {
-        base.run_through(now, |_| {});
+    let Some(graded) = &view.graded else { return };
+    if chart.drawn == Some((graded.response.last, pace.ended)) {
+        return;
     }
-    DebriefNow {
-        debrief: debrief(run, base),
-        response: Curves::of(run),
-        baseline: Curves::of(base),
+    chart.drawn = Some((graded.response.last, pace.ended));
+    let heading = match pace.ended {
+        true => "The exercise has ended.",
+        false => "The debrief so far (D or Escape closes it; the exercise goes on).",
+    };
+    for (mut text, part) in &mut texts.p0() {
+        write(
+            &mut text,
+            match part {
+                DebriefText::Table => format!("{heading}\n\n{}", graded.debrief.table()),
+                DebriefText::Timeline => graded.debrief.timeline(),
+            },
+        );
+    }
+    let scenario = run.exercise().scenario();
+    let time = |tick: u32| scenario.time_of(Tick(tick)).strftime("%a %H:%M").to_string();
+    if let Ok(mut text) = texts.p1().single_mut() {
+        let (response, baseline) = (&graded.response, &graded.baseline);
+        write(
+            &mut text,
+            format!(
+                "{} to {}; up to {} machines\nwith no response: {} compromised, {} wiped\nthis run: {} compromised, {} wiped",
+                time(0),
+                time(response.last),
+                response.peak().max(baseline.peak()),
+                baseline.compromised.last().unwrap_or(&0),
+                baseline.wiped.last().unwrap_or(&0),
+                response.compromised.last().unwrap_or(&0),
+                response.wiped.last().unwrap_or(&0),
+            ),
+        );
+    }
+    let pixels = paint_chart(&graded.response, &graded.baseline, CHART.0, CHART.1);
+    if let Some(mut image) = images.get_mut(&chart.image) {
+        image.data = Some(pixels);
     }
 }

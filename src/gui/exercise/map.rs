@@ -1,146 +1,30 @@
-//! The map: offices side by side, subnets stacked in them, every machine a cell painted in
-//! the colour of its state; a view onto it that zooms and pans.
+//! The map panel: every machine a cell coloured by what the responder observes (or, in a
+//! replay, by ground truth), offices named with their local time, the inspected machine
+//! framed, a legend, and a tooltip under the pointer. The wheel zooms around the pointer, a
+//! right or middle drag pans (arrows too), Escape resets the view, a click inspects. The map is
+//! planned and painted on the CPU (`screen::map`) for the size the layout gives its frame.
 
-use bevy::math::Vec2;
+use std::time::Instant;
 
-use crate::scenario::model::{HostId, Scenario};
+use bevy::input::ButtonState;
+use bevy::input::keyboard::{Key, KeyboardInput};
+use bevy::input::mouse::{MouseScrollUnit, MouseWheel};
+use bevy::prelude::*;
+use bevy::ui::RelativeCursorPosition;
 
-/// Where each machine's cell is on the map: offices side by side, subnets stacked in them.
-pub struct MapPlan {
-    pub width: u32,
-    pub height: u32,
-    pub cell: u32,
-    /// Top-left pixel of each machine's cell.
-    pub cells: Vec<(u32, u32)>,
-    /// Each office's name and the pixel its label goes at.
-    pub labels: Vec<(String, u32, u32)>,
-    /// Each subnet's block: left, top, right and bottom pixels around its cells.
-    pub blocks: Vec<[u32; 4]>,
-}
+use crate::exercise::Seen;
+use crate::scenario::model::{HostId, OfficeId, Tick};
+use crate::screen::{Face, MapPlan, machine_at, paint_map, plan_map, stage_colour};
+use crate::sim::{GroundTruth, Stage};
 
-/// Rows above the cells, for the offices' names.
-const LABEL_ROWS: u32 = 42;
-
-/// Lays the map out in `width` × `height` pixels, with the largest cells that fit.
-pub fn plan_map(scenario: &Scenario, width: u32, height: u32) -> MapPlan {
-    (2..=40)
-        .rev()
-        .map(|cell| plan_with_cells(scenario, width, height, cell))
-        .find(|plan| plan.cells.iter().all(|&(_, y)| y + plan.cell <= height))
-        .unwrap_or_else(|| plan_with_cells(scenario, width, height, 2))
-}
-
-/// Offices side by side, each with columns in proportion to its machines; subnets stacked.
-fn plan_with_cells(scenario: &Scenario, width: u32, height: u32, cell: u32) -> MapPlan {
-    let hosts = scenario.hosts.len().max(1) as f32;
-    let columns_total = (width / cell).max(1);
-    let mut cells = vec![(0, 0); scenario.hosts.len()];
-    let mut labels = Vec::new();
-    let mut left = 0u32;
-    let mut by_office: Vec<Vec<usize>> = vec![Vec::new(); scenario.offices.len()];
-    for (host, machine) in scenario.hosts.iter().enumerate() {
-        by_office[machine.office.index()].push(host);
-    }
-    for (office_index, (office, office_hosts)) in scenario.offices.iter().zip(&by_office).enumerate() {
-        let columns = ((office_hosts.len() as f32 / hosts) * columns_total as f32)
-            .floor()
-            .max(3.0) as u32;
-        // Neighbouring offices' names alternate between two lines so that they never overlap.
-        // A name near the right edge is moved left to stay whole (it carries a time too).
-        let label_width = (office.name.chars().count() as u32 + 6) * 9;
-        labels.push((
-            office.name.clone(),
-            (left * cell).min(width.saturating_sub(label_width)),
-            if office_index % 2 == 0 { 2 } else { 20 },
-        ));
-        let mut row = 0u32;
-        for &subnet in &office.subnets {
-            let mut column = 0u32;
-            let mut placed = false;
-            for &host in office_hosts
-                .iter()
-                .filter(|&&host| scenario.hosts[host].subnet == subnet)
-            {
-                cells[host] = ((left + column) * cell, LABEL_ROWS + row * cell);
-                placed = true;
-                column += 1;
-                if column + 1 >= columns {
-                    column = 0;
-                    row += 1;
-                }
-            }
-            // A blank row between subnets.
-            if placed {
-                row += if column == 0 { 1 } else { 2 };
-            }
-        }
-        left += columns;
-    }
-    // Each subnet's cells sit on a block of their own, a pixel wider all round.
-    let mut blocks = vec![[u32::MAX, u32::MAX, 0, 0]; scenario.subnets.len()];
-    for (machine, &(x, y)) in scenario.hosts.iter().zip(&cells) {
-        let block = &mut blocks[machine.subnet.index()];
-        *block = [
-            block[0].min(x.saturating_sub(1)),
-            block[1].min(y.saturating_sub(1)),
-            block[2].max(x + cell),
-            block[3].max(y + cell),
-        ];
-    }
-    blocks.retain(|block| block[0] != u32::MAX);
-    MapPlan {
-        width,
-        height,
-        cell,
-        cells,
-        labels,
-        blocks,
-    }
-}
-
-/// The map's background, and the blocks of subnets on it.
-const GROUND: [u8; 4] = [0x12, 0x16, 0x1c, 0xff];
-const BLOCK: [u8; 4] = [0x1e, 0x24, 0x2e, 0xff];
-
-/// Paints the map: the subnets' blocks, then every machine's cell in its colour.
-pub fn paint_map(plan: &MapPlan, colours: impl Iterator<Item = [u8; 3]>) -> Vec<u8> {
-    let mut pixels = GROUND.repeat((plan.width * plan.height) as usize);
-    for &[left, top, right, bottom] in &plan.blocks {
-        for y in top..bottom.min(plan.height) {
-            let row = (y * plan.width) as usize;
-            for x in left..right.min(plan.width) {
-                pixels[(row + x as usize) * 4..][..4].copy_from_slice(&BLOCK);
-            }
-        }
-    }
-    let inner = plan.cell.saturating_sub(1).max(1);
-    for (&(x, y), [r, g, b]) in plan.cells.iter().zip(colours) {
-        for py in y..(y + inner).min(plan.height) {
-            let row = (py * plan.width) as usize;
-            for px in x..(x + inner).min(plan.width) {
-                let at = (row + px as usize) * 4;
-                pixels[at..at + 4].copy_from_slice(&[r, g, b, 0xff]);
-            }
-        }
-    }
-    pixels
-}
-
-/// The machine whose cell holds a point of the map, if any.
-pub fn machine_at(plan: &MapPlan, x: f32, y: f32) -> Option<HostId> {
-    if x < 0.0 || y < 0.0 {
-        return None;
-    }
-    let (x, y) = (x as u32, y as u32);
-    plan.cells
-        .iter()
-        .position(|&(left, top)| (left..left + plan.cell).contains(&x) && (top..top + plan.cell).contains(&y))
-        .map(|index| HostId(index as u32))
-}
+use super::super::assets::{UiAssets, blank};
+use super::ExerciseSystems;
+use super::layout::{DIM, PANEL, Region, TEXT, place, region, show, text, write};
+use super::run::{DebriefView, ExerciseRun, Inspected, Request, SeenStates, ShowTruth, Spent, Typing};
 
 /// How the map is shown in its frame: scaled by `zoom` around the map's origin, then moved so
 /// that map point `offset` sits at the frame's top-left corner.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Resource, Debug, Clone, Copy, PartialEq)]
 pub struct MapView {
     pub zoom: f32,
     pub offset: Vec2,
@@ -181,5 +65,475 @@ impl MapView {
     fn clamp(&mut self, frame: Vec2) {
         let visible = frame / self.zoom;
         self.offset = self.offset.clamp(Vec2::ZERO, (frame - visible).max(Vec2::ZERO));
+    }
+}
+
+/// The map as planned for its frame, its texture, and what it was last painted from.
+#[derive(Resource, Default)]
+pub struct MapState {
+    pub plan: Option<MapPlan>,
+    image: Handle<Image>,
+    painted: Option<Painted>,
+}
+
+impl MapState {
+    /// The frame's size in pixels (the plan's), once laid out.
+    pub fn frame(&self) -> Vec2 {
+        self.plan
+            .as_ref()
+            .map_or(Vec2::ZERO, |plan| Vec2::new(plan.width as f32, plan.height as f32))
+    }
+
+    /// The machine under a point of the frame, as the map is zoomed and panned.
+    fn machine_under(&self, view: &MapView, frame_point: Vec2) -> Option<HostId> {
+        let at = view.to_map(frame_point);
+        machine_at(self.plan.as_ref()?, at.x, at.y)
+    }
+}
+
+/// What the map shows: the observed states at a generation of their changes, or the ground
+/// truth of a tick.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Painted {
+    Seen(u64),
+    Truth(Option<Tick>),
+}
+
+#[derive(Component)]
+struct MapImage;
+#[derive(Component)]
+struct OfficeLabel(usize);
+/// The frame around the inspected machine's cell.
+#[derive(Component)]
+struct Selection;
+#[derive(Component)]
+struct LegendSwatch(usize);
+#[derive(Component)]
+struct LegendLabel(usize);
+#[derive(Component)]
+struct Tooltip;
+
+pub fn plugin(app: &mut App) {
+    app.init_resource::<MapView>()
+        .init_resource::<MapState>()
+        .add_systems(PostStartup, spawn_map)
+        .add_systems(
+            Update,
+            (
+                (steer_map, zoom_and_pan_keys).in_set(ExerciseSystems::Input),
+                (follow_frame, repaint_map)
+                    .chain()
+                    .in_set(ExerciseSystems::Observe)
+                    .after(super::run::observe),
+                (place_map, refresh_legend, refresh_tooltip).in_set(ExerciseSystems::Draw),
+            ),
+        );
+}
+
+fn spawn_map(
+    mut commands: Commands,
+    assets: Res<UiAssets>,
+    regions: Query<(Entity, &Region)>,
+    run: NonSend<ExerciseRun>,
+    mut state: ResMut<MapState>,
+    mut images: ResMut<Assets<Image>>,
+) {
+    let (Some(frame), Some(legend)) = (region(&regions, Region::Map), region(&regions, Region::Legend)) else {
+        return;
+    };
+    state.image = images.add(blank(1, 1));
+    let absolute = || Node {
+        position_type: PositionType::Absolute,
+        ..default()
+    };
+    commands.entity(frame).with_children(|frame| {
+        frame.spawn((
+            Name::new("Map"),
+            MapImage,
+            absolute(),
+            ImageNode::new(state.image.clone()),
+        ));
+        frame.spawn((
+            Selection,
+            Node {
+                border: UiRect::all(Val::Px(2.0)),
+                display: Display::None,
+                ..absolute()
+            },
+            BorderColor::all(Color::WHITE),
+        ));
+        for (index, office) in run.exercise().scenario().offices.iter().enumerate() {
+            frame.spawn((
+                OfficeLabel(index),
+                absolute(),
+                text(&assets, Face::Regular, 16.0, TEXT, office.name.clone()),
+            ));
+        }
+    });
+    commands.entity(legend).with_children(|legend| {
+        for index in 0..Seen::ALL.len().max(Stage::ALL.len()) {
+            legend.spawn((
+                LegendSwatch(index),
+                Node {
+                    width: Val::Px(12.0),
+                    height: Val::Px(12.0),
+                    margin: UiRect::horizontal(Val::Px(4.0)),
+                    ..default()
+                },
+                BackgroundColor(Color::NONE),
+            ));
+            legend.spawn((
+                LegendLabel(index),
+                text(&assets, Face::Regular, 12.0, DIM, ""),
+                Node {
+                    margin: UiRect::right(Val::Px(10.0)),
+                    ..default()
+                },
+            ));
+        }
+    });
+    // The tooltip is a root of its own, placed in window pixels under the pointer.
+    commands.spawn((
+        Name::new("Tooltip"),
+        Tooltip,
+        Node {
+            padding: UiRect::all(Val::Px(6.0)),
+            display: Display::None,
+            ..absolute()
+        },
+        BackgroundColor(PANEL),
+        text(&assets, Face::Mono, 12.0, TEXT, ""),
+        GlobalZIndex(10),
+    ));
+}
+
+/// The point of the map's frame under the pointer, when the pointer is on the frame.
+fn frame_point(cursor: &RelativeCursorPosition, frame: Vec2) -> Option<Vec2> {
+    let normalized = cursor.normalized.filter(|_| cursor.cursor_over())?;
+    let point = (normalized + Vec2::splat(0.5)) * frame;
+    (point.x >= 0.0 && point.y >= 0.0 && point.x < frame.x && point.y < frame.y).then_some(point)
+}
+
+/// A new plan and texture whenever the layout gives the frame another size.
+fn follow_frame(
+    frames: Query<(&Region, &ComputedNode)>,
+    run: NonSend<ExerciseRun>,
+    mut state: ResMut<MapState>,
+    mut view: ResMut<MapView>,
+    mut images: ResMut<Assets<Image>>,
+    mut maps: Query<&mut ImageNode, With<MapImage>>,
+) {
+    let Some(size) = frames
+        .iter()
+        .find(|(region, _)| **region == Region::Map)
+        .map(|(_, node)| node.size().round())
+    else {
+        return;
+    };
+    if size.x < 1.0 || size.y < 1.0 || size == state.frame() {
+        return;
+    }
+    let plan = plan_map(run.exercise().scenario(), size.x as u32, size.y as u32);
+    state.image = images.add(blank(plan.width, plan.height));
+    state.plan = Some(plan);
+    state.painted = None;
+    *view = MapView::default();
+    for mut image in &mut maps {
+        image.image = state.image.clone();
+    }
+}
+
+/// Repaints the map when what it shows has changed.
+fn repaint_map(
+    run: NonSend<ExerciseRun>,
+    seen: Res<SeenStates>,
+    truth: Res<ShowTruth>,
+    mut state: ResMut<MapState>,
+    mut images: ResMut<Assets<Image>>,
+    mut spent: ResMut<Spent>,
+) {
+    let started = Instant::now();
+    let simulation = run.exercise().simulation();
+    let wanted = match truth.0 {
+        true => Painted::Truth(simulation.now()),
+        false => Painted::Seen(seen.generation),
+    };
+    let Some(plan) = &state.plan else { return };
+    if state.painted == Some(wanted) {
+        return;
+    }
+    let pixels = match wanted {
+        Painted::Truth(_) => {
+            let stages = &simulation.world().resource::<GroundTruth>().stages;
+            paint_map(plan, stages.iter().map(|stage| stage_colour(*stage)))
+        }
+        Painted::Seen(_) => paint_map(plan, seen.map.states().iter().map(|seen| seen.colour())),
+    };
+    if let Some(mut image) = images.get_mut(&state.image) {
+        image.data = Some(pixels);
+    }
+    state.painted = Some(wanted);
+    spent.painting += started.elapsed();
+}
+
+/// The wheel zooms around the pointer; dragging with the right or middle button pans. A left
+/// click on a cell inspects the machine. The debrief, when shown, keeps the pointer.
+#[expect(clippy::too_many_arguments, reason = "a Bevy system names every resource it reads")]
+fn steer_map(
+    mut wheel: MessageReader<MouseWheel>,
+    mouse: Res<ButtonInput<MouseButton>>,
+    window: Single<&Window>,
+    frames: Query<(&Region, &RelativeCursorPosition)>,
+    debrief: Res<DebriefView>,
+    state: Res<MapState>,
+    mut view: ResMut<MapView>,
+    mut requests: MessageWriter<Request>,
+    mut last_cursor: Local<Option<Vec2>>,
+) {
+    let frame = state.frame();
+    let inside = frames
+        .iter()
+        .find(|(region, _)| **region == Region::Map)
+        .and_then(|(_, cursor)| frame_point(cursor, frame))
+        .filter(|_| !debrief.shown);
+    for scroll in wheel.read() {
+        // One event is at most a couple of notches: X11's first smooth-scroll event after the
+        // window gains focus can report the wheel's whole history.
+        let notches = match scroll.unit {
+            MouseScrollUnit::Line => scroll.y,
+            MouseScrollUnit::Pixel => scroll.y / 40.0,
+        }
+        .clamp(-2.0, 2.0);
+        if let Some(point) = inside {
+            view.zoom_at(1.25f32.powf(notches), point, frame);
+        }
+    }
+    let cursor = window.cursor_position();
+    if let (Some(now), Some(before)) = (cursor, *last_cursor)
+        && mouse.any_pressed([MouseButton::Right, MouseButton::Middle])
+        && inside.is_some()
+    {
+        view.pan(now - before, frame);
+    }
+    *last_cursor = cursor;
+    if mouse.just_pressed(MouseButton::Left)
+        && let Some(point) = inside
+        && let Some(host) = state.machine_under(&view, point)
+    {
+        requests.write(Request::Inspect(host));
+    }
+}
+
+/// +/- zoom, arrows pan (in a live exercise: a replay's arrows seek), Escape resets the view
+/// (unless it closes the debrief).
+fn zoom_and_pan_keys(
+    mut keys: MessageReader<KeyboardInput>,
+    typing: Res<Typing>,
+    run: NonSend<ExerciseRun>,
+    debrief: Res<DebriefView>,
+    state: Res<MapState>,
+    mut view: ResMut<MapView>,
+) {
+    let frame = state.frame();
+    for key in keys.read() {
+        if key.state != ButtonState::Pressed || typing.took_keys {
+            continue;
+        }
+        // In a replay, left and right seek (the replay bar's keys).
+        let sideways = |x: f32| (!run.is_replay()).then_some(Vec2::new(x, 0.0));
+        let step = match (&key.logical_key, key.key_code) {
+            (Key::Escape, _) if !debrief.shown => {
+                *view = MapView::default();
+                None
+            }
+            (Key::Character(text), _) if text == "+" || text == "=" => {
+                view.zoom_at(1.5, frame / 2.0, frame);
+                None
+            }
+            (Key::Character(text), _) if text == "-" => {
+                view.zoom_at(1.0 / 1.5, frame / 2.0, frame);
+                None
+            }
+            (_, KeyCode::ArrowLeft) => sideways(80.0),
+            (_, KeyCode::ArrowRight) => sideways(-80.0),
+            (_, KeyCode::ArrowUp) => Some(Vec2::new(0.0, 80.0)),
+            (_, KeyCode::ArrowDown) => Some(Vec2::new(0.0, -80.0)),
+            _ => None,
+        };
+        if let Some(distance) = step {
+            view.pan(distance, frame);
+        }
+    }
+}
+
+/// Places the map, its labels and the selection frame where the view puts them.
+#[expect(clippy::type_complexity, reason = "Bevy queries spell out their filters")]
+fn place_map(
+    run: NonSend<ExerciseRun>,
+    state: Res<MapState>,
+    view: Res<MapView>,
+    inspected: Res<Inspected>,
+    mut nodes: ParamSet<(
+        Query<&mut Node, With<MapImage>>,
+        Query<(&mut Node, &mut Text, &OfficeLabel)>,
+        Query<&mut Node, With<Selection>>,
+    )>,
+) {
+    let Some(plan) = &state.plan else { return };
+    let view = *view;
+    for mut node in &mut nodes.p0() {
+        place(&mut node, |next| {
+            next.left = Val::Px(-view.offset.x * view.zoom);
+            next.top = Val::Px(-view.offset.y * view.zoom);
+            next.width = Val::Px(plan.width as f32 * view.zoom);
+            next.height = Val::Px(plan.height as f32 * view.zoom);
+        });
+    }
+    let scenario = run.exercise().scenario();
+    let now = run.exercise().now().unwrap_or_default();
+    for (mut node, mut text, label) in &mut nodes.p1() {
+        let Some((_, x, y)) = plan.labels.get(label.0) else {
+            continue;
+        };
+        place(&mut node, |next| {
+            next.left = Val::Px((*x as f32 - view.offset.x) * view.zoom + 2.0);
+            next.top = Val::Px((*y as f32 - view.offset.y) * view.zoom + 4.0);
+        });
+        // Each office's name with its local time.
+        let local = scenario.local_time(OfficeId(label.0 as u32), now);
+        write(
+            &mut text,
+            format!("{} {}", scenario.offices[label.0].name, local.strftime("%H:%M")),
+        );
+    }
+    for mut node in &mut nodes.p2() {
+        match inspected.0.and_then(|host| plan.cells.get(host.index())) {
+            Some(&(x, y)) => {
+                let size = plan.cell as f32 * view.zoom + 4.0;
+                place(&mut node, |next| {
+                    next.display = Display::Flex;
+                    next.left = Val::Px((x as f32 - view.offset.x) * view.zoom - 2.0);
+                    next.top = Val::Px((y as f32 - view.offset.y) * view.zoom - 2.0);
+                    next.width = Val::Px(size);
+                    next.height = Val::Px(size);
+                });
+            }
+            None => show(&mut node, false),
+        }
+    }
+}
+
+/// The legend: observed states, or true stages when a replay shows the truth.
+fn refresh_legend(
+    truth: Res<ShowTruth>,
+    mut swatches: Query<(&mut BackgroundColor, &LegendSwatch)>,
+    mut labels: Query<(&mut Text, &LegendLabel)>,
+) {
+    let legend: Vec<(&str, [u8; 3])> = match truth.0 {
+        true => Stage::ALL
+            .iter()
+            .map(|stage| (stage.label(), stage_colour(*stage)))
+            .collect(),
+        false => Seen::ALL.iter().map(|seen| (seen.label(), seen.colour())).collect(),
+    };
+    for (mut colour, swatch) in &mut swatches {
+        colour.set_if_neq(BackgroundColor(
+            legend
+                .get(swatch.0)
+                .map_or(Color::NONE, |(_, [r, g, b])| Color::srgb_u8(*r, *g, *b)),
+        ));
+    }
+    for (mut text, label) in &mut labels {
+        write(
+            &mut text,
+            legend
+                .get(label.0)
+                .map(|(name, _)| name.to_string())
+                .unwrap_or_default(),
+        );
+    }
+}
+
+/// A machine as the tooltip and the inspector introduce it: name and role, place and address,
+/// and what is seen of it.
+pub fn about_machine(run: &ExerciseRun, seen: &SeenStates, host: HostId) -> Vec<String> {
+    let scenario = run.exercise().scenario();
+    let machine = &scenario.hosts[host.index()];
+    vec![
+        format!("{}  {}", machine.name, machine.role.name()),
+        format!(
+            "{}/{}  {}",
+            scenario.offices[machine.office.index()].name,
+            scenario.subnets[machine.subnet.index()].name,
+            machine.address
+        ),
+        format!("seen: {}", seen.map.get(host).label()),
+    ]
+}
+
+/// The tooltip of the machine under the pointer.
+#[expect(clippy::too_many_arguments, reason = "a Bevy system names every resource it reads")]
+fn refresh_tooltip(
+    run: NonSend<ExerciseRun>,
+    seen: Res<SeenStates>,
+    truth: Res<ShowTruth>,
+    debrief: Res<DebriefView>,
+    state: Res<MapState>,
+    view: Res<MapView>,
+    window: Single<&Window>,
+    frames: Query<(&Region, &RelativeCursorPosition)>,
+    mut tooltips: Query<(&mut Text, &mut Node), With<Tooltip>>,
+) {
+    let Ok((mut text, mut node)) = tooltips.single_mut() else {
+        return;
+    };
+    let hovered = frames
+        .iter()
+        .find(|(region, _)| **region == Region::Map)
+        .and_then(|(_, cursor)| frame_point(cursor, state.frame()))
+        .filter(|_| !debrief.shown)
+        .and_then(|point| state.machine_under(&view, point))
+        .zip(window.cursor_position());
+    let Some((host, cursor)) = hovered else {
+        show(&mut node, false);
+        return;
+    };
+    let mut lines = about_machine(&run, &seen, host);
+    if truth.0 {
+        let stage = run.exercise().simulation().stage(host);
+        lines.push(format!("truth: {}", stage.label()));
+    }
+    write(&mut text, lines.join("\n"));
+    let (width, height) = (window.width(), window.height());
+    place(&mut node, |next| {
+        next.display = Display::Flex;
+        next.left = Val::Px((cursor.x + 14.0).min(width - 260.0));
+        next.top = Val::Px((cursor.y + 14.0).min(height - 80.0));
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zooming_keeps_the_point_under_the_cursor_and_panning_stays_on_the_map() {
+        let frame = Vec2::new(896.0, 600.0);
+        let mut view = MapView::default();
+        let cursor = Vec2::new(300.0, 200.0);
+        let under = view.to_map(cursor);
+        view.zoom_at(2.0, cursor, frame);
+        assert_eq!(view.zoom, 2.0);
+        assert!((view.to_map(cursor) - under).length() < 0.01);
+        view.pan(Vec2::new(10_000.0, 10_000.0), frame);
+        assert_eq!(view.offset, Vec2::ZERO, "no panning past the map's corner");
+        view.pan(Vec2::new(-10_000.0, -10_000.0), frame);
+        assert_eq!(view.offset, frame / 2.0, "nor past the opposite one");
+        view.zoom_at(0.01, cursor, frame);
+        assert_eq!(
+            (view.zoom, view.offset),
+            (1.0, Vec2::ZERO),
+            "never smaller than the frame"
+        );
     }
 }

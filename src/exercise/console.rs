@@ -4,13 +4,16 @@
 
 use std::sync::Arc;
 
+use crate::response::{Desk, Progress, SYNTAX, parse_action};
 use crate::scenario::model::{HostId, Scenario, Tick};
 use crate::scenario::values::parse_duration;
+use crate::session::Recorder;
 use crate::sim::{Observation, ObservationLog, Observed, Simulation};
 
-use super::desk::{Desk, Outcome};
-use super::parse::{SYNTAX, parse_action};
-use crate::session::Recorder;
+use super::Exercise;
+
+/// The clock's speeds on a terminal or in the window: simulated seconds per real second.
+pub const SPEEDS: [u32; 5] = [1, 10, 60, 600, 3600];
 
 /// Console commands besides actions.
 pub const COMMANDS: &[(&str, &str)] = &[
@@ -21,7 +24,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("until YYYY-MM-DD HH:MM", "advance to a local time"),
     ("pause / play", "stop or restart the clock (interactive terminal)"),
     (
-        "speed 1|10|60",
+        "speed 1|10|60|600|3600",
         "simulated seconds per real second (interactive terminal)",
     ),
     ("end", "end the exercise and show the debrief"),
@@ -68,9 +71,9 @@ impl std::fmt::Display for Line {
     }
 }
 
-/// The console over one running simulation.
+/// The console over one running exercise.
 pub struct Console {
-    pub simulation: Simulation,
+    exercise: Exercise,
     /// Where the session is being recorded, while writing works.
     recorder: Option<Recorder>,
     news: NewsReader,
@@ -82,39 +85,49 @@ pub struct Console {
 pub struct NewsReader {
     /// Observations already shown.
     shown_observations: usize,
-    /// Per desk entry, the outcome last shown.
-    shown_outcomes: Vec<Outcome>,
+    /// Per desk entry, the progress last shown.
+    shown_progress: Vec<Progress>,
 }
 
 impl Console {
-    /// A console over a fresh simulation of `scenario` with `seed`.
+    /// A console over a fresh exercise of `scenario` with `seed`.
     pub fn new(scenario: Arc<Scenario>, seed: u64) -> Self {
         Self {
-            simulation: Simulation::new(scenario, seed),
+            exercise: Exercise::new(scenario, seed),
             recorder: None,
             news: NewsReader::default(),
         }
     }
 
-    /// A console taking over a simulation already under way (a replay's moment): what
+    /// A console taking over an exercise already under way (a replay's moment): what
     /// happened so far counts as already shown.
-    pub fn resume(simulation: Simulation) -> Self {
+    pub fn resume(exercise: Exercise) -> Self {
         let mut news = NewsReader::default();
-        news.read(&simulation);
+        news.read(exercise.simulation());
         Self {
-            simulation,
+            exercise,
             recorder: None,
             news,
         }
     }
 
+    /// The exercise being played.
+    pub fn exercise(&self) -> &Exercise {
+        &self.exercise
+    }
+
+    /// The simulation being played, to read.
+    pub fn simulation(&self) -> &Simulation {
+        self.exercise.simulation()
+    }
+
     fn scenario(&self) -> &Scenario {
-        self.simulation.scenario()
+        self.exercise.scenario()
     }
 
     /// Whether the exercise has reached its end.
     pub fn finished(&self) -> bool {
-        self.simulation.now().is_some_and(|now| now >= self.simulation.end())
+        self.exercise.finished()
     }
 
     /// The first lines the responder reads.
@@ -137,7 +150,7 @@ impl Console {
     /// Writes the session's end record; returns where the session is, if it was recorded.
     pub fn finish_recording(&mut self) -> Option<String> {
         let mut recorder = self.recorder.take()?;
-        match recorder.finish(&self.simulation) {
+        match self.exercise.record_end(&mut recorder) {
             Ok(()) => Some(recorder.path.display().to_string()),
             Err(error) => Some(format!(
                 "{} (its end record could not be written: {error})",
@@ -153,15 +166,15 @@ impl Console {
             if self.finished() {
                 break;
             }
-            self.simulation.step();
+            self.exercise.step();
             if let Some(recorder) = &mut self.recorder
-                && let Err(error) = recorder.after_tick(&self.simulation)
+                && let Err(error) = self.exercise.record_tick(recorder)
             {
                 // What is written stays; the exercise goes on unrecorded.
                 lines.push(format!("recording stopped: {}: {error}", recorder.path.display()).into());
                 self.recorder = None;
             }
-            lines.extend(self.news.read(&self.simulation));
+            lines.extend(self.news.read(self.exercise.simulation()));
         }
         lines
     }
@@ -184,18 +197,18 @@ impl NewsReader {
         self.shown_observations = observations.len();
         let desk = world.resource::<Desk>();
         for (index, entry) in desk.log.iter().enumerate() {
-            if self.shown_outcomes.get(index) == Some(&entry.outcome) {
+            if self.shown_progress.get(index) == Some(&entry.progress) {
                 continue;
             }
             let action = entry.action.to_text(scenario);
-            let line = match &entry.outcome {
-                Outcome::Refused(reason) => format!("refused: {action}: {reason}"),
-                Outcome::Queued => format!(
+            let line = match &entry.progress {
+                Progress::Refused(reason) => format!("refused: {action}: {reason}"),
+                Progress::Queued => format!(
                     "queued: {action} (all {} responders are busy)",
                     scenario.responders.team_size
                 ),
-                Outcome::Started { done, .. } => format!("started: {action} (done about {})", time(done)),
-                Outcome::Completed { at, .. } => {
+                Progress::Started { done, .. } => format!("started: {action} (done about {})", time(done)),
+                Progress::Completed { at, .. } => {
                     let secured: Vec<String> = entry
                         .collected
                         .iter()
@@ -209,10 +222,10 @@ impl NewsReader {
                 }
             };
             lines.push(Line::about(line, entry.action.hosts()));
-            if index < self.shown_outcomes.len() {
-                self.shown_outcomes[index] = entry.outcome.clone();
+            if index < self.shown_progress.len() {
+                self.shown_progress[index] = entry.progress.clone();
             } else {
-                self.shown_outcomes.push(entry.outcome.clone());
+                self.shown_progress.push(entry.progress.clone());
             }
         }
         lines
@@ -250,7 +263,7 @@ pub fn describe_observation(scenario: &Scenario, observed: &Observed) -> String 
 impl Console {
     fn status(&self) -> Vec<String> {
         let scenario = self.scenario();
-        let now = self.simulation.now().unwrap_or_default();
+        let now = self.exercise.now().unwrap_or_default();
         let mut lines: Vec<String> = scenario
             .offices
             .iter()
@@ -260,8 +273,8 @@ impl Console {
                 format!("  {:<16} {}", office.name, local.strftime("%a %Y-%m-%d %H:%M %Z"))
             })
             .collect();
-        let desk = self.simulation.world().resource::<Desk>();
-        lines.insert(0, format!("tick {} of {}", now.0, self.simulation.end().0));
+        let desk = self.exercise.desk();
+        lines.insert(0, format!("tick {} of {}", now.0, self.exercise.simulation().end().0));
         lines.push(format!(
             "  team: {} of {} free, {} waiting",
             desk.free(),
@@ -304,7 +317,7 @@ impl Console {
             },
             "until" => match self.scenario().tick_at(rest) {
                 Ok(tick) => {
-                    let now = self.simulation.now().map_or(0, |now| now.0 + 1);
+                    let now = self.exercise.now().map_or(0, |now| now.0 + 1);
                     (self.advance(tick.0.saturating_sub(now) + 1), Control::Continue)
                 }
                 Err(reason) => (said(vec![format!("until: {reason}")]), Control::Continue),
@@ -312,23 +325,18 @@ impl Console {
             "pause" => (said(vec!["paused".to_string()]), Control::Pause),
             "play" | "resume" => (said(vec!["playing".to_string()]), Control::Play),
             "speed" => match rest.parse::<u32>() {
-                Ok(speed @ (1 | 10 | 60 | 600 | 3600)) => {
-                    (said(vec![format!("speed {speed}×")]), Control::Speed(speed))
-                }
+                Ok(speed) if SPEEDS.contains(&speed) => (said(vec![format!("speed {speed}×")]), Control::Speed(speed)),
                 _ => (
-                    said(vec!["speed is 1, 10, 60, 600 or 3600".to_string()]),
+                    said(vec![format!(
+                        "speed is one of {SPEEDS:?} (simulated seconds per real second)"
+                    )]),
                     Control::Continue,
                 ),
             },
             "end" | "quit" | "exit" => (Vec::new(), Control::End),
             _ => match parse_action(trimmed, self.scenario()) {
                 Ok(action) => {
-                    self.simulation
-                        .app
-                        .world_mut()
-                        .resource_mut::<Desk>()
-                        .incoming
-                        .push(action);
+                    self.exercise.request(action);
                     // The request reaches the desk on the next tick.
                     (self.advance(1), Control::Continue)
                 }

@@ -3,9 +3,11 @@
 
 use std::collections::HashMap;
 
-use crate::response::{Action, Desk, Outcome};
+use crate::response::{Action, Progress};
 use crate::scenario::model::HostId;
-use crate::sim::{Observation, ObservationLog, Simulation, Stage};
+use crate::sim::{Observation, ObservationLog};
+
+use super::Exercise;
 
 /// What the responder knows of a machine, from observations and the team's own work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +31,7 @@ pub enum Seen {
 }
 
 impl Seen {
+    /// Every state, in the legend's order.
     pub const ALL: [Seen; 8] = [
         Seen::Unknown,
         Seen::Healthy,
@@ -40,6 +43,7 @@ impl Seen {
         Seen::Restored,
     ];
 
+    /// The state's colour on the map, in the window and the report alike.
     pub fn colour(self) -> [u8; 3] {
         match self {
             Seen::Unknown => [0x3a, 0x44, 0x50],
@@ -53,6 +57,7 @@ impl Seen {
         }
     }
 
+    /// The state in words.
     pub fn label(self) -> &'static str {
         match self {
             Seen::Unknown => "unknown",
@@ -67,19 +72,6 @@ impl Seen {
     }
 }
 
-/// The map's colour for a machine's true stage (the replay viewer's ground-truth view).
-pub fn stage_colour(stage: Stage) -> [u8; 3] {
-    match stage {
-        Stage::Clean => [0x3a, 0x44, 0x50],
-        Stage::Infecting => [0x90, 0x80, 0x30],
-        Stage::Compromised => [0xf0, 0xc0, 0x20],
-        Stage::Armed => [0xf0, 0x70, 0x10],
-        Stage::Defaced => [0xe0, 0x18, 0x18],
-        Stage::Wiping => [0x90, 0x10, 0x10],
-        Stage::Wiped => [0xf0, 0xf0, 0xf0],
-    }
-}
-
 /// The observed state of every machine, read incrementally: each update looks only at the
 /// observations and outcomes that are new since the last.
 pub struct SeenMap {
@@ -87,41 +79,43 @@ pub struct SeenMap {
     /// What a machine showed before the team started imaging it.
     before_imaging: HashMap<HostId, Seen>,
     observations_read: usize,
-    /// Per desk entry, the outcome last taken into account.
-    outcomes_read: Vec<Option<Outcome>>,
+    /// Per desk entry, the progress last taken into account.
+    progress_read: Vec<Option<Progress>>,
 }
 
 impl SeenMap {
+    /// Nothing known of `hosts` machines.
     pub fn new(hosts: usize) -> Self {
         Self {
             states: vec![Seen::Unknown; hosts],
             before_imaging: HashMap::new(),
             observations_read: 0,
-            outcomes_read: Vec::new(),
+            progress_read: Vec::new(),
         }
     }
 
-    /// The observed state of every machine at the simulation's present, from scratch.
-    pub fn of(simulation: &Simulation) -> Self {
-        let mut seen = Self::new(simulation.scenario().hosts.len());
-        seen.update(simulation);
+    /// The observed state of every machine at the exercise's present, from scratch.
+    pub fn of(exercise: &Exercise) -> Self {
+        let mut seen = Self::new(exercise.scenario().hosts.len());
+        seen.update(exercise);
         seen
     }
 
+    /// Every machine's state, by id.
     pub fn states(&self) -> &[Seen] {
         &self.states
     }
 
+    /// One machine's state.
     pub fn get(&self, host: HostId) -> Seen {
         self.states[host.index()]
     }
 
     /// Takes in what was observed and done since the last update; returns whether anything
     /// changed.
-    pub fn update(&mut self, simulation: &Simulation) -> bool {
-        let world = simulation.world();
-        let observations = &world.resource::<ObservationLog>().observations;
-        let desk = world.resource::<Desk>();
+    pub fn update(&mut self, exercise: &Exercise) -> bool {
+        let observations = &exercise.simulation().world().resource::<ObservationLog>().observations;
+        let desk = exercise.desk();
         let new_observations = &observations[self.observations_read.min(observations.len())..];
         let mut changed = false;
         for observed in new_observations {
@@ -141,21 +135,21 @@ impl SeenMap {
             }
         }
         self.observations_read = observations.len();
-        self.outcomes_read.resize(desk.log.len(), None);
-        let scenario = simulation.scenario();
+        self.progress_read.resize(desk.log.len(), None);
+        let scenario = exercise.scenario();
         for (index, entry) in desk.log.iter().enumerate() {
-            if self.outcomes_read[index].as_ref() == Some(&entry.outcome) {
+            if self.progress_read[index].as_ref() == Some(&entry.progress) {
                 continue;
             }
-            self.outcomes_read[index] = Some(entry.outcome.clone());
+            self.progress_read[index] = Some(entry.progress.clone());
             changed = true;
             let nothing_found = entry.collected.iter().all(|(_, _, pieces)| *pieces == 0);
-            match (&entry.outcome, &entry.action) {
-                (Outcome::Started { .. }, Action::ImageDisk(host)) => {
+            match (&entry.progress, &entry.action) {
+                (Progress::Started { .. }, Action::ImageDisk(host)) => {
                     self.before_imaging.insert(*host, self.states[host.index()]);
                     self.states[host.index()] = Seen::BeingImaged;
                 }
-                (Outcome::Completed { .. }, action) => match action {
+                (Progress::Completed { .. }, action) => match action {
                     Action::Isolate(scope) => {
                         for host in scenario.hosts_in(scope) {
                             self.states[host.index()] = Seen::Isolated;

@@ -1,13 +1,13 @@
-//! Completion of a half-typed line of the action language: the word being typed is matched
-//! against what can follow the words before it. Only names the company's own inventory gives
-//! are offered (machines, subnets, offices, links, accounts, contacts, roles); the attacker's
-//! file names and techniques are the responder's to find, so they are never suggested.
+//! Completion of a half-typed console line (a console command or an action): the word being
+//! typed is matched against what can follow the words before it. Only names the company's own
+//! inventory gives are offered (machines, subnets, offices, links, accounts, contacts, roles);
+//! the attacker's file names and techniques are the responder's to find, so they are never
+//! suggested.
 
+use crate::response::VERBS;
 use crate::scenario::model::{Role, Scenario};
 
-use super::action::role_word;
 use super::console::COMMANDS;
-use super::parse::VERBS;
 
 /// Words that may follow a verb (or a keyword) before any name.
 fn keywords_after(word: &str) -> &'static [&'static str] {
@@ -119,7 +119,7 @@ pub fn completions(line: &str, scenario: &Scenario) -> Vec<String> {
         Expect::Link => offered.extend(scenario.network.links.iter().map(|link| link.name.clone())),
         Expect::Account => offered.extend(scenario.accounts.iter().map(|account| account.name.clone())),
         Expect::Contact => offered.extend(scenario.responders.contacts.iter().cloned()),
-        Expect::Role => offered.extend(Role::ALL.iter().map(|role| role_word(*role))),
+        Expect::Role => offered.extend(Role::ALL.iter().map(|role| role.name().to_string())),
         Expect::Nothing => {}
     }
     // Keywords first, in the grammar's order; then names, sorted.

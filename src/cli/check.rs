@@ -1,0 +1,77 @@
+//! `redscreen check` (validate scenarios and summarise them) and `redscreen gen` (write a
+//! synthetic enterprise for scale tests).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use redscreen::scenario::{self, Limits, Summary};
+
+use super::CliError;
+
+/// What `redscreen check` was asked to do.
+#[derive(Debug, clap::Args)]
+pub struct CheckOptions {
+    /// Scenario files (RON).
+    files: Vec<PathBuf>,
+    /// Refuse scenarios with more machines than this.
+    #[arg(long, default_value_t = Limits::default().max_hosts)]
+    max_hosts: u64,
+    /// Print only problems, not the summary.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Checks every file (or the flagship), printing each one's summary or problems; the exit code
+/// is the worst outcome.
+pub fn check(options: CheckOptions) -> Result<ExitCode, CliError> {
+    let limits = Limits {
+        max_hosts: options.max_hosts,
+        ..Limits::default()
+    };
+    let outcomes: Vec<_> = match options.files.is_empty() {
+        true => vec![scenario::load_flagship(&limits)],
+        false => options
+            .files
+            .iter()
+            .map(|file| scenario::load_file(file, &limits))
+            .collect(),
+    };
+    let mut worst = 0;
+    for outcome in outcomes {
+        match outcome {
+            Ok(scenario) if options.quiet => println!("ok: {}", scenario.meta.id),
+            Ok(scenario) => print!("{}", Summary(&scenario)),
+            Err(error) => {
+                let error = CliError::from(error);
+                error.print();
+                worst = worst.max(error.exit_code());
+            }
+        }
+    }
+    Ok(ExitCode::from(worst))
+}
+
+/// What `redscreen gen` was asked to write.
+#[derive(Debug, clap::Args)]
+pub struct GenOptions {
+    /// Number of machines.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(10..=2_000_000))]
+    hosts: u64,
+    /// Output file (standard output when absent).
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+/// Writes a synthetic enterprise scenario of `hosts` machines.
+pub fn generate(options: GenOptions) -> Result<ExitCode, CliError> {
+    let text = scenario::generate::synthetic_enterprise(options.hosts);
+    match options.output {
+        None => print!("{text}"),
+        Some(path) => {
+            std::fs::write(&path, text)
+                .map_err(|error| CliError::io(format!("cannot write {}", path.display()), error))?;
+            eprintln!("wrote {} ({} machines)", path.display(), options.hosts);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
