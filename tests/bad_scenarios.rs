@@ -109,7 +109,7 @@ bad_scenarios! {
     unknown_subnet: 19:56, "unknown subnet `wss`", Some("did you mean `ws`?");
     unknown_threat_credential: 42:23, "unknown account `CORP\\nobody`", Some("CORP\\support");
     unknown_time_zone: 26:24, "unknown time zone `America/NewYork`", Some("did you mean `America/New_York`?");
-    unsupported_format: 3:13, "format version 2 is not supported", Some("format: 1");
+    unsupported_format: 3:13, "format version 99 is not supported", Some("newer redscreen");
     weights_not_hundred: 62:21, "objective weights add up to 90, not 100", None;
     wrong_struct_name: 2:1, "expected `Scenario(...)`, found `Scenaro(...)`", None;
     wrong_type_count: 19:43, "wrong type: Expected integer", Some("whole numbers");

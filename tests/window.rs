@@ -231,6 +231,8 @@ fn a_scripted_exercise_in_the_window_scores_as_the_console_does() {
     let mut script: Vec<String> = ACTIONS.iter().map(|line| line.to_string()).collect();
     script.extend([
         "inspect LAN-BR-WS-01".to_string(),
+        // A live exercise never shows the ground truth, even to a script.
+        "truth on".to_string(),
         format!("screenshot {}", path("inspector.png")),
         "until 12:00".to_string(),
         "end".to_string(),
@@ -315,6 +317,12 @@ fn a_scripted_exercise_in_the_window_scores_as_the_console_does() {
     assert!(amber > 300, "the alert is on the map");
     assert!(blue > 300, "the isolated machine is on the map");
     assert!(page > 800, "the inspector shows the warning page's red");
+    let wiping = pixels_like(&inspector, map.0.clone(), map.1.clone(), [0x90, 0x10, 0x10], 6);
+    assert_eq!(wiping, 0, "the live map shows what was seen, not the truth");
+    assert!(
+        printed.contains("Session recorded") && !printed.contains("panicked"),
+        "{printed}"
+    );
 
     // The debrief covers the map with the score table and the chart.
     let debrief = Pixmap::load_png(path("debrief.png")).expect("the debrief's screenshot");

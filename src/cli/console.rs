@@ -20,7 +20,7 @@ use rustyline::error::ReadlineError;
 use rustyline::highlight::Highlighter;
 use rustyline::hint::Hinter;
 use rustyline::validate::Validator;
-use rustyline::{Context, Editor, ExternalPrinter, Helper};
+use rustyline::{CompletionType, Config, Context, Editor, ExternalPrinter, Helper};
 
 use super::{CliError, load};
 
@@ -95,7 +95,9 @@ impl Helper for Completion {}
 /// a thread of its own; what the exercise says is printed above the line being typed.
 fn on_terminal(console: &mut Console, scenario: &Arc<Scenario>) -> Result<(), CliError> {
     let failed = |error: ReadlineError| CliError::Failed(format!("the terminal cannot be read: {error}"));
-    let mut editor: Editor<Completion, _> = Editor::new().map_err(failed)?;
+    // Tab completes what all candidates share, and a second Tab lists them, as shells do.
+    let config = Config::builder().completion_type(CompletionType::List).build();
+    let mut editor: Editor<Completion, _> = Editor::with_config(config).map_err(failed)?;
     editor.set_helper(Some(Completion {
         scenario: Arc::clone(scenario),
     }));

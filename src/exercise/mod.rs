@@ -149,3 +149,22 @@ impl Exercise {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{ask, flagship};
+
+    /// The checksums sessions record are pinned: a change to what they cover or how they are
+    /// encoded (a renamed variant must not be one) shows here before it breaks every session.
+    #[test]
+    fn the_state_checksum_is_pinned() {
+        let mut quiet = Exercise::new(flagship(), 1);
+        quiet.run_through(Tick(60), |_| {});
+        let mut acting = Exercise::new(flagship(), 1);
+        ask(&mut acting, "reset admins");
+        acting.run_through(Tick(60), |_| {});
+        assert_eq!(format!("{:016x}", quiet.state_hash()), "121d5e1707bb60b4");
+        assert_eq!(format!("{:016x}", acting.state_hash()), "41bb3cb864effbee");
+    }
+}

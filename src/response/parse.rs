@@ -473,3 +473,89 @@ impl Names<'_> {
         Ok(words.rest("a file name or hash")?.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::model::Role;
+    use crate::testing::tutorial;
+
+    #[test]
+    fn words_know_their_columns_in_characters() {
+        let words = Words::new("  isolate  höst x");
+        let columns: Vec<usize> = words.words.iter().map(|(at, _)| words.column(*at)).collect();
+        assert_eq!(columns, [3, 12, 17]);
+    }
+
+    #[test]
+    fn every_action_prints_back_to_a_line_that_parses_to_it() {
+        let scenario = tutorial();
+        for line in [
+            "isolate host LAN-BR-WS-03",
+            "isolate subnet bristol/studio",
+            "reconnect office toronto",
+            "cut link transatlantic",
+            "restore link transatlantic",
+            "block 445 from role Workstation to all",
+            "unblock 445 from role Workstation to all",
+            "reset admins",
+            "deploy block some file.exe",
+            "power off LAN-BR-WS-03",
+            "capture memory LAN-BR-WS-03",
+            "collect logs LAN-BR-FS-01",
+            "image LAN-BR-WS-03",
+            "rebuild LAN-BR-WS-03",
+            "declare incident",
+            "submit vector T1021.002",
+            "submit indicator 203.0.113.7",
+        ] {
+            let action = parse_action(line, &scenario).unwrap_or_else(|error| panic!("{line}: {error}"));
+            assert_eq!(
+                parse_action(&action.to_text(&scenario), &scenario),
+                Ok(action),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn keywords_ignore_case_and_names_are_found_bare() {
+        let scenario = tutorial();
+        let host = scenario.host_named("LAN-BR-WS-03").expect("a machine");
+        assert_eq!(
+            parse_action("ISOLATE LAN-BR-WS-03", &scenario),
+            Ok(Action::Isolate(Scope::Host(host)))
+        );
+        assert_eq!(
+            parse_action("block 445 from role workstation to all", &scenario),
+            Ok(Action::Block {
+                port: 445,
+                from: Scope::Role(Role::Workstation),
+                to: Scope::All
+            })
+        );
+        assert_eq!(
+            parse_action("image disk LAN-BR-WS-03", &scenario),
+            Ok(Action::ImageDisk(host))
+        );
+    }
+
+    #[test]
+    fn a_mistake_is_placed_at_its_word_with_the_closest_name() {
+        let scenario = tutorial();
+        let error = parse_action("power off LAN-BR-WS-3", &scenario).expect_err("no such machine");
+        assert_eq!(error.column, 11);
+        assert!(error.hint.as_deref().unwrap_or("").contains("LAN-BR-WS-0"), "{error}");
+        let error = parse_action("isolat office toronto", &scenario).expect_err("a typo");
+        assert_eq!(
+            (error.column, error.hint.as_deref()),
+            (1, Some("did you mean `isolate`?"))
+        );
+        let error = parse_action("block 70000 from all to all", &scenario).expect_err("no such port");
+        assert_eq!(error.column, 7);
+        let error = parse_action("reset admins now", &scenario).expect_err("too many words");
+        assert_eq!(error.column, 14);
+        let error = parse_action("   ", &scenario).expect_err("nothing");
+        assert!(error.message.contains("empty line"));
+    }
+}

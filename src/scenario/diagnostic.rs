@@ -57,7 +57,10 @@ pub enum ProblemKind {
     WrongType(String),
     #[error("the file is {bytes} bytes; the limit is {limit}")]
     FileTooLarge { bytes: u64, limit: u64 },
-    #[error("format version {found} is not supported; this redscreen reads format 1")]
+    #[error(
+        "format version {found} is not supported; this redscreen reads format {}",
+        super::resolve::FORMAT_VERSION
+    )]
     UnsupportedFormat { found: u32 },
     #[error("unknown {kind} `{name}`")]
     UnknownName { kind: NameKind, name: String },

@@ -1,0 +1,70 @@
+//! The scenario file as written by a trainer: plain serde structs, one per RON section.
+//!
+//! Nothing here is checked beyond its type. `resolve` turns these into the checked model;
+//! `docs/scenario-format.md` documents every field, and a test keeps the two in step. One file
+//! per section of the format, in the order a scenario is written.
+
+mod company;
+mod injects;
+mod network;
+mod page;
+mod responders;
+mod rubric;
+mod threat;
+
+use serde::Deserialize;
+
+pub use company::*;
+pub use injects::*;
+pub use network::*;
+pub use page::*;
+pub use responders::*;
+pub use rubric::*;
+pub use threat::*;
+
+/// A whole scenario file: `Scenario(format: 1, meta: (...), ...)`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename = "Scenario", deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// Version of the file format; this build reads `1`.
+    pub format: u32,
+    pub meta: Meta,
+    pub offices: Vec<Office>,
+    #[serde(default)]
+    pub services: Vec<Service>,
+    #[serde(default)]
+    pub accounts: Vec<Account>,
+    #[serde(default)]
+    pub network: Network,
+    pub threat: Threat,
+    pub screen: Screen,
+    #[serde(default)]
+    pub injects: Vec<Inject>,
+    #[serde(default)]
+    pub telemetry: Telemetry,
+    pub responders: Responders,
+    pub rubric: Rubric,
+}
+
+/// What the exercise is and when it happens.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub briefing: String,
+    /// Local time in `time_zone`, `YYYY-MM-DD HH:MM`.
+    pub start: String,
+    /// IANA name, such as `America/Los_Angeles`; every time in the file is read in it.
+    pub time_zone: String,
+    /// Simulated time per tick, such as `1m`.
+    #[serde(default = "default_tick")]
+    pub tick: String,
+    /// Length of the exercise, such as `7d`.
+    pub duration: String,
+}
+
+fn default_tick() -> String {
+    "1m".to_string()
+}

@@ -1,0 +1,134 @@
+//! `threat`: the attacker: footholds, toolset, credentials, spread, trigger and C2.
+
+use serde::Deserialize;
+
+use super::*;
+
+/// The attacker: who, where they start, what they carry and how the wiper behaves.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Threat {
+    pub actor: String,
+    /// MITRE ATT&CK group id, such as `G0032`.
+    #[serde(default)]
+    pub group: Option<String>,
+    pub footholds: Vec<Foothold>,
+    pub tools: Vec<Tool>,
+    /// Accounts whose passwords the attacker holds (hard-coded in the wiper or stolen).
+    #[serde(default)]
+    pub credentials: Vec<String>,
+    /// Whether the implant harvests credentials cached on the machines it takes.
+    #[serde(default = "yes")]
+    pub harvests_cached_credentials: bool,
+    pub spread: Spread,
+    pub trigger: Trigger,
+    /// How long overwriting a disk takes once the wiper fires.
+    pub wipe_duration: String,
+    #[serde(default)]
+    pub c2: Vec<C2>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Where the attacker already is when the exercise starts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Foothold {
+    pub host: String,
+    /// ATT&CK technique of the initial access, such as `T1566.001`.
+    pub technique: String,
+    /// How long the attacker has been inside before the exercise starts.
+    #[serde(default)]
+    pub dwell: Option<String>,
+}
+
+/// One program of the attacker's toolset.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tool {
+    pub name: String,
+    pub kind: ToolKind,
+    #[serde(default)]
+    pub files: Vec<ToolFile>,
+    /// Windows services it installs, by display name.
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// TCP ports it listens on.
+    #[serde(default)]
+    pub listen_ports: Vec<u16>,
+    /// ATT&CK technique ids it carries out.
+    #[serde(default)]
+    pub techniques: Vec<String>,
+}
+
+/// What a tool does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+pub enum ToolKind {
+    Worm,
+    Implant,
+    Backdoor,
+    Proxy,
+    Wiper,
+    Cleaner,
+    WebServer,
+    Driver,
+    /// Turns off defences, such as an anti-virus killer.
+    Evasion,
+}
+
+/// A file a tool drops, with its hashes when known.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToolFile {
+    pub name: String,
+    #[serde(default)]
+    pub md5: Option<String>,
+    #[serde(default)]
+    pub sha256: Option<String>,
+}
+
+/// How the worm moves.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spread {
+    /// Targets each compromised machine tries per tick.
+    pub scan_rate: u32,
+    /// Ports an attempt needs open on the target.
+    #[serde(default = "default_spread_ports")]
+    pub ports: Vec<u16>,
+    /// Odds, per-mille, that guessing a password wins admin rights when no credential does.
+    #[serde(default)]
+    pub guess_per_mille: u32,
+    /// Time to copy and start the toolset on a new victim.
+    pub copy_delay: String,
+    /// When the worm starts spreading (a local time); the start of the exercise by default.
+    #[serde(default)]
+    pub starts: Option<String>,
+    /// Share of machines, per-mille, on the target list the worm carries.
+    #[serde(default = "always")]
+    pub targets_per_mille: u32,
+}
+
+fn default_spread_ports() -> Vec<u16> {
+    vec![445]
+}
+
+/// When the wiper fires: at a set time, a delay after install, or the later of both.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trigger {
+    #[serde(default)]
+    pub time_bomb: Option<String>,
+    #[serde(default)]
+    pub delay_after_install: Option<String>,
+}
+
+/// A command-and-control address.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct C2 {
+    pub address: String,
+    pub port: u16,
+}

@@ -1,0 +1,121 @@
+//! Checks a parsed scenario file and resolves it into the model, collecting every problem
+//! rather than stopping at the first. A failed lookup continues with a placeholder id so later
+//! checks still run; the model is only handed out when no problem was found.
+
+mod checker;
+mod company;
+mod hosts;
+mod injects;
+mod meta;
+mod network;
+mod page;
+mod responders;
+mod rubric;
+mod threat;
+
+use super::diagnostic::{NameKind, ProblemKind};
+use super::file as raw;
+use super::model::*;
+use super::source_map::Step::{Field, Index};
+
+pub(in crate::scenario) use checker::Checker;
+pub use threat::threat_indicators;
+
+use checker::{MAX_HOST_SUGGESTIONS, Names, hash, items, ports, technique, techniques};
+use company::{resolve_accounts, resolve_offices, resolve_services, scope};
+use hosts::{host, hosts_named, resolve_hosts};
+use injects::resolve_injects;
+use meta::{ExerciseTime, duration_ticks, exercise_time, resolve_meta, time_zone};
+use network::resolve_network;
+use page::resolve_screen;
+use responders::{resolve_responders, resolve_telemetry};
+use rubric::resolve_rubric;
+use threat::resolve_threat;
+
+/// The format version this build reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Everything that a later section refers to by name.
+struct Tables {
+    offices: Names,
+    /// Subnets by `office/subnet`.
+    subnets: Names,
+    services: Names,
+    accounts: Names,
+    tools: Names,
+    injects: Names,
+    contacts: Names,
+}
+
+/// Hosts once expanded, sorted by name for lookups.
+struct HostTable {
+    hosts: Vec<Host>,
+    by_name: Vec<HostId>,
+    /// False when the hosts were not expanded (too many): host references are then not checked.
+    expanded: bool,
+}
+
+pub(super) fn resolve(file: raw::ScenarioFile, checker: &mut Checker) -> Option<Scenario> {
+    if file.format != FORMAT_VERSION {
+        checker.report(
+            &[Field("format")],
+            ProblemKind::UnsupportedFormat { found: file.format },
+            "unsupported version",
+            Some(match file.format > FORMAT_VERSION {
+                true => "the file was written for a newer redscreen: use that one, or update this one".to_string(),
+                false => format!("write `format: {FORMAT_VERSION}`"),
+            }),
+        );
+    }
+    let (meta, timing) = resolve_meta(checker, &file.meta);
+    let mut tables = Tables {
+        offices: Names::new(NameKind::Office),
+        subnets: Names::new(NameKind::Subnet),
+        services: Names::new(NameKind::Service),
+        accounts: Names::new(NameKind::Account),
+        tools: Names::new(NameKind::Tool),
+        injects: Names::new(NameKind::Inject),
+        contacts: Names::new(NameKind::Contact),
+    };
+    let services = resolve_services(checker, &mut tables, &file.services);
+    for (index, account) in file.accounts.iter().enumerate() {
+        tables.accounts.declare(
+            checker,
+            &account.name,
+            &[Field("accounts"), Index(index), Field("name")],
+        );
+    }
+    let (offices, mut subnets) = resolve_offices(checker, &mut tables, &file.offices);
+    let (host_groups, host_table) = resolve_hosts(checker, &tables, &file.offices, &mut subnets, &timing);
+    let accounts = resolve_accounts(checker, &tables, &host_table, &file.accounts);
+    let network = resolve_network(checker, &tables, &host_table, &file.network);
+    let threat = resolve_threat(checker, &mut tables, &host_table, &timing, &file.threat);
+    let screen = resolve_screen(checker, &file.screen);
+    let injects = resolve_injects(checker, &mut tables, &host_table, &timing, &file.injects);
+    let telemetry = resolve_telemetry(checker, &timing, &file.telemetry);
+    let responders = resolve_responders(checker, &mut tables, &file.responders);
+    let rubric = resolve_rubric(checker, &tables, &host_table, &timing, &threat, &file.rubric);
+
+    if !checker.problems.is_empty() || checker.problems_left_out > 0 {
+        return None;
+    }
+    Some(Scenario {
+        format: file.format,
+        meta,
+        offices,
+        subnets,
+        host_groups,
+        hosts: host_table.hosts,
+        services,
+        accounts,
+        network,
+        threat,
+        screen,
+        injects,
+        telemetry,
+        responders,
+        rubric,
+        content_hash: crate::checksum::Fnv1a::of(checker.source.as_bytes()),
+        hosts_by_name: host_table.by_name,
+    })
+}
