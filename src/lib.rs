@@ -3,6 +3,7 @@
 //! A scenario (RON) describes a company and its attacker; the simulation spreads the wiper,
 //! shows the warning page and wipes machines while a responder investigates and acts.
 
+pub mod case;
 pub mod checksum;
 pub mod exercise;
 #[cfg(feature = "gui")]

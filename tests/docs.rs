@@ -27,6 +27,7 @@ fn file_format() -> BTreeMap<String, ContainerFormat> {
     }
     trace_enums!(
         AccountKind,
+        ActivityKind,
         Animation,
         Artifact,
         Backup,

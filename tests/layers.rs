@@ -1,7 +1,7 @@
 //! The architecture holds: each folder of `src/` uses only the layers below it, and the
 //! scenario format knows nothing of Bevy. The layers, bottom up (DESIGN.md, README "Layout"):
-//! checksum < scenario < sim < response < scoring < session < exercise < screen, export,
-//! sweep, server, lsp < gui < the binary (cli). Code under `#[cfg(test)]` may use anything.
+//! checksum < scenario < sim < case < response < scoring < session < exercise < screen,
+//! export, sweep, server, lsp < gui < the binary (cli). Code under `#[cfg(test)]` may use anything.
 
 use std::path::{Path, PathBuf};
 
@@ -10,18 +10,19 @@ const LAYERS: &[(&str, u32)] = &[
     ("checksum", 0),
     ("scenario", 1),
     ("sim", 2),
-    ("response", 3),
-    ("scoring", 4),
-    ("session", 5),
-    ("exercise", 6),
-    ("screen", 7),
-    ("export", 7),
-    ("sweep", 7),
-    ("server", 7),
-    ("lsp", 7),
-    ("gui", 8),
+    ("case", 3),
+    ("response", 4),
+    ("scoring", 5),
+    ("session", 6),
+    ("exercise", 7),
+    ("screen", 8),
+    ("export", 8),
+    ("sweep", 8),
+    ("server", 8),
+    ("lsp", 8),
+    ("gui", 9),
     // Fixtures for tests and benchmarks, above everything; nothing of the product uses them.
-    ("testing", 9),
+    ("testing", 10),
 ];
 
 fn layer(module: &str) -> Option<u32> {

@@ -1,5 +1,6 @@
 //! Playbooks and grading: the shipped plans are graded in the order a trainer expects, the
-//! naive plan pays for the business it takes down, and a broken playbook is reported precisely.
+//! investigating plan clearly above the blunt one, whose debrief says why; the naive plan pays
+//! for the business it takes down; a broken playbook is reported precisely.
 
 use std::sync::Arc;
 
@@ -62,6 +63,47 @@ fn good_beats_naive_beats_nothing_by_a_clear_margin() {
         "the good plan saves most machines"
     );
     assert_eq!(points(&nothing, "save-machines"), (0.0, Rating::U));
+}
+
+#[test]
+fn investigating_beats_acting_bluntly_on_the_first_alert_and_the_debrief_says_why() {
+    let scenario = flagship();
+    let (good, good_run, _) = grade(&scenario, "good");
+    let (blunt, blunt_run, _) = grade(&scenario, "blunt");
+    assert!(good.total >= blunt.total + 30.0, "good {} against blunt {}", good.total, blunt.total);
+
+    // The blunt plan's reset came before anything of the attack was seen.
+    let first_sign = blunt_run.first_attack_sign.expect("the attack showed");
+    assert!(blunt_run.actions[0].requested < first_sign);
+    let detect = reason(&blunt, "detect");
+    assert!(detect.contains("acted on ordinary alerts before it: reset admins"), "{detect}");
+    assert_eq!(points(&blunt, "findings"), (0.0, Rating::U));
+    assert_eq!(points(&blunt, "preserve-evidence"), (0.0, Rating::U));
+    let collateral = reason(&blunt, "no-needless-destruction");
+    assert!(collateral.contains("2 accounts the attacker did not hold"), "{collateral}");
+    assert_eq!(blunt_run.findings.answers_found, 0);
+    let patient_zero = blunt_run
+        .findings
+        .missed
+        .iter()
+        .find(|missed| missed.answer.starts_with("patient zero"))
+        .and_then(|missed| missed.evidence.as_ref())
+        .expect("the debrief says where patient zero showed");
+    assert!(!patient_zero.record.is_empty() && !patient_zero.host.is_empty());
+
+    // The good plan supports what it reports, and guesses nothing.
+    assert!(good_run.findings.supported() >= 10, "{:?}", good_run.findings.judged);
+    assert_eq!(good_run.findings.unsupported() + good_run.findings.wrong(), 0);
+    assert_eq!(points(&good, "detect").1, Rating::P);
+}
+
+fn reason(score: &Score, objective: &str) -> String {
+    score
+        .objectives
+        .iter()
+        .find(|graded| graded.objective == objective)
+        .map(|graded| graded.reason.clone())
+        .expect("an objective")
 }
 
 fn score_total(score: &Score) -> f64 {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use redscreen::response::{Action, Finding, Progress, parse_action};
 use redscreen::scenario::model::{Artifact, Scope, Tick};
-use redscreen::sim::{EvidenceStore, GroundTruth, NEVER, Simulation, Stage};
+use redscreen::sim::{Evidence, EvidenceStore, GroundTruth, Simulation, Stage};
 use redscreen::testing::{ask, exercise_at, flagship, last_progress, tutorial};
 
 #[test]
@@ -156,9 +156,10 @@ fn power_off_destroys_memory_and_imaging_preserves_the_disk() {
     exercise.run_through(done, |_| {});
     let image = exercise.desk().log.last().expect("the image");
     assert!(matches!(image.progress, Progress::Completed { .. }));
-    let (_, artifact, pieces) = image.collected[0];
-    assert_eq!(artifact, Artifact::Disk);
-    assert!(pieces > 0, "the foothold's disk holds the dropped files");
+    let secured = image.collected[0];
+    assert_eq!(secured.artifact, Artifact::Disk);
+    assert!(secured.attack > 0, "the foothold's disk holds the dropped files");
+    assert!(secured.records > secured.attack, "and the machine's own programs");
 
     let foothold = exercise.scenario().host_named("LAN-BR-WS-03").expect("the foothold");
     assert_eq!(
@@ -176,10 +177,13 @@ fn power_off_destroys_memory_and_imaging_preserves_the_disk() {
     let store = exercise.simulation().world().resource::<EvidenceStore>();
     let memory: Vec<_> = store
         .on_host(host)
-        .filter(|piece| piece.trace.artifact() == Artifact::Memory)
+        .filter(|(_, piece)| piece.trace.artifact() == Artifact::Memory)
         .collect();
     assert!(!memory.is_empty(), "the foothold had evidence in memory");
-    assert!(memory.iter().all(|piece| piece.destroyed_at != NEVER));
+    let gone = |piece: &&Evidence| {
+        !store.survives(exercise.scenario(), host, Artifact::Memory, piece.at as i64)
+    };
+    assert!(memory.iter().all(|(_, piece)| gone(piece)));
     ask(&mut exercise, "capture memory LAN-BR-WS-03");
     exercise.step();
     assert!(matches!(last_progress(&exercise), Progress::Refused(reason) if reason.contains("memory is gone")));

@@ -59,7 +59,7 @@ fn a_recorded_run_replays_and_is_verified() {
     let output = redscreen(&["replay", path_text(&session)]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert!(
-        text(&output).contains("verified: 31 actions and 26 checkpoints agree through tick 1440"),
+        text(&output).contains("verified: 43 actions and 26 checkpoints agree through tick 1440"),
         "{}",
         text(&output)
     );
@@ -96,7 +96,7 @@ fn at_shows_the_observed_and_the_true_state_of_a_moment() {
         shown.contains("Observed: ") && shown.contains("Ground truth:"),
         "{shown}"
     );
-    assert!(shown.contains("reset admins"), "{shown}");
+    assert!(shown.contains("declare incident"), "{shown}");
     assert!(shown.contains("verified:"), "{shown}");
     let late = redscreen(&["replay", path_text(&session), "--at", "2014-11-30 07:30"]);
     assert_eq!(late.status.code(), Some(2), "beyond the session: {}", text(&late));
@@ -144,7 +144,7 @@ fn a_branch_continues_with_another_plan_into_a_session_of_its_own() {
     let shown = text(&diff);
     assert_eq!(diff.status.code(), Some(0), "{shown}");
     assert!(
-        shown.contains("reset admins") && shown.contains("save-machines") && shown.contains("total"),
+        shown.contains("declare incident") && shown.contains("save-machines") && shown.contains("total"),
         "{shown}"
     );
 

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use redscreen::scenario::model::{Artifact, HostId, Role, Tick};
 use redscreen::sim::{
-    EvidenceStore, GroundTruth, NEVER, Observation, ObservationLog, OfficeHours, Simulation, Stage, TruthLog,
+    CallTopic, EvidenceStore, GroundTruth, NEVER, Observation, ObservationLog, OfficeHours, Simulation, Stage, TruthLog,
+    forwards_logs,
 };
 use redscreen::testing::{flagship, minimal_with, run_to_end, tutorial};
 
@@ -174,9 +175,14 @@ fn users_call_the_helpdesk_only_in_their_office_hours() {
     let log = &simulation.world().resource::<ObservationLog>().observations;
     let calls: Vec<_> = log
         .iter()
-        .filter(|seen| seen.what == Observation::HelpdeskCall)
+        .filter(|seen| matches!(seen.what, Observation::HelpdeskCall(_)))
         .collect();
-    assert!(!calls.is_empty(), "nobody called");
+    let about_pages = calls
+        .iter()
+        .filter(|call| call.what == Observation::HelpdeskCall(CallTopic::WarningPage))
+        .count();
+    assert!(about_pages > 0, "nobody called about the page");
+    assert!(calls.len() > about_pages, "nobody called about anything else");
     for call in calls {
         let host = call.host.expect("a call is about a machine");
         let office = scenario.hosts[host.index()].office;
@@ -185,8 +191,10 @@ fn users_call_the_helpdesk_only_in_their_office_hours() {
             "a call at tick {} outside office hours",
             call.tick.0
         );
-        let truth = simulation.truth(host);
-        assert!(call.tick.0 > truth.defaced_at, "the call came before the page");
+        if call.what == Observation::HelpdeskCall(CallTopic::WarningPage) {
+            let truth = simulation.truth(host);
+            assert!(call.tick.0 > truth.defaced_at, "the call came before the page");
+        }
     }
 }
 
@@ -195,7 +203,11 @@ fn observations_come_after_the_facts_they_report() {
     let simulation = run_to_end(tutorial(), 5);
     let mut checked = 0;
     for seen in &simulation.world().resource::<ObservationLog>().observations {
-        if let (Some(host), Observation::EdrSuspiciousService | Observation::LogAlert { .. }) = (seen.host, seen.what) {
+        // Ordinary activity trips the same sensors; the attack's alerts name its records.
+        let attack = seen.record.is_some_and(|key| key.is_attack());
+        if let (Some(host), Observation::EdrSuspiciousService | Observation::LogAlert { .. }, true) =
+            (seen.host, seen.what, attack)
+        {
             assert!(
                 simulation.truth(host).compromised_at < seen.tick.0,
                 "seen before it happened"
@@ -210,18 +222,22 @@ fn observations_come_after_the_facts_they_report() {
 fn a_wipe_destroys_what_lives_on_the_machine_but_not_forwarded_logs_or_flows() {
     let simulation = run_to_end(tutorial(), 2);
     let store = simulation.world().resource::<EvidenceStore>();
+    let scenario = simulation.scenario();
     let mut forwarded_kept = 0;
     for evidence in &store.items {
         let wiped_at = simulation.truth(evidence.host).wiped_at;
         let artifact = evidence.trace.artifact();
-        if wiped_at != NEVER && artifact != Artifact::Flows {
-            assert_ne!(evidence.destroyed_at, NEVER, "{artifact:?} survived the wipe");
+        let at = evidence.at as i64;
+        let wiped_second = simulation.second_of(Tick(wiped_at));
+        let on_machine = at > store.cleared_at(evidence.host, artifact) as i64;
+        if wiped_at != NEVER && artifact != Artifact::Flows && at < wiped_second {
+            assert!(!on_machine, "{artifact:?} survived the wipe");
         }
         if artifact == Artifact::Flows {
-            assert!(evidence.survives());
+            assert!(store.survives(scenario, evidence.host, artifact, at));
         }
-        if evidence.forwarded && evidence.destroyed_at != NEVER {
-            assert!(evidence.survives());
+        if artifact == Artifact::EventLogs && forwards_logs(scenario, evidence.host) && !on_machine {
+            assert!(store.survives(scenario, evidence.host, artifact, at));
             forwarded_kept += 1;
         }
     }

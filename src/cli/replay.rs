@@ -113,7 +113,7 @@ fn print_moment(exercise: &Exercise) {
     println!();
     println!("Observed: {} observations so far; the latest:", observations.len());
     for observed in observations.iter().rev().take(12).rev() {
-        println!("  {}", describe_observation(scenario, observed));
+        println!("  {}", describe_observation(exercise, observed));
     }
     let desk = exercise.desk();
     println!(

@@ -4,13 +4,14 @@
 
 use std::sync::Arc;
 
-use crate::response::{Desk, Progress, SYNTAX, parse_action};
+use crate::response::{Progress, SYNTAX, parse_action};
 use crate::scenario::model::{HostId, Scenario, Tick};
 use crate::scenario::values::parse_duration;
 use crate::session::Recorder;
 use crate::sim::{Observation, ObservationLog, Observed, Simulation};
 
 use super::Exercise;
+use super::reading::READING;
 
 /// The clock's speeds on a terminal or in the window: simulated seconds per real second.
 pub const SPEEDS: [u32; 5] = [1, 10, 60, 600, 3600];
@@ -103,7 +104,7 @@ impl Console {
     /// happened so far counts as already shown.
     pub fn resume(exercise: Exercise) -> Self {
         let mut news = NewsReader::default();
-        news.read(exercise.simulation());
+        news.read(&exercise);
         Self {
             exercise,
             recorder: None,
@@ -174,7 +175,7 @@ impl Console {
                 lines.push(format!("recording stopped: {}: {error}", recorder.path.display()).into());
                 self.recorder = None;
             }
-            lines.extend(self.news.read(self.exercise.simulation()));
+            lines.extend(self.news.read(&self.exercise));
         }
         lines
     }
@@ -182,20 +183,19 @@ impl Console {
 
 impl NewsReader {
     /// Observations and the team's progress since last read.
-    pub fn read(&mut self, simulation: &Simulation) -> Vec<Line> {
-        let scenario = simulation.scenario();
+    pub fn read(&mut self, exercise: &Exercise) -> Vec<Line> {
+        let scenario = exercise.scenario();
         let time = |tick: &Tick| scenario.time_of(*tick).strftime("%a %H:%M %Z").to_string();
         let mut lines = Vec::new();
-        let world = simulation.world();
-        let observations = &world.resource::<ObservationLog>().observations;
+        let observations = &exercise.simulation().world().resource::<ObservationLog>().observations;
         for observed in &observations[self.shown_observations.min(observations.len())..] {
             lines.push(Line::about(
-                describe_observation(scenario, observed),
+                describe_observation(exercise, observed),
                 observed.host.into_iter().collect(),
             ));
         }
         self.shown_observations = observations.len();
-        let desk = world.resource::<Desk>();
+        let desk = exercise.desk();
         for (index, entry) in desk.log.iter().enumerate() {
             if self.shown_progress.get(index) == Some(&entry.progress) {
                 continue;
@@ -212,12 +212,16 @@ impl NewsReader {
                     let secured: Vec<String> = entry
                         .collected
                         .iter()
-                        .map(|(_, artifact, pieces)| format!("{pieces} {artifact:?} pieces"))
+                        .map(|secured| format!("{} {} records", secured.records, secured.artifact.label()))
                         .collect();
-                    if secured.is_empty() {
-                        format!("{} done: {action}", time(at))
-                    } else {
-                        format!("{} done: {action}; secured {}", time(at), secured.join(", "))
+                    match entry.collected.first() {
+                        None => format!("{} done: {action}", time(at)),
+                        Some(first) => format!(
+                            "{} done: {action}; secured {} (`show {}` reads them)",
+                            time(at),
+                            secured.join(", "),
+                            scenario.hosts[first.host.index()].name
+                        ),
                     }
                 }
             };
@@ -232,17 +236,26 @@ impl NewsReader {
     }
 }
 
-/// One observation as the responder reads it: local time, source, what was seen.
-pub fn describe_observation(scenario: &Scenario, observed: &Observed) -> String {
+/// One observation as the responder reads it: local time, source, what was seen, and for an
+/// alert the record the sensor saw, with its number in the case.
+pub fn describe_observation(exercise: &Exercise, observed: &Observed) -> String {
+    let scenario = exercise.scenario();
     let host = observed
         .host
         .map(|host| scenario.hosts[host.index()].name.as_str())
         .unwrap_or("");
+    let record = observed.record.and_then(|key| exercise.case().by_key(key));
+    let seen = record.map_or(String::new(), |held| format!(": {} [#{}]", held.record.what(scenario), held.id));
     let what = match observed.what {
-        Observation::EdrSuspiciousService => format!("EDR alert on {host}: an unknown binary installed a service"),
-        Observation::EdrRawDiskWrite => format!("EDR alert on {host}: a driver is writing to the raw disk"),
-        Observation::LogAlert { event_id } => format!("log alert from {host}: Windows event {event_id}"),
-        Observation::HelpdeskCall => format!("helpdesk: the user of {host} reports a red warning page"),
+        Observation::EdrSuspiciousService => {
+            format!("EDR alert on {host}: a program it does not know installed a service{seen}")
+        }
+        Observation::EdrRawDiskWrite => format!("EDR alert on {host}: a program is writing to the raw disk{seen}"),
+        Observation::LogAlert { event_id } => match record {
+            Some(_) => format!("log alert from {host}{seen}"),
+            None => format!("log alert from {host}: Windows event {event_id}"),
+        },
+        Observation::HelpdeskCall(topic) => format!("helpdesk: the user of {host} {}", topic.says()),
         Observation::ServiceDown(service) => {
             format!("business: {} is down", scenario.services[service.index()].name)
         }
@@ -294,11 +307,17 @@ impl Console {
             "help" | "?" => {
                 let mut lines = vec!["Actions:".to_string()];
                 lines.extend(SYNTAX.iter().map(|(form, meaning)| format!("  {form:<36} {meaning}")));
+                lines.push("Reading the case (no responder, no time):".to_string());
+                lines.extend(READING.iter().map(|(form, meaning)| format!("  {form:<36} {meaning}")));
                 lines.push("Console:".to_string());
                 lines.extend(COMMANDS.iter().map(|(form, meaning)| format!("  {form:<36} {meaning}")));
                 (said(lines), Control::Continue)
             }
             "status" => (said(self.status()), Control::Continue),
+            reading if super::reading::read(&self.exercise, reading, rest).is_some() => (
+                said(super::reading::read(&self.exercise, reading, rest).unwrap_or_default()),
+                Control::Continue,
+            ),
             "step" => match if rest.is_empty() { Ok(1) } else { rest.parse::<u32>() } {
                 Ok(ticks) => (self.advance(ticks), Control::Continue),
                 Err(_) => (

@@ -6,6 +6,7 @@
 mod complete;
 mod console;
 mod debrief;
+mod reading;
 mod replay;
 mod seen;
 mod summary;
@@ -21,6 +22,7 @@ use crate::sim::Simulation;
 pub use complete::{complete, completions};
 pub use console::{COMMANDS, Console, Control, Line, NewsReader, SPEEDS, describe_observation};
 pub use debrief::{Baseline, Graded};
+pub use reading::READING;
 pub use replay::{BranchError, Playback, Replay, branch, replay};
 pub use seen::{Seen, SeenMap};
 pub use summary::Summary;
@@ -34,7 +36,7 @@ impl Exercise {
     /// A new exercise; nothing is simulated until the first step.
     pub fn new(scenario: Arc<Scenario>, seed: u64) -> Self {
         let simulation = Simulation::extended(scenario, seed, |app| {
-            app.add_plugins(crate::response::plugin);
+            app.add_plugins((crate::case::plugin, crate::response::plugin));
         });
         Self { simulation }
     }
@@ -73,6 +75,11 @@ impl Exercise {
     /// The simulation, to read.
     pub fn simulation(&self) -> &Simulation {
         &self.simulation
+    }
+
+    /// The team's case file: every record it holds.
+    pub fn case(&self) -> &crate::case::Case {
+        self.simulation.world().resource::<crate::case::Case>()
     }
 
     /// The team's desk: what was asked, what became of it.
@@ -164,7 +171,7 @@ mod tests {
         let mut acting = Exercise::new(flagship(), 1);
         ask(&mut acting, "reset admins");
         acting.run_through(Tick(60), |_| {});
-        assert_eq!(format!("{:016x}", quiet.state_hash()), "121d5e1707bb60b4");
-        assert_eq!(format!("{:016x}", acting.state_hash()), "41bb3cb864effbee");
+        assert_eq!(format!("{:016x}", quiet.state_hash()), "050e3710612fcc32");
+        assert_eq!(format!("{:016x}", acting.state_hash()), "3b8bb9d7fca37e93");
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::response::{Action, Progress};
 use crate::scenario::model::HostId;
-use crate::sim::{Observation, ObservationLog};
+use crate::sim::{CallTopic, Observation, ObservationLog};
 
 use super::Exercise;
 
@@ -14,8 +14,8 @@ use super::Exercise;
 pub enum Seen {
     /// Nothing reported.
     Unknown,
-    /// The team examined it and found nothing.
-    Healthy,
+    /// The team collected evidence from it (what the evidence says is the team's to read).
+    Examined,
     /// An alert names it.
     Alerting,
     /// Its user reported the warning page.
@@ -34,7 +34,7 @@ impl Seen {
     /// Every state, in the legend's order.
     pub const ALL: [Seen; 8] = [
         Seen::Unknown,
-        Seen::Healthy,
+        Seen::Examined,
         Seen::Alerting,
         Seen::PageReported,
         Seen::Offline,
@@ -47,7 +47,7 @@ impl Seen {
     pub fn colour(self) -> [u8; 3] {
         match self {
             Seen::Unknown => [0x3a, 0x44, 0x50],
-            Seen::Healthy => [0x70, 0x90, 0x70],
+            Seen::Examined => [0x70, 0x90, 0x70],
             Seen::Alerting => [0xf0, 0xa0, 0x20],
             Seen::PageReported => [0xe0, 0x18, 0x18],
             Seen::Offline => [0x0a, 0x0a, 0x0a],
@@ -61,7 +61,7 @@ impl Seen {
     pub fn label(self) -> &'static str {
         match self {
             Seen::Unknown => "unknown",
-            Seen::Healthy => "healthy",
+            Seen::Examined => "examined",
             Seen::Alerting => "alerting",
             Seen::PageReported => "page reported",
             Seen::Offline => "offline",
@@ -121,7 +121,7 @@ impl SeenMap {
         for observed in new_observations {
             let Some(host) = observed.host else { continue };
             let state = match observed.what {
-                Observation::HelpdeskCall => Seen::PageReported,
+                Observation::HelpdeskCall(CallTopic::WarningPage) => Seen::PageReported,
                 Observation::EdrSuspiciousService | Observation::EdrRawDiskWrite | Observation::LogAlert { .. } => {
                     Seen::Alerting
                 }
@@ -143,7 +143,6 @@ impl SeenMap {
             }
             self.progress_read[index] = Some(entry.progress.clone());
             changed = true;
-            let nothing_found = entry.collected.iter().all(|(_, _, pieces)| *pieces == 0);
             match (&entry.progress, &entry.action) {
                 (Progress::Started { .. }, Action::ImageDisk(host)) => {
                     self.before_imaging.insert(*host, self.states[host.index()]);
@@ -170,15 +169,14 @@ impl SeenMap {
                     Action::ImageDisk(host) => {
                         let before = self.before_imaging.remove(host).unwrap_or(self.states[host.index()]);
                         self.states[host.index()] = match before {
-                            Seen::Unknown | Seen::BeingImaged if nothing_found => Seen::Healthy,
-                            Seen::BeingImaged => Seen::Unknown,
+                            Seen::Unknown | Seen::BeingImaged => Seen::Examined,
                             before => before,
                         };
                     }
                     Action::CaptureMemory(host) | Action::CollectLogs(host)
-                        if nothing_found && self.states[host.index()] == Seen::Unknown =>
+                        if self.states[host.index()] == Seen::Unknown =>
                     {
-                        self.states[host.index()] = Seen::Healthy
+                        self.states[host.index()] = Seen::Examined
                     }
                     _ => {}
                 },

@@ -9,7 +9,11 @@ use bevy::prelude::*;
 use crate::checksum::Fnv1a;
 
 use crate::scenario::model::{AccountKind, Artifact, Backup, HostId, Scenario, Tick, ToolKind};
-use crate::sim::{Clock, EvidenceStore, GroundTruth, NEVER, Reachability, ScenarioData, SimSystems, Stage};
+use crate::case::Case;
+use crate::sim::{
+    ActivityPlan, Clock, EvidenceSeed, EvidenceStore, GroundTruth, Reachability, ScenarioData, SimSystems, Stage,
+    records_on,
+};
 
 use super::action::Action;
 
@@ -46,14 +50,25 @@ impl Progress {
     }
 }
 
+/// What a collection secured of one kind of evidence on one machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Secured {
+    pub host: HostId,
+    pub artifact: Artifact,
+    /// Records secured (they come into the case when the work completes).
+    pub records: u32,
+    /// Of those, the attack's (ground truth, for grading only).
+    pub attack: u32,
+}
+
 /// One request and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub requested: Tick,
     pub action: Action,
     pub progress: Progress,
-    /// Evidence pieces secured by a collection action, by kind.
-    pub collected: Vec<(HostId, Artifact, u32)>,
+    /// What a collection action secured, by machine and kind.
+    pub collected: Vec<Secured>,
 }
 
 /// The response team's desk: incoming requests, the queue, and the log of everything asked.
@@ -114,10 +129,11 @@ impl Desk {
             entry.action.hash_into(hash);
             entry.progress.hash_into(hash);
             hash.write_u32(entry.collected.len() as u32);
-            for (host, artifact, pieces) in &entry.collected {
-                hash.write_u32(host.0);
-                hash.write(&[artifact.code()]);
-                hash.write_u32(*pieces);
+            for secured in &entry.collected {
+                hash.write_u32(secured.host.0);
+                hash.write(&[secured.artifact.code()]);
+                hash.write_u32(secured.records);
+                hash.write_u32(secured.attack);
             }
         }
         for notified in &self.notified {
@@ -157,6 +173,9 @@ struct Situation<'a> {
     truth: &'a mut GroundTruth,
     reachability: &'a mut Reachability,
     evidence: &'a mut EvidenceStore,
+    plan: &'a ActivityPlan,
+    seed: u64,
+    case: &'a mut Case,
 }
 
 impl Situation<'_> {
@@ -219,32 +238,44 @@ impl Situation<'_> {
         }
     }
 
-    /// Pieces of the attack's evidence on a machine that can still be collected.
-    fn collect(&self, host: HostId, artifact: Artifact) -> u32 {
-        self.evidence
-            .on_host(host)
-            .filter(|piece| piece.trace.artifact() == artifact)
-            .filter(|piece| piece.destroyed_at == NEVER || (artifact == Artifact::EventLogs && piece.forwarded))
-            .count() as u32
+    /// The second of the exercise the current tick starts at.
+    fn second(&self) -> i32 {
+        (self.now.0 as i64 * self.scenario.meta.tick_seconds as i64).min(i32::MAX as i64) as i32
     }
 
     /// What a collection action copies when it starts: the evidence there at that moment is
     /// secured if the work completes, even if the wiper gets to the machine meanwhile.
-    fn start(&self, action: &Action) -> Vec<(HostId, Artifact, u32)> {
+    fn start(&mut self, entry: usize, action: &Action) -> Vec<Secured> {
         let (host, kinds): (HostId, &[Artifact]) = match action {
             Action::CaptureMemory(host) => (*host, &[Artifact::Memory]),
             Action::CollectLogs(host) => (*host, &[Artifact::EventLogs, Artifact::Flows]),
             Action::ImageDisk(host) => (*host, &[Artifact::Disk]),
             _ => return Vec::new(),
         };
-        kinds
+        // Everything before this tick: this tick's own traces are not laid down yet.
+        let until = self.second() as i64 - 1;
+        let records: Vec<_> = records_on(self.scenario, self.seed, self.evidence, self.plan, host, until)
+            .into_iter()
+            .filter(|record| kinds.contains(&record.artifact()))
+            .collect();
+        let secured = kinds
             .iter()
-            .map(|&kind| (host, kind, self.collect(host, kind)))
-            .collect()
+            .map(|&artifact| {
+                let of_kind = records.iter().filter(|record| record.artifact() == artifact);
+                Secured {
+                    host,
+                    artifact,
+                    records: of_kind.clone().count() as u32,
+                    attack: of_kind.filter(|record| record.key.is_attack()).count() as u32,
+                }
+            })
+            .collect();
+        self.case.begin_collection(entry, records);
+        secured
     }
 
     /// Puts a finished action's effect into the world.
-    fn apply(&mut self, action: &Action, desk: &mut Desk) {
+    fn apply(&mut self, entry: usize, action: &Action, desk: &mut Desk) {
         let now = self.now;
         match action {
             Action::Isolate(scope) | Action::Reconnect(scope) => {
@@ -276,15 +307,9 @@ impl Situation<'_> {
             Action::DeployBlock(indicator) => {
                 for tool in &self.scenario.threat.tools {
                     let named = tool.files.iter().any(|file| {
-                        file.name.eq_ignore_ascii_case(indicator)
-                            || file
-                                .md5
-                                .as_deref()
-                                .is_some_and(|hash| hash.eq_ignore_ascii_case(indicator))
-                            || file
-                                .sha256
-                                .as_deref()
-                                .is_some_and(|hash| hash.eq_ignore_ascii_case(indicator))
+                        [&file.name, &file.md5, &file.sha256]
+                            .iter()
+                            .any(|known| known.eq_ignore_ascii_case(indicator))
                     });
                     // A block on any file of the wiper's kit stops the wiper; the worm's stops the worm.
                     let kind = match tool.kind {
@@ -303,11 +328,18 @@ impl Situation<'_> {
             }
             Action::PowerOff(host) => {
                 self.truth.power_off(*host);
-                self.evidence.destroy(*host, now, &[Artifact::Memory]);
+                self.evidence.clear(*host, self.second(), &[Artifact::Memory]);
             }
-            // Collection secured its evidence when it started.
-            Action::CaptureMemory(_) | Action::CollectLogs(_) | Action::ImageDisk(_) => {}
-            Action::RestoreFromBackup(host) | Action::Rebuild(host) => self.truth.restore(*host, now),
+            // Collection secured its evidence when it started; it comes into the case now.
+            Action::CaptureMemory(_) | Action::CollectLogs(_) | Action::ImageDisk(_) => {
+                self.case.complete_collection(self.scenario, entry, now)
+            }
+            // A machine brought back clean holds nothing of before.
+            Action::RestoreFromBackup(host) | Action::Rebuild(host) => {
+                self.evidence
+                    .clear(*host, self.second(), &[Artifact::Memory, Artifact::Disk, Artifact::EventLogs]);
+                self.truth.restore(*host, now);
+            }
             Action::Notify(contact) => {
                 desk.notified[contact.index()].get_or_insert(now);
             }
@@ -319,13 +351,17 @@ impl Situation<'_> {
     }
 }
 
+#[expect(clippy::too_many_arguments, reason = "a Bevy system names every resource it touches")]
 pub(crate) fn run_desk(
     clock: Res<Clock>,
     scenario: Res<ScenarioData>,
+    plan: Res<ActivityPlan>,
+    seed: Res<EvidenceSeed>,
     mut desk: ResMut<Desk>,
     mut truth: ResMut<GroundTruth>,
     mut reachability: ResMut<Reachability>,
     mut evidence: ResMut<EvidenceStore>,
+    mut case: ResMut<Case>,
 ) {
     let now = clock.now;
     let mut world = Situation {
@@ -334,6 +370,9 @@ pub(crate) fn run_desk(
         truth: &mut truth,
         reachability: &mut reachability,
         evidence: &mut evidence,
+        plan: &plan,
+        seed: seed.0,
+        case: &mut case,
     };
     let desk = &mut *desk;
 
@@ -348,7 +387,7 @@ pub(crate) fn run_desk(
     desk.busy.retain(|entry| !finished.contains(entry));
     for entry in finished {
         let action = desk.log[entry].action.clone();
-        world.apply(&action, desk);
+        world.apply(entry, &action, desk);
         if let Progress::Started { at, .. } = desk.log[entry].progress {
             desk.log[entry].progress = Progress::Completed { started: at, at: now };
         }
@@ -370,7 +409,7 @@ pub(crate) fn run_desk(
         });
         match refusal {
             Some(_) => {}
-            None if instant => world.apply(&action, desk),
+            None if instant => world.apply(entry, &action, desk),
             None => desk.queue.push_back(entry),
         }
     }
@@ -387,7 +426,8 @@ pub(crate) fn run_desk(
                 .saturating_add(desk.log[entry].action.duration_ticks(world.scenario)),
         );
         desk.log[entry].progress = Progress::Started { at: now, done };
-        desk.log[entry].collected = world.start(&desk.log[entry].action);
+        let action = desk.log[entry].action.clone();
+        desk.log[entry].collected = world.start(entry, &action);
         desk.busy.push(entry);
     }
 }

@@ -8,11 +8,13 @@ mod parse;
 mod playbook;
 
 pub use action::{Action, Finding, Request};
-pub use desk::{Desk, Entry, Progress};
+pub use desk::{Desk, Entry, Progress, Secured};
 pub use parse::{ParseError, SYNTAX, VERBS, parse_action};
-pub use playbook::{FollowedPlaybook, ObservationKind, Playbook, PlaybookStep, Trigger, load_playbook, parse_playbook};
+pub use playbook::{
+    FollowedPlaybook, ObservationKind, Pattern, Playbook, PlaybookStep, StepAction, Trigger, load_playbook, parse_playbook,
+};
 
 /// The response team and its playbook join a simulation.
 pub(crate) fn plugin(app: &mut bevy::prelude::App) {
-    app.add_plugins((desk::plugin, playbook::plugin));
+    app.add_plugins((desk::plugin, playbook::follow::plugin));
 }

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 pub use diagnostic::{LoadError, Location, NameKind, Problem, ProblemKind, Report};
 pub use model::Scenario;
-pub use resolve::{FORMAT_VERSION, threat_indicators};
+pub use resolve::{FORMAT_VERSION, kind_roles, threat_indicators};
 pub use source_map::Span;
 pub use summary::Summary;
 

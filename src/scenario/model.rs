@@ -6,8 +6,8 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 pub use super::file::{
-    AccountKind, Animation, Artifact, Channel, HostState, Os, Policy, Role, Sensor, Strength, SubnetRole, ToolKind,
-    UpWhen, Weekday,
+    AccountKind, ActivityKind, Animation, Artifact, Channel, HostState, Os, Policy, Role, Sensor, Software, Strength,
+    SubnetRole, ToolKind, UpWhen, Weekday,
 };
 pub use super::values::{Cidr, ClockRange, NamePattern, Rgb};
 
@@ -71,6 +71,7 @@ pub struct Scenario {
     pub screen: Screen,
     pub injects: Vec<Inject>,
     pub telemetry: Telemetry,
+    pub activity: Activity,
     pub responders: Responders,
     pub rubric: Rubric,
     /// FNV-1a hash of the scenario's text: sessions name the exact scenario they ran.
@@ -340,6 +341,9 @@ pub struct Foothold {
     pub host: HostId,
     pub technique: String,
     pub dwell_seconds: Option<u64>,
+    /// The machine the attacker came from, and the account it used, when the scenario says.
+    pub from: Option<HostId>,
+    pub account: Option<AccountId>,
 }
 
 /// A tool of the toolset.
@@ -353,12 +357,15 @@ pub struct Tool {
     pub techniques: Vec<String>,
 }
 
-/// A dropped file with its known hashes, in lower-case hex.
+/// A dropped file: where it goes, its size, and its hashes in lower-case hex (the scenario's,
+/// or made from the tool's and the file's names when it gives none).
 #[derive(Debug, Clone)]
 pub struct ToolFile {
     pub name: String,
-    pub md5: Option<String>,
-    pub sha256: Option<String>,
+    pub path: String,
+    pub size: u64,
+    pub md5: String,
+    pub sha256: String,
 }
 
 /// How the worm moves.
@@ -445,6 +452,34 @@ pub struct Telemetry {
     pub log_alert_delay_ticks: u32,
     pub report_per_mille: u32,
     pub report_delay_ticks: u32,
+}
+
+/// Ordinary activity: how often each kind happens where, the company's own software, the
+/// helpdesk's other calls, and how far back logs already hold it. Empty (no activity) for a
+/// format-1 scenario.
+#[derive(Debug, Clone, Default)]
+pub struct Activity {
+    pub rules: Vec<ActivityRule>,
+    pub software: Vec<Software>,
+    /// Calls per member of staff and business hour, per-mille.
+    pub helpdesk_calls_per_mille: u32,
+    pub history_seconds: u32,
+    pub web_addresses: Vec<Ipv4Addr>,
+}
+
+/// How often one kind of activity happens, on which machines and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityRule {
+    pub kind: ActivityKind,
+    /// Never empty once resolved.
+    pub roles: Vec<Role>,
+    /// Empty: every office.
+    pub offices: Vec<OfficeId>,
+    /// `None`: the office's business hours.
+    pub hours: Option<ClockRange>,
+    /// `None`: every day.
+    pub days: Option<Vec<Weekday>>,
+    pub per_mille: u32,
 }
 
 /// The response team.

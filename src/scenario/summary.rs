@@ -157,6 +157,18 @@ impl fmt::Display for Summary<'_> {
             scenario.injects.len(),
             scenario.injects.len() - timed
         )?;
+        let activity = &scenario.activity;
+        match activity.rules.is_empty() && activity.helpdesk_calls_per_mille == 0 {
+            false => writeln!(
+                f,
+                "  activity   {}, {} of the company's own, {} helpdesk calls per 1,000 staff an hour, {} of history",
+                plural(activity.rules.len() as u64, "rule"),
+                plural(activity.software.len() as u64, "program"),
+                activity.helpdesk_calls_per_mille,
+                plural(activity.history_seconds as u64 / 3600, "hour")
+            )?,
+            true => writeln!(f, "  activity   none: every alert is the attack")?,
+        }
         writeln!(
             f,
             "  responders {}, {}",

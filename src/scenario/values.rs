@@ -104,9 +104,27 @@ impl ClockRange {
         Ok(range)
     }
 
-    /// Whether a minute of the day falls inside.
+    /// Parses hours that may run past midnight, such as `22:00-06:00`.
+    pub fn parse_overnight(text: &str) -> Result<Self, String> {
+        const EXPECTED: &str = "expected hours such as 22:00-06:00";
+        let (start, end) = text.split_once('-').ok_or(EXPECTED)?;
+        let minutes = |(hours, minutes): (u8, u8)| hours as u16 * 60 + minutes as u16;
+        let range = Self {
+            start_minute: minutes(parse_clock(start.trim())?),
+            end_minute: minutes(parse_clock(end.trim())?),
+        };
+        if range.end_minute == range.start_minute || range.end_minute > 1440 || range.start_minute >= 1440 {
+            return Err(format!("{text} covers no time: {EXPECTED}"));
+        }
+        Ok(range)
+    }
+
+    /// Whether a minute of the day falls inside (across midnight when the end comes first).
     pub fn contains(&self, minute_of_day: u16) -> bool {
-        (self.start_minute..self.end_minute).contains(&minute_of_day)
+        match self.start_minute < self.end_minute {
+            true => (self.start_minute..self.end_minute).contains(&minute_of_day),
+            false => minute_of_day >= self.start_minute || minute_of_day < self.end_minute,
+        }
     }
 }
 
@@ -115,6 +133,21 @@ impl fmt::Display for ClockRange {
         let (start, end) = (self.start_minute, self.end_minute);
         write!(f, "{:02}:{:02}-{:02}:{:02}", start / 60, start % 60, end / 60, end % 60)
     }
+}
+
+/// A digest of `bytes` bytes in lower-case hex made from some text: stands in for a file's
+/// hash where the scenario gives none (the same names give the same digest everywhere).
+pub fn made_up_digest(text: &str, bytes: usize) -> String {
+    (0..bytes.div_ceil(8))
+        .flat_map(|part| {
+            let mut hash = crate::checksum::Fnv1a::default();
+            hash.write(text.as_bytes());
+            hash.write_u32(part as u32);
+            hash.finish().to_be_bytes()
+        })
+        .take(bytes)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// An IPv4 network, such as `10.10.0.0/20`.
@@ -306,6 +339,16 @@ impl NamePattern {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hours_may_run_past_midnight() {
+        let night = ClockRange::parse_overnight("22:00-06:00").unwrap();
+        assert!(night.contains(23 * 60) && night.contains(5 * 60 + 59) && !night.contains(6 * 60));
+        let day = ClockRange::parse_overnight("08:00-18:00").unwrap();
+        assert!(day.contains(8 * 60) && !day.contains(18 * 60));
+        assert!(ClockRange::parse_overnight("06:00-06:00").is_err());
+        assert!(ClockRange::parse("22:00-06:00").is_err(), "business hours stay within a day");
+    }
 
     #[test]
     fn durations_add_their_parts() {

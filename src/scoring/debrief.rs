@@ -9,7 +9,7 @@ use crate::scenario::model::{Scenario, Tick};
 use crate::sim::NEVER;
 use crate::sim::outcome::{Counts, Moment};
 
-use super::{RunRecord, Score};
+use super::{FindingsReport, RunRecord, Score, Verdict};
 
 /// One action of the team, set against the ground truth of that moment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -28,6 +28,8 @@ pub struct Debrief {
     pub actions: Vec<ActionLine>,
     pub baseline: Counts,
     pub response: Counts,
+    /// The findings, judged against the answers and the case, and what was missed.
+    pub findings: FindingsReport,
 }
 
 impl Debrief {
@@ -56,6 +58,7 @@ impl Debrief {
             actions,
             baseline,
             response,
+            findings: run.findings.clone(),
         }
     }
 }
@@ -97,8 +100,50 @@ impl Debrief {
     }
 }
 
+impl Debrief {
+    /// The findings: each submitted one with the records that show it, the guesses and the
+    /// wrong ones, then every answer missed and where its evidence was.
+    pub fn findings(&self) -> String {
+        let report = &self.findings;
+        let mut text = "Findings against the evidence\n".to_string();
+        if report.judged.is_empty() {
+            text += "  (none submitted)\n";
+        }
+        for judged in &report.judged {
+            let verdict = match &judged.verdict {
+                Verdict::Supported { records } => {
+                    let shown: Vec<String> = records.iter().take(6).map(|id| format!("#{id}")).collect();
+                    let more = records.len().saturating_sub(shown.len());
+                    let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+                    format!("supported by {}{more}", shown.join(" "))
+                }
+                Verdict::Unsupported => "true, but no record in the case showed it when submitted: a guess, not counted".to_string(),
+                Verdict::Wrong => "not what happened".to_string(),
+            };
+            text += &format!("  {:<44} {verdict}\n", judged.finding);
+        }
+        let (in_evidence, never): (Vec<_>, Vec<_>) = report.missed.iter().partition(|missed| missed.evidence.is_some());
+        if !in_evidence.is_empty() {
+            text += &format!(
+                "Missed ({} of {} answers in evidence) and where the evidence was\n",
+                in_evidence.len(),
+                report.answers
+            );
+            for missed in in_evidence {
+                let clue = missed.evidence.as_ref().map(|clue| clue.describe()).unwrap_or_default();
+                text += &format!("  {:<44} {clue}\n", missed.answer);
+            }
+        }
+        if !never.is_empty() {
+            let names: Vec<&str> = never.iter().map(|missed| missed.answer.as_str()).collect();
+            text += &format!("Not in evidence this run (not counted): {}\n", names.join(", "));
+        }
+        text
+    }
+}
+
 impl fmt::Display for Debrief {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}\n{}", self.table(), self.timeline())
+        write!(f, "{}\n{}\n{}", self.table(), self.findings(), self.timeline())
     }
 }

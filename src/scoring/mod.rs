@@ -4,17 +4,21 @@
 
 mod curves;
 mod debrief;
+mod findings;
+mod record;
 
 use std::fmt;
 
 use serde::Serialize;
 
-use crate::response::{Action, Desk, Entry, Finding, Progress};
-use crate::scenario::model::{Goal, Scenario, ServiceId, Tick};
-use crate::sim::{GroundTruth, NEVER, ObservationLog, ServiceStatus, Simulation};
+use crate::response::{Action, Progress};
+use crate::scenario::model::{AccountId, AccountKind, Goal, Scenario};
+use crate::sim::Simulation;
 
 pub use curves::Curves;
 pub use debrief::Debrief;
+pub use findings::{Clue, FindingsReport, JudgedFinding, MissedAnswer, Verdict, techniques_shown};
+pub use record::RunRecord;
 
 /// HSEEP ratings of how an objective was performed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -50,72 +54,6 @@ pub struct ObjectiveScore {
 pub struct Score {
     pub total: f64,
     pub objectives: Vec<ObjectiveScore>,
-}
-
-/// What scoring needs of a finished run.
-#[derive(Debug, Clone)]
-pub struct RunRecord {
-    pub end: Tick,
-    pub wiped: u32,
-    pub first_observation: Option<Tick>,
-    /// The last machine the attacker took.
-    pub last_compromise: Option<Tick>,
-    /// When each machine was taken (`NEVER` if not).
-    pub compromised_at: Vec<u32>,
-    pub actions: Vec<Entry>,
-    pub notified: Vec<Option<Tick>>,
-    pub downtime_ticks: Vec<u32>,
-}
-
-impl RunRecord {
-    /// Reads a simulation's record at its current tick.
-    pub fn of(simulation: &Simulation) -> Self {
-        let world = simulation.world();
-        let truth = world.resource::<GroundTruth>();
-        // A run with no one responding has no desk.
-        let (actions, notified) = world.get_resource::<Desk>().map_or(
-            (Vec::new(), vec![None; simulation.scenario().responders.contacts.len()]),
-            |desk| (desk.log.clone(), desk.notified.clone()),
-        );
-        let end = simulation.now().unwrap_or_default();
-        let services = world.resource::<ServiceStatus>();
-        let last = truth
-            .hosts
-            .iter()
-            .map(|host| host.compromised_at)
-            .filter(|&tick| tick != NEVER)
-            .max();
-        Self {
-            end,
-            wiped: simulation.outcome().machines.wiped,
-            first_observation: world
-                .resource::<ObservationLog>()
-                .observations
-                .first()
-                .map(|seen| seen.tick),
-            last_compromise: last.map(Tick),
-            compromised_at: truth.hosts.iter().map(|host| host.compromised_at).collect(),
-            actions,
-            notified,
-            downtime_ticks: (0..simulation.scenario().services.len())
-                .map(|index| services.downtime(ServiceId(index as u32), end))
-                .collect(),
-        }
-    }
-
-    fn accepted(&self) -> impl Iterator<Item = &Entry> {
-        self.actions
-            .iter()
-            .filter(|entry| !matches!(entry.progress, Progress::Refused(_)))
-    }
-
-    /// The first tick the team acted on the attack (anything but a notification).
-    pub fn detected_at(&self) -> Option<Tick> {
-        self.accepted()
-            .filter(|entry| !matches!(entry.action, Action::Notify(_)))
-            .map(|entry| entry.requested)
-            .min()
-    }
 }
 
 /// Share of a time goal met: whole within the target, nothing at four times it.
@@ -218,34 +156,22 @@ fn grade(scenario: &Scenario, goal: &Goal, run: &RunRecord, baseline: &RunRecord
             );
             (fraction, rating_of(fraction), reason)
         }
-        Goal::Detect { within_ticks } => match run.detected_at() {
-            None => (0.0, Rating::U, "the team never acted on the attack".to_string()),
-            Some(detected) => {
-                let sign = run.first_observation.unwrap_or(detected);
-                let delay = detected.0.saturating_sub(sign.0);
-                time_goal(
-                    scenario,
-                    delay,
-                    *within_ticks,
-                    "first action",
-                    "after the first observable sign",
-                )
-            }
+        Goal::Detect { within_ticks } => match (run.first_attack_sign, run.detected_at(scenario)) {
+            (None, _) => (
+                1.0,
+                Rating::P,
+                "the attack showed no sign the team could see yet".to_string(),
+            ),
+            (Some(_), None) => (0.0, Rating::U, undetected_reason(scenario, run)),
+            (Some(sign), Some(detected)) => time_goal(
+                scenario,
+                detected.0 - sign.0,
+                *within_ticks,
+                "first action on the attack",
+                "after its first visible sign",
+            ),
         },
-        Goal::Contain { within_ticks } => match run.detected_at() {
-            None => (0.0, Rating::U, "never detected, never contained".to_string()),
-            Some(detected) => {
-                let last = run.last_compromise.unwrap_or(detected);
-                let delay = last.0.saturating_sub(detected.0);
-                time_goal(
-                    scenario,
-                    delay,
-                    *within_ticks,
-                    "the last machine fell",
-                    "after the first action",
-                )
-            }
-        },
+        Goal::Contain { within_ticks } => containment(scenario, *within_ticks, run, baseline),
         Goal::PreserveEvidence => {
             let wanted = &scenario.rubric.key_evidence;
             let kept = wanted
@@ -253,8 +179,8 @@ fn grade(scenario: &Scenario, goal: &Goal, run: &RunRecord, baseline: &RunRecord
                 .filter(|key| {
                     run.accepted().any(|entry| {
                         matches!(entry.progress, Progress::Completed { .. })
-                            && entry.collected.iter().any(|&(host, artifact, pieces)| {
-                                host == key.host && artifact == key.artifact && pieces > 0
+                            && entry.collected.iter().any(|secured| {
+                                secured.host == key.host && secured.artifact == key.artifact && secured.attack > 0
                             })
                     })
                 })
@@ -270,7 +196,7 @@ fn grade(scenario: &Scenario, goal: &Goal, run: &RunRecord, baseline: &RunRecord
                 format!("{kept} of {} key pieces of evidence secured", wanted.len()),
             )
         }
-        Goal::Findings => findings(scenario, run),
+        Goal::Findings => findings_grade(&run.findings),
         Goal::Notify { contact, by } => {
             let name = &scenario.responders.contacts[contact.index()];
             match run.notified[contact.index()] {
@@ -303,86 +229,130 @@ fn grade(scenario: &Scenario, goal: &Goal, run: &RunRecord, baseline: &RunRecord
             );
             (fraction, rating_of(fraction), reason)
         }
-        Goal::AvoidNeedlessDestruction => {
-            let needless = run
-                .accepted()
-                .filter(|entry| match entry.action {
-                    Action::PowerOff(host) | Action::Rebuild(host) | Action::RestoreFromBackup(host) => {
-                        let taken = run.compromised_at[host.index()];
-                        taken == NEVER || taken > entry.requested.0
-                    }
-                    _ => false,
-                })
-                .count();
-            let fraction = (1.0 - needless as f64 / 5.0).max(0.0);
-            let rating = match needless {
-                0 => Rating::P,
-                1..=2 => Rating::S,
-                3..=5 => Rating::M,
-                _ => Rating::U,
-            };
-            (
-                fraction,
-                rating,
-                format!("{needless} clean machines switched off, rebuilt or restored"),
-            )
-        }
+        Goal::AvoidNeedlessDestruction => collateral(scenario, run),
     }
 }
 
-/// Precision and recall of the submitted findings against the rubric's answers.
-fn findings(scenario: &Scenario, run: &RunRecord) -> (f64, Rating, String) {
-    let answers = &scenario.rubric.findings;
-    let mut expected: Vec<String> = answers
-        .patient_zero
-        .iter()
-        .map(|host| scenario.hosts[host.index()].name.to_lowercase())
-        .chain(answers.vector.iter().map(|technique| technique.to_lowercase()))
-        .chain(
-            answers
-                .accounts
-                .iter()
-                .map(|account| scenario.accounts[account.index()].name.to_lowercase()),
-        )
-        .chain(answers.indicators.iter().map(|indicator| indicator.to_lowercase()))
-        .collect();
-    expected.sort();
-    expected.dedup();
-    let mut submitted: Vec<String> = run
+/// Why no action counted as detecting the attack: none came after its first sign, or those
+/// that did touched only ordinary activity.
+fn undetected_reason(scenario: &Scenario, run: &RunRecord) -> String {
+    let acted_before = run
         .accepted()
-        .filter_map(|entry| match &entry.action {
-            Action::Submit(Finding::PatientZero(host)) => Some(scenario.hosts[host.index()].name.to_lowercase()),
-            Action::Submit(Finding::Vector(technique)) => Some(technique.to_lowercase()),
-            Action::Submit(Finding::Account(account)) => Some(scenario.accounts[account.index()].name.to_lowercase()),
-            Action::Submit(Finding::Indicator(indicator)) => Some(indicator.to_lowercase()),
-            _ => None,
-        })
-        .collect();
-    submitted.sort();
-    submitted.dedup();
-    if submitted.is_empty() {
-        return (0.0, Rating::U, "no findings submitted".to_string());
+        .filter(|entry| Some(entry.requested) < run.first_attack_sign && !matches!(entry.action, Action::Notify(_)))
+        .map(|entry| entry.action.to_text(scenario))
+        .next();
+    match acted_before {
+        Some(action) => format!(
+            "no action touched the attack after its first sign (the team acted on ordinary alerts before it: {action})"
+        ),
+        None => "no action touched the attack after its first sign".to_string(),
     }
-    let right = submitted.iter().filter(|item| expected.contains(item)).count();
-    let precision = right as f64 / submitted.len() as f64;
-    let recall = if expected.is_empty() {
-        1.0
-    } else {
-        right as f64 / expected.len() as f64
+}
+
+/// Containment: of what the run with no response lost after the team's first containing
+/// action, the share this run did not lose. The points are that share; the target time only
+/// caps the rating: a spread that went on longer than it after the first action is not P.
+fn containment(scenario: &Scenario, within: u32, run: &RunRecord, baseline: &RunRecord) -> (f64, Rating, String) {
+    let Some(first) = run.first_containing_action() else {
+        return (0.0, Rating::U, "the team never acted to contain".to_string());
     };
-    let f1 = if right == 0 {
-        0.0
-    } else {
-        2.0 * precision * recall / (precision + recall)
+    let (would, did) = (baseline.taken_after(first), run.taken_after(first));
+    let prevented = match would {
+        0 if did == 0 => 1.0,
+        0 => 0.0,
+        _ => (1.0 - did as f64 / would as f64).max(0.0),
+    };
+    let mut reason = format!(
+        "after the first containing action ({}) the attacker took {did} machines, against {would} with no response: {:.0}% prevented",
+        scenario.time_of(first).strftime("%H:%M"),
+        prevented * 100.0
+    );
+    let mut rating = rating_of(prevented);
+    let spread_for = run.last_taken_after(first).map(|last| last.0 - first.0);
+    if let Some(ticks) = spread_for.filter(|&ticks| ticks > within) {
+        rating = rating.max(Rating::S);
+        reason += &format!(
+            "; the spread went on {} after it (target {})",
+            minutes(scenario, ticks),
+            minutes(scenario, within)
+        );
+    }
+    (prevented, rating, reason)
+}
+
+/// The findings grade: the F1 of precision (supported findings among all submitted: guesses
+/// and wrong ones count against it) and recall (the answers the run left evidence of that the
+/// team supported).
+fn findings_grade(report: &FindingsReport) -> (f64, Rating, String) {
+    let submitted = report.judged.len() as u32;
+    if submitted == 0 {
+        return (0.0, Rating::U, format!("no findings submitted (0 of {} answers)", report.answers));
+    }
+    let supported = report.supported();
+    let precision = supported as f64 / submitted as f64;
+    let recall = match report.answers {
+        0 => 1.0,
+        answers => report.answers_found as f64 / answers as f64,
+    };
+    let f1 = match supported {
+        0 => 0.0,
+        _ => 2.0 * precision * recall / (precision + recall),
     };
     let reason = format!(
-        "{right} of {} submitted findings right, {right} of {} answers found (precision {:.0}%, recall {:.0}%)",
-        submitted.len(),
-        expected.len(),
-        precision * 100.0,
-        recall * 100.0
+        "{supported} of {submitted} findings supported by the case ({} true but unsupported, {} wrong); {} of {} answers in evidence found",
+        report.unsupported(),
+        report.wrong(),
+        report.answers_found,
+        report.answers
     );
     (f1, rating_of(f1), reason)
+}
+
+/// Collateral: clean machines switched off, rebuilt or restored (one each), accounts the
+/// attacker never held reset or disabled (one each), clean machines cut off the network (one
+/// per hundred). Five units lose every point.
+fn collateral(scenario: &Scenario, run: &RunRecord) -> (f64, Rating, String) {
+    let (mut machines, mut accounts, mut isolated) = (0u32, 0u32, 0u32);
+    let clean_account = |account: AccountId, entry: &crate::response::Entry| !run.held_account(account, entry.requested);
+    for entry in run.accepted() {
+        match &entry.action {
+            Action::PowerOff(host) | Action::Rebuild(host) | Action::RestoreFromBackup(host) => {
+                machines += u32::from(!run.held_machine(*host, entry.requested));
+            }
+            Action::Isolate(scope) => {
+                isolated += scenario
+                    .hosts_in(scope)
+                    .into_iter()
+                    .filter(|&host| !run.held_machine(host, entry.requested))
+                    .count() as u32;
+            }
+            Action::DisableAccount(account) | Action::ResetAccount(account) => {
+                accounts += u32::from(clean_account(*account, entry));
+            }
+            Action::ResetAdmins => {
+                accounts += scenario
+                    .accounts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, account)| account.kind != AccountKind::User)
+                    .filter(|(index, _)| clean_account(AccountId(*index as u32), entry))
+                    .count() as u32;
+            }
+            _ => {}
+        }
+    }
+    let units = machines as f64 + accounts as f64 + isolated as f64 / 100.0;
+    let fraction = (1.0 - units / 5.0).max(0.0);
+    let rating = match units {
+        u if u == 0.0 => Rating::P,
+        u if u <= 2.0 => Rating::S,
+        u if u <= 5.0 => Rating::M,
+        _ => Rating::U,
+    };
+    let reason = format!(
+        "{machines} clean machines switched off, rebuilt or restored; {accounts} accounts the attacker did not hold reset or disabled; {isolated} clean machines isolated"
+    );
+    (fraction, rating, reason)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use bevy::prelude::*;
 
 use crate::scenario::model::{AccountId, HostId, InjectId, ServiceId, Tick};
 
+use super::evidence::{CallTopic, RecordKey};
 use super::state::Stage;
 
 /// The worm copied itself from one machine to another, with an account or a guessed password.
@@ -51,27 +52,42 @@ pub struct InjectFired {
     pub inject: InjectId,
 }
 
-/// Something the responder can see.
+/// Something the responder can see, with the record a sensor saw when it alerted.
 #[derive(Message, Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Observed {
     pub tick: Tick,
     pub host: Option<HostId>,
     pub what: Observation,
+    pub record: Option<RecordKey>,
+}
+
+impl Observed {
+    /// Whether it showed the attack itself (ground truth, for grading and summaries): one of
+    /// its records, a raw-disk write, a call about the warning page. Ordinary activity trips
+    /// the same sensors and says nothing of which is which.
+    pub fn shows_attack(&self) -> bool {
+        self.record.is_some_and(|key| key.is_attack())
+            || matches!(
+                self.what,
+                Observation::EdrRawDiskWrite | Observation::HelpdeskCall(super::CallTopic::WarningPage)
+            )
+    }
 }
 
 /// The kinds of observation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub enum Observation {
-    /// EDR saw a new service installed by an unknown binary.
+    /// EDR saw a new service installed by a binary it does not know (the attack's, or an
+    /// administrator's tool).
     EdrSuspiciousService,
     /// EDR saw a driver write to the raw disk.
     EdrRawDiskWrite,
-    /// The log collector saw a Windows event worth an alert (7045, 4625, 1102...).
+    /// The log collector saw a Windows event its rules watch for (7045, 4625, 4771, 1102).
     LogAlert {
         event_id: u16,
     },
-    /// A user phoned the helpdesk about their screen.
-    HelpdeskCall,
+    /// A user phoned the helpdesk, about their screen or about anything else.
+    HelpdeskCall(CallTopic),
     ServiceDown(ServiceId),
     ServiceRestored(ServiceId),
     Inject(InjectId),

@@ -25,7 +25,11 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 pub use business::{InjectStatus, ServiceStatus};
-pub use evidence::{Evidence, EvidenceStore, Trace, event_id};
+pub use evidence::{
+    ActivityPlan, Body, CallTopic, Channel, CredentialEntry, Evidence, EvidenceSeed, EvidenceStore, FileEntry,
+    FlowEntry, Occurrence, ProcessEntry, Record, RecordKey, ServiceEntry, Trace, WindowsEvent, event_id, file_name,
+    forwards_logs, known_programs, occurrences_on, record_by_key, record_of_trace, records_on, utc, values,
+};
 pub use facts::{CredentialHarvested, InjectFired, Observation, Observed, ServiceChanged, StageReached, WormCopied};
 pub use network::{OfficeHours, Reachability};
 pub use outcome::Outcome;
@@ -90,6 +94,8 @@ impl Plugin for SimulationPlugin {
             .insert_resource(Reachability::new(scenario))
             .insert_resource(OfficeHours::new(scenario))
             .insert_resource(EvidenceStore::new(scenario.hosts.len()))
+            .insert_resource(EvidenceSeed(self.seed))
+            .insert_resource(ActivityPlan::new(scenario))
             .insert_resource(telemetry::PendingObservations::new(scenario.meta.duration_ticks))
             .insert_resource(ServiceStatus::new(scenario))
             .insert_resource(InjectStatus {
@@ -236,6 +242,36 @@ impl Simulation {
     /// A machine's stage.
     pub fn stage(&self, host: HostId) -> Stage {
         self.world().resource::<GroundTruth>().stages[host.index()]
+    }
+
+    /// The record a key names, made again from the run's seed.
+    pub fn record(&self, key: RecordKey) -> Option<Record> {
+        let world = self.world();
+        record_by_key(
+            self.scenario(),
+            self.seed,
+            world.resource::<EvidenceStore>(),
+            world.resource::<ActivityPlan>(),
+            key,
+        )
+    }
+
+    /// Every record on a machine that can be read at a second of the exercise.
+    pub fn records_on(&self, host: HostId, until: i64) -> Vec<Record> {
+        let world = self.world();
+        records_on(
+            self.scenario(),
+            self.seed,
+            world.resource::<EvidenceStore>(),
+            world.resource::<ActivityPlan>(),
+            host,
+            until,
+        )
+    }
+
+    /// The second of the exercise a tick starts at.
+    pub fn second_of(&self, tick: Tick) -> i64 {
+        tick.0 as i64 * self.scenario().meta.tick_seconds as i64
     }
 
     /// The summary of the run so far.

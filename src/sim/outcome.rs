@@ -83,6 +83,9 @@ pub struct ObservationOutcome {
     pub log_alerts: u64,
     pub helpdesk_calls: u64,
     pub first: Option<Moment>,
+    /// Of them, those that showed the attack (ground truth); the rest were ordinary activity.
+    pub of_the_attack: u64,
+    pub first_of_the_attack: Option<Moment>,
 }
 
 /// When an inject reached the responder.
@@ -183,12 +186,14 @@ impl Outcome {
             lost_event_logs: 0,
             kept_by_forwarding: 0,
         };
-        for item in &world.resource::<EvidenceStore>().items {
+        let store = world.resource::<EvidenceStore>();
+        for item in &store.items {
             evidence.left += 1;
-            if item.destroyed_at == NEVER {
+            let artifact = item.trace.artifact();
+            if artifact == Artifact::Flows || item.at > store.cleared_at(item.host, artifact) {
                 continue;
             }
-            if item.forwarded {
+            if artifact == Artifact::EventLogs && super::evidence::forwards_logs(scenario, item.host) {
                 evidence.kept_by_forwarding += 1;
                 continue;
             }
@@ -207,8 +212,13 @@ impl Outcome {
             total: log.len() as u64,
             edr_alerts: count(|what| matches!(what, Observation::EdrSuspiciousService | Observation::EdrRawDiskWrite)),
             log_alerts: count(|what| matches!(what, Observation::LogAlert { .. })),
-            helpdesk_calls: count(|what| matches!(what, Observation::HelpdeskCall)),
+            helpdesk_calls: count(|what| matches!(what, Observation::HelpdeskCall(_))),
             first: log.first().map(|seen| Moment::of(scenario, seen.tick)),
+            of_the_attack: log.iter().filter(|seen| seen.shows_attack()).count() as u64,
+            first_of_the_attack: log
+                .iter()
+                .find(|seen| seen.shows_attack())
+                .map(|seen| Moment::of(scenario, seen.tick)),
         };
         let fired = &world.resource::<InjectStatus>().fired_at;
         let injects = scenario
@@ -369,6 +379,12 @@ impl fmt::Display for Outcome {
             thousands(seen.log_alerts),
             thousands(seen.helpdesk_calls),
             show(&seen.first)
+        )?;
+        writeln!(
+            f,
+            "  of the attack: {} (the rest were ordinary activity), the first at {}",
+            thousands(seen.of_the_attack),
+            show(&seen.first_of_the_attack)
         )?;
         let fired: Vec<String> = self
             .injects

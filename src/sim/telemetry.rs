@@ -6,8 +6,8 @@ use rand::RngExt;
 
 use crate::scenario::model::{Role, Sensor, Tick};
 
-use super::evidence::event_id;
-use super::facts::{InjectFired, Observation, Observed, ServiceChanged, StageReached, WormCopied};
+use super::evidence::{CallTopic, EvidenceStore, RecordKey, Trace, event_id};
+use super::facts::{InjectFired, Observation, Observed, ServiceChanged, StageReached};
 use super::network::OfficeHours;
 use super::state::{Clock, ScenarioData, SimRng, Stage};
 
@@ -34,69 +34,88 @@ impl PendingObservations {
         }
     }
 
-    fn push(&mut self, observed: Observed) {
+    pub(crate) fn push(&mut self, observed: Observed) {
         if let Some(bucket) = self.buckets.get_mut(observed.tick.0 as usize) {
             bucket.push(observed);
         }
     }
 }
 
-fn schedule_observations(
+/// The attack's alerts and calls, each naming the trace the sensor saw: the collector's on a
+/// new service and on the failed logon of a guessed password, EDR's on the service and on the
+/// raw disk writes, and the users' calls about their screens.
+pub(crate) fn schedule_observations(
     scenario: Res<ScenarioData>,
     hours: Res<OfficeHours>,
+    store: Res<EvidenceStore>,
     mut rng: ResMut<SimRng>,
     mut pending: ResMut<PendingObservations>,
     mut reached: MessageReader<StageReached>,
-    mut copied: MessageReader<WormCopied>,
 ) {
     let scenario = &scenario.0;
     let telemetry = &scenario.telemetry;
     let later = |tick: Tick, delay: u32| Tick(tick.0.saturating_add(delay.max(1)));
-    for fact in copied.read() {
-        // Guessed passwords leave failed logons that a collector can alert on.
-        if fact.account.is_none() && scenario.group_of(fact.target).sensors.contains(&Sensor::LogForwarding) {
-            pending.push(Observed {
-                tick: later(fact.tick, telemetry.log_alert_delay_ticks),
-                host: Some(fact.target),
-                what: Observation::LogAlert {
-                    event_id: event_id::FAILED_LOGON,
-                },
-            });
-        }
-    }
     for fact in reached.read() {
         let sensors = &scenario.group_of(fact.host).sensors;
         let machine = &scenario.hosts[fact.host.index()];
-        let mut observe = |tick: Tick, what| {
+        let event = |id: u16| {
+            store
+                .newest(fact.host, |trace| matches!(trace, Trace::Event { id: seen, .. } if *seen == id))
+                .map(RecordKey::Trace)
+        };
+        let mut observe = |tick: Tick, what, record: Option<RecordKey>| {
             pending.push(Observed {
                 tick,
                 host: Some(fact.host),
                 what,
+                record,
             })
         };
         match fact.stage {
             Stage::Compromised => {
+                let service = event(event_id::SERVICE_INSTALLED);
                 if sensors.contains(&Sensor::Edr) {
                     observe(
                         later(fact.tick, telemetry.edr_alert_delay_ticks),
                         Observation::EdrSuspiciousService,
+                        service,
                     );
                 }
-                let installs_service = scenario.threat.tools.iter().any(|tool| !tool.services.is_empty());
-                if installs_service && sensors.contains(&Sensor::LogForwarding) {
+                if let Some(service) = service
+                    && sensors.contains(&Sensor::LogForwarding)
+                {
                     observe(
                         later(fact.tick, telemetry.log_alert_delay_ticks),
                         Observation::LogAlert {
                             event_id: event_id::SERVICE_INSTALLED,
                         },
+                        Some(service),
+                    );
+                }
+                // A guessed password left failed logons that a collector can alert on.
+                if fact.source.is_some()
+                    && fact.account.is_none()
+                    && sensors.contains(&Sensor::LogForwarding)
+                    && let Some(failed) = event(event_id::FAILED_LOGON)
+                {
+                    observe(
+                        later(fact.tick, telemetry.log_alert_delay_ticks),
+                        Observation::LogAlert {
+                            event_id: event_id::FAILED_LOGON,
+                        },
+                        Some(failed),
                     );
                 }
             }
             Stage::Defaced => {
                 if sensors.contains(&Sensor::Edr) {
+                    let wiper = store
+                        .newest(fact.host, |trace| matches!(trace, Trace::Process { .. }))
+                        .map(RecordKey::Trace);
                     observe(
                         later(fact.tick, telemetry.edr_alert_delay_ticks),
                         Observation::EdrRawDiskWrite,
+                        wiper,
                     );
                 }
                 // The user sees the page and, if they call at all, calls once the office is open.
@@ -104,11 +123,11 @@ fn schedule_observations(
                     let delay = rng.0.random_range(1..=telemetry.report_delay_ticks.max(1));
                     let open = hours.next_open(machine.office, fact.tick);
                     let call = Tick(open.0.saturating_add(delay));
-                    if hours.is_open(machine.office, call) {
-                        observe(call, Observation::HelpdeskCall);
-                    } else {
-                        observe(hours.next_open(machine.office, call), Observation::HelpdeskCall);
-                    }
+                    let call = match hours.is_open(machine.office, call) {
+                        true => call,
+                        false => hours.next_open(machine.office, call),
+                    };
+                    observe(call, Observation::HelpdeskCall(CallTopic::WarningPage), None);
                 }
             }
             _ => {}
@@ -132,6 +151,7 @@ fn observe_business(
             tick: change.tick,
             host: None,
             what,
+            record: None,
         });
     }
     for inject in fired.read() {
@@ -139,11 +159,12 @@ fn observe_business(
             tick: inject.tick,
             host: None,
             what: Observation::Inject(inject.inject),
+            record: None,
         });
     }
 }
 
-fn deliver_observations(
+pub(crate) fn deliver_observations(
     clock: Res<Clock>,
     mut pending: ResMut<PendingObservations>,
     mut observed: MessageWriter<Observed>,

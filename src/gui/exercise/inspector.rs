@@ -219,8 +219,8 @@ fn refresh_inspector(
             entry.action.to_text(scenario),
             entry.progress.describe(scenario)
         ));
-        for (_, artifact, pieces) in entry.collected.iter().filter(|(on, _, _)| *on == host) {
-            lines.push(format!("  secured {pieces} {artifact:?} pieces"));
+        for secured in entry.collected.iter().filter(|secured| secured.host == host) {
+            lines.push(format!("  secured {} {} records", secured.records, secured.artifact.label()));
         }
     }
     if let Ok(mut text) = texts.single_mut() {

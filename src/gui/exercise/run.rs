@@ -115,7 +115,7 @@ impl ExerciseRun {
                 match replayed.playback.step() {
                     Ok(()) => {
                         feed.lines
-                            .extend(replayed.news.read(replayed.playback.exercise.simulation()));
+                            .extend(replayed.news.read(&replayed.playback.exercise));
                         true
                     }
                     Err(error) => {

@@ -4,6 +4,7 @@
 //! `docs/scenario-format.md` documents every field, and a test keeps the two in step. One file
 //! per section of the format, in the order a scenario is written.
 
+mod activity;
 mod company;
 mod injects;
 mod network;
@@ -14,6 +15,7 @@ mod threat;
 
 use serde::Deserialize;
 
+pub use activity::*;
 pub use company::*;
 pub use injects::*;
 pub use network::*;
@@ -26,7 +28,7 @@ pub use threat::*;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename = "Scenario", deny_unknown_fields)]
 pub struct ScenarioFile {
-    /// Version of the file format; this build reads `1`.
+    /// Version of the file format; this build reads `2` and `1`.
     pub format: u32,
     pub meta: Meta,
     pub offices: Vec<Office>,
@@ -42,6 +44,9 @@ pub struct ScenarioFile {
     pub injects: Vec<Inject>,
     #[serde(default)]
     pub telemetry: Telemetry,
+    /// Ordinary activity (format 2 on): the defaults when left out; none in format 1.
+    #[serde(default)]
+    pub activity: Option<Activity>,
     pub responders: Responders,
     pub rubric: Rubric,
 }

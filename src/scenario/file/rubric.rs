@@ -71,7 +71,7 @@ pub struct KeyEvidence {
 }
 
 /// A kind of evidence on a machine, by how volatile it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, serde::Serialize)]
 pub enum Artifact {
     Memory,
     Disk,
@@ -80,6 +80,19 @@ pub enum Artifact {
 }
 
 impl Artifact {
+    /// Every kind, by volatility.
+    pub const ALL: [Artifact; 4] = [Artifact::Memory, Artifact::Disk, Artifact::EventLogs, Artifact::Flows];
+
+    /// The kind in words, as the console and the case write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Artifact::Memory => "memory",
+            Artifact::Disk => "disk",
+            Artifact::EventLogs => "logs",
+            Artifact::Flows => "flows",
+        }
+    }
+
     /// The kind's number in checksums.
     pub fn code(self) -> u8 {
         match self {

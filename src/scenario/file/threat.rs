@@ -42,6 +42,13 @@ pub struct Foothold {
     /// How long the attacker has been inside before the exercise starts.
     #[serde(default)]
     pub dwell: Option<String>,
+    /// The machine the attacker reached this one from, when it was not the first: its logs
+    /// show the logon from there.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// The account the attacker used to get in (with `from`).
+    #[serde(default)]
+    pub account: Option<String>,
 }
 
 /// One program of the attacker's toolset.
@@ -83,6 +90,13 @@ pub enum ToolKind {
 #[serde(deny_unknown_fields)]
 pub struct ToolFile {
     pub name: String,
+    /// Where the tool writes it, a full Windows path; `C:\Windows\System32\` and the name
+    /// when left out.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Its size in bytes; a size made from the name when left out.
+    #[serde(default)]
+    pub size: Option<u64>,
     #[serde(default)]
     pub md5: Option<String>,
     #[serde(default)]

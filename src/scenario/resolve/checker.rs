@@ -221,6 +221,21 @@ pub(super) fn techniques(checker: &mut Checker, ids: &[String], path: &[Step]) {
     }
 }
 
+/// A full Windows path (`C:\\...`), as written.
+pub(super) fn windows_path(checker: &mut Checker, text: &str, path: &[Step]) -> String {
+    let bytes = text.as_bytes();
+    let drive = bytes.len() > 3 && bytes[0].is_ascii_alphabetic() && &bytes[1..3] == b":\\";
+    if !drive || text.contains('/') {
+        checker.invalid(
+            path,
+            "Windows path",
+            text,
+            "expected a full path such as C:\\Windows\\System32\\name.exe (backslashes doubled in RON)".to_string(),
+        );
+    }
+    text.to_string()
+}
+
 pub(super) fn hash(
     checker: &mut Checker,
     text: &Option<String>,

@@ -2,6 +2,7 @@
 //! rather than stopping at the first. A failed lookup continues with a placeholder id so later
 //! checks still run; the model is only handed out when no problem was found.
 
+mod activity;
 mod checker;
 mod company;
 mod hosts;
@@ -21,7 +22,8 @@ use super::source_map::Step::{Field, Index};
 pub(in crate::scenario) use checker::Checker;
 pub use threat::threat_indicators;
 
-use checker::{MAX_HOST_SUGGESTIONS, Names, hash, items, ports, technique, techniques};
+use checker::{MAX_HOST_SUGGESTIONS, Names, hash, items, ports, technique, techniques, windows_path};
+use activity::resolve_activity;
 use company::{resolve_accounts, resolve_offices, resolve_services, scope};
 use hosts::{host, hosts_named, resolve_hosts};
 use injects::resolve_injects;
@@ -32,8 +34,10 @@ use responders::{resolve_responders, resolve_telemetry};
 use rubric::resolve_rubric;
 use threat::resolve_threat;
 
-/// The format version this build reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The format version this build writes and reads; older ones are read as they were meant.
+pub const FORMAT_VERSION: u32 = 2;
+
+pub use activity::kind_roles;
 
 /// Everything that a later section refers to by name.
 struct Tables {
@@ -56,7 +60,7 @@ struct HostTable {
 }
 
 pub(super) fn resolve(file: raw::ScenarioFile, checker: &mut Checker) -> Option<Scenario> {
-    if file.format != FORMAT_VERSION {
+    if !(1..=FORMAT_VERSION).contains(&file.format) {
         checker.report(
             &[Field("format")],
             ProblemKind::UnsupportedFormat { found: file.format },
@@ -93,6 +97,7 @@ pub(super) fn resolve(file: raw::ScenarioFile, checker: &mut Checker) -> Option<
     let screen = resolve_screen(checker, &file.screen);
     let injects = resolve_injects(checker, &mut tables, &host_table, &timing, &file.injects);
     let telemetry = resolve_telemetry(checker, &timing, &file.telemetry);
+    let activity = resolve_activity(checker, &tables, file.format, file.activity.as_ref());
     let responders = resolve_responders(checker, &mut tables, &file.responders);
     let rubric = resolve_rubric(checker, &tables, &host_table, &timing, &threat, &file.rubric);
 
@@ -113,6 +118,7 @@ pub(super) fn resolve(file: raw::ScenarioFile, checker: &mut Checker) -> Option<
         screen,
         injects,
         telemetry,
+        activity,
         responders,
         rubric,
         content_hash: crate::checksum::Fnv1a::of(checker.source.as_bytes()),

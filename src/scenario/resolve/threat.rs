@@ -40,13 +40,36 @@ pub(super) fn resolve_threat(
         .map(|(index, foothold)| {
             let path = |field| [Field("threat"), Field("footholds"), Index(index), Field(field)];
             technique(checker, &foothold.technique, &path("technique"));
+            let held = host(checker, table, &foothold.host, &path("host")).unwrap_or(HostId(0));
+            let from = foothold.from.as_ref().and_then(|name| host(checker, table, name, &path("from")));
+            if from == Some(held) && table.expanded {
+                checker.inconsistent(
+                    &path("from"),
+                    format!("foothold `{}` is reached from itself", foothold.host),
+                    "the same machine",
+                    Some("name the machine the attacker came from, or leave `from` out".to_string()),
+                );
+            }
+            if foothold.account.is_some() && foothold.from.is_none() {
+                checker.inconsistent(
+                    &path("account"),
+                    "an `account` without `from`".to_string(),
+                    "used from where?",
+                    Some("add `from`: the machine the attacker used the account from".to_string()),
+                );
+            }
             Foothold {
-                host: host(checker, table, &foothold.host, &path("host")).unwrap_or(HostId(0)),
+                host: held,
                 technique: foothold.technique.clone(),
                 dwell_seconds: foothold
                     .dwell
                     .as_ref()
                     .and_then(|dwell| checker.duration_seconds(&path("dwell"), dwell)),
+                from,
+                account: foothold
+                    .account
+                    .as_ref()
+                    .and_then(|name| tables.accounts.lookup(checker, name, &path("account")).map(AccountId)),
             }
         })
         .collect();
@@ -70,10 +93,24 @@ pub(super) fn resolve_threat(
                         Field(field),
                     ]
                 };
+                let made_up = |kind: &str, bytes| values::made_up_digest(&format!("{kind}:{}:{}", tool.name, file.name), bytes);
+                let path = match &file.path {
+                    Some(path) => windows_path(checker, path, &file_path("path")),
+                    None if file.name.to_ascii_lowercase().ends_with(".sys") => {
+                        format!("C:\\Windows\\System32\\drivers\\{}", file.name)
+                    }
+                    None => format!("C:\\Windows\\System32\\{}", file.name),
+                };
                 ToolFile {
                     name: file.name.clone(),
-                    md5: hash(checker, &file.md5, 32, "MD5", &file_path("md5")),
-                    sha256: hash(checker, &file.sha256, 64, "SHA-256", &file_path("sha256")),
+                    path,
+                    size: file.size.unwrap_or_else(|| {
+                        let digest = values::made_up_digest(&format!("size:{}", file.name), 4);
+                        20_000 + u64::from_str_radix(&digest, 16).unwrap_or(0) % 480_000
+                    }),
+                    md5: hash(checker, &file.md5, 32, "MD5", &file_path("md5")).unwrap_or_else(|| made_up("md5", 16)),
+                    sha256: hash(checker, &file.sha256, 64, "SHA-256", &file_path("sha256"))
+                        .unwrap_or_else(|| made_up("sha256", 32)),
                 }
             })
             .collect();
@@ -193,8 +230,8 @@ pub fn threat_indicators(threat: &Threat) -> Vec<String> {
     for tool in &threat.tools {
         for file in &tool.files {
             indicators.push(file.name.clone());
-            indicators.extend(file.md5.iter().cloned());
-            indicators.extend(file.sha256.iter().cloned());
+            indicators.push(file.md5.clone());
+            indicators.push(file.sha256.clone());
         }
         indicators.extend(tool.services.iter().cloned());
     }

@@ -1,10 +1,16 @@
-//! Playbooks: a response plan as a RON file of steps, each firing at a time or on the first
-//! observation of a kind, and doing actions of the action language. A playbook sees only what
-//! the responder would: observations, never ground truth.
+//! Playbooks: a response plan as a RON file of steps, each firing at a time, on the first
+//! observation of a kind, or on each record of a kind the case comes to hold, and asking for
+//! actions of the action language (which can take values from that record). A playbook sees
+//! only what the responder would: observations and the case, never ground truth.
+
+pub(super) mod follow;
+mod pattern;
+
+pub use follow::FollowedPlaybook;
+pub use pattern::{PLACEHOLDERS, Pattern, fill};
 
 use std::path::Path;
 
-use bevy::prelude::*;
 use serde::Deserialize;
 
 use crate::scenario::diagnostic::{Location, Problem, ProblemKind, Report};
@@ -12,10 +18,9 @@ use crate::scenario::model::{Scenario, Tick};
 use crate::scenario::source_map::{SourceMap, Span, Step};
 use crate::scenario::values::parse_duration;
 use crate::scenario::{LoadError, describe_ron_error};
-use crate::sim::{Clock, Observation, ObservationLog, SimSystems};
+use crate::sim::Observation;
 
 use super::action::Action;
-use super::desk::Desk;
 use super::parse::parse_action;
 
 /// A playbook file as written.
@@ -35,8 +40,11 @@ struct StepFile {
     /// Waits this long after the trigger.
     #[serde(default)]
     after: Option<String>,
-    /// Lines of the action language.
+    /// Lines of the action language (with placeholders in a `Found` step).
     actions: Vec<String>,
+    /// A `Found` step fires for the first matching record only.
+    #[serde(default)]
+    once: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -45,6 +53,8 @@ enum WhenFile {
     At(String),
     /// On the first observation of a kind.
     FirstSeen(ObservationKind),
+    /// On each record of the case that matches.
+    Found(Pattern),
 }
 
 /// Kinds of observation a playbook can wait for.
@@ -59,7 +69,8 @@ pub enum ObservationKind {
 }
 
 impl ObservationKind {
-    fn matches(self, observation: &Observation) -> bool {
+    /// Whether an observation is of this kind.
+    pub fn matches(self, observation: &Observation) -> bool {
         match self {
             ObservationKind::AnyAlert => matches!(
                 observation,
@@ -70,7 +81,7 @@ impl ObservationKind {
                 Observation::EdrSuspiciousService | Observation::EdrRawDiskWrite
             ),
             ObservationKind::LogAlert => matches!(observation, Observation::LogAlert { .. }),
-            ObservationKind::HelpdeskCall => matches!(observation, Observation::HelpdeskCall),
+            ObservationKind::HelpdeskCall => matches!(observation, Observation::HelpdeskCall(_)),
             ObservationKind::ServiceDown => matches!(observation, Observation::ServiceDown(_)),
             ObservationKind::Inject => matches!(observation, Observation::Inject(_)),
         }
@@ -78,10 +89,19 @@ impl ObservationKind {
 }
 
 /// When a step fires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Trigger {
     At(Tick),
     FirstSeen(ObservationKind),
+    /// Each record of the case that matches (the first only, with `once`).
+    Found { pattern: Pattern, once: bool },
+}
+
+/// An action of a step: whole, or a line whose placeholders the matching record fills.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepAction {
+    Fixed(Action),
+    Template(String),
 }
 
 /// One step of a checked playbook.
@@ -89,7 +109,7 @@ pub enum Trigger {
 pub struct PlaybookStep {
     pub trigger: Trigger,
     pub delay_ticks: u32,
-    pub actions: Vec<Action>,
+    pub actions: Vec<StepAction>,
 }
 
 /// A checked playbook, every action resolved against one scenario.
@@ -158,7 +178,12 @@ pub fn parse_playbook(source: &str, name: &str, scenario: &Scenario) -> Result<P
                 }
             },
             WhenFile::FirstSeen(seen) => Trigger::FirstSeen(*seen),
+            WhenFile::Found(pattern) => Trigger::Found {
+                pattern: pattern.clone(),
+                once: step.once,
+            },
         };
+        let found = matches!(trigger, Trigger::Found { .. });
         let delay_ticks = match step.after.as_deref().map(parse_duration) {
             None => 0,
             Some(Ok(seconds)) => seconds.div_ceil(scenario.meta.tick_seconds as u64).min(u32::MAX as u64) as u32,
@@ -178,16 +203,41 @@ pub fn parse_playbook(source: &str, name: &str, scenario: &Scenario) -> Result<P
         };
         let mut actions = Vec::with_capacity(step.actions.len());
         for (line_index, line) in step.actions.iter().enumerate() {
-            match parse_action(line, scenario) {
-                Ok(action) => actions.push(action),
+            let line_path = [
+                Step::Field("steps"),
+                Step::Index(index),
+                Step::Field("actions"),
+                Step::Index(line_index),
+            ];
+            let placeholders: Vec<&str> = PLACEHOLDERS.iter().copied().filter(|p| line.contains(p)).collect();
+            if !placeholders.is_empty() && !found {
+                problems.push(Problem {
+                    kind: ProblemKind::Inconsistent(format!(
+                        "`{}` takes its value from a record, and only a `Found` step has one",
+                        placeholders[0]
+                    )),
+                    location: locate(map.span(&line_path)),
+                    label: "no record to take it from".to_string(),
+                    hint: Some("write the name, or make the step `when: Found(...)`".to_string()),
+                });
+                continue;
+            }
+            // A template is checked with sample values of the right kinds.
+            let checked = placeholders.iter().fold(line.clone(), |line, placeholder| {
+                line.replace(placeholder, &pattern::sample(scenario, placeholder).unwrap_or_default())
+            });
+            match parse_action(&checked, scenario) {
+                Ok(_) if !placeholders.is_empty() => actions.push(StepAction::Template(line.clone())),
+                Ok(action) => actions.push(StepAction::Fixed(action)),
+                Err(error) if !placeholders.is_empty() => problems.push(Problem {
+                    kind: ProblemKind::Inconsistent(format!("invalid action: {}", error.message)),
+                    location: locate(map.span(&line_path)),
+                    label: "not an action once its placeholders are filled".to_string(),
+                    hint: error.hint,
+                }),
                 Err(error) => {
                     // Point inside the quoted line, at the word that is wrong.
-                    let span = map.span(&[
-                        Step::Field("steps"),
-                        Step::Index(index),
-                        Step::Field("actions"),
-                        Step::Index(line_index),
-                    ]);
+                    let span = map.span(&line_path);
                     let inner = source[span.start..]
                         .char_indices()
                         .nth(error.column)
@@ -225,82 +275,4 @@ fn invalid(name: &str, source: &str, mut problems: Vec<Problem>) -> LoadError {
         source: source.to_string(),
         problems,
     }))
-}
-
-/// A playbook being followed: when each step fires.
-#[derive(Resource)]
-pub struct FollowedPlaybook {
-    pub playbook: Playbook,
-    /// Per step: the tick its actions go to the desk, once known.
-    due: Vec<Option<Tick>>,
-    done: Vec<bool>,
-}
-
-impl FollowedPlaybook {
-    /// Follows a playbook from a tick on (a branch): steps timed before it are dropped.
-    pub fn starting_at(playbook: Playbook, start: Tick) -> Self {
-        let mut followed = Self::new(playbook);
-        for (due, done) in followed.due.iter().zip(followed.done.iter_mut()) {
-            if due.is_some_and(|due| due < start) {
-                *done = true;
-            }
-        }
-        followed
-    }
-
-    /// Starts following a playbook.
-    pub fn new(playbook: Playbook) -> Self {
-        let steps = playbook.steps.len();
-        Self {
-            due: playbook
-                .steps
-                .iter()
-                .map(|step| match step.trigger {
-                    Trigger::At(tick) => Some(Tick(tick.0.saturating_add(step.delay_ticks))),
-                    Trigger::FirstSeen(_) => None,
-                })
-                .collect(),
-            done: vec![false; steps],
-            playbook,
-        }
-    }
-}
-
-pub(crate) fn plugin(app: &mut App) {
-    app.add_systems(
-        FixedUpdate,
-        follow_playbook
-            .in_set(SimSystems::Respond)
-            .before(super::desk::run_desk)
-            .run_if(resource_exists::<FollowedPlaybook>),
-    );
-}
-
-/// Hands the desk the actions of every step due now, judging only by observations so far.
-fn follow_playbook(
-    clock: Res<Clock>,
-    observations: Res<ObservationLog>,
-    mut followed: ResMut<FollowedPlaybook>,
-    mut desk: ResMut<Desk>,
-) {
-    let now = clock.now;
-    let followed = &mut *followed;
-    for (index, step) in followed.playbook.steps.iter().enumerate() {
-        if followed.done[index] {
-            continue;
-        }
-        if followed.due[index].is_none()
-            && let Trigger::FirstSeen(seen) = step.trigger
-            && let Some(first) = observations
-                .observations
-                .iter()
-                .find(|observed| seen.matches(&observed.what))
-        {
-            followed.due[index] = Some(Tick(first.tick.0.saturating_add(step.delay_ticks).max(now.0)));
-        }
-        if followed.due[index].is_some_and(|due| due <= now) {
-            followed.done[index] = true;
-            desk.incoming.extend(step.actions.iter().cloned());
-        }
-    }
 }
