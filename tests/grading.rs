@@ -70,7 +70,9 @@ fn a_finding_counts_when_a_collected_record_shows_it_and_a_guess_does_not() {
     }
     let findings = objective(&debrief, "findings");
     assert!(
-        findings.reason.starts_with("2 of 4 findings supported by the case (1 true but unsupported, 1 wrong)"),
+        findings
+            .reason
+            .starts_with("2 of 4 findings supported by the case (1 true but unsupported, 1 wrong)"),
         "{}",
         findings.reason
     );
@@ -84,7 +86,10 @@ fn a_finding_counts_when_a_collected_record_shows_it_and_a_guess_does_not() {
         .find(|missed| missed.answer == "indicator diskpartmg16.exe")
         .expect("the guessed indicator is still missed");
     let clue = missed.evidence.as_ref().expect("the attack left evidence of it");
-    assert!(["SPE-CC-WS-0412", "SPE-CC-MGT-07"].contains(&clue.host.as_str()), "{clue:?}");
+    assert!(
+        ["SPE-CC-WS-0412", "SPE-CC-MGT-07"].contains(&clue.host.as_str()),
+        "{clue:?}"
+    );
 }
 
 #[test]
@@ -93,10 +98,16 @@ fn findings_submitted_from_memory_score_nothing() {
     let mut exercise = exercise_at(scenario.clone(), 1, "2014-11-24 05:05");
     let answers = &scenario.rubric.findings;
     for host in &answers.patient_zero {
-        ask(&mut exercise, &format!("submit patient-zero {}", scenario.hosts[host.index()].name));
+        ask(
+            &mut exercise,
+            &format!("submit patient-zero {}", scenario.hosts[host.index()].name),
+        );
     }
     for account in &answers.accounts {
-        ask(&mut exercise, &format!("submit account {}", scenario.accounts[account.index()].name));
+        ask(
+            &mut exercise,
+            &format!("submit account {}", scenario.accounts[account.index()].name),
+        );
     }
     for technique in &answers.vector {
         ask(&mut exercise, &format!("submit vector {technique}"));
@@ -107,7 +118,12 @@ fn findings_submitted_from_memory_score_nothing() {
     until(&mut exercise, "2014-11-24 05:10");
     let debrief = graded(&exercise);
     let findings = objective(&debrief, "findings");
-    assert_eq!((findings.points, findings.rating), (0.0, Rating::U), "{}", findings.reason);
+    assert_eq!(
+        (findings.points, findings.rating),
+        (0.0, Rating::U),
+        "{}",
+        findings.reason
+    );
     assert_eq!(debrief.findings.supported(), 0);
     assert_eq!(debrief.findings.wrong(), 0);
 }
@@ -144,7 +160,12 @@ fn acting_on_what_the_attacker_never_touched_is_collateral() {
     until(&mut exercise, "2014-11-24 06:00");
     let debrief = graded(&exercise);
     let collateral = objective(&debrief, "no-needless-destruction");
-    assert_eq!((collateral.points, collateral.rating), (0.0, Rating::U), "{}", collateral.reason);
+    assert_eq!(
+        (collateral.points, collateral.rating),
+        (0.0, Rating::U),
+        "{}",
+        collateral.reason
+    );
     assert!(
         collateral.reason.contains("1 clean machines switched off")
             && collateral.reason.contains("1 accounts the attacker did not hold")

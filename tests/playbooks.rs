@@ -70,17 +70,28 @@ fn investigating_beats_acting_bluntly_on_the_first_alert_and_the_debrief_says_wh
     let scenario = flagship();
     let (good, good_run, _) = grade(&scenario, "good");
     let (blunt, blunt_run, _) = grade(&scenario, "blunt");
-    assert!(good.total >= blunt.total + 30.0, "good {} against blunt {}", good.total, blunt.total);
+    assert!(
+        good.total >= blunt.total + 30.0,
+        "good {} against blunt {}",
+        good.total,
+        blunt.total
+    );
 
     // The blunt plan's reset came before anything of the attack was seen.
     let first_sign = blunt_run.first_attack_sign.expect("the attack showed");
     assert!(blunt_run.actions[0].requested < first_sign);
     let detect = reason(&blunt, "detect");
-    assert!(detect.contains("acted on ordinary alerts before it: reset admins"), "{detect}");
+    assert!(
+        detect.contains("acted on ordinary alerts before it: reset admins"),
+        "{detect}"
+    );
     assert_eq!(points(&blunt, "findings"), (0.0, Rating::U));
     assert_eq!(points(&blunt, "preserve-evidence"), (0.0, Rating::U));
     let collateral = reason(&blunt, "no-needless-destruction");
-    assert!(collateral.contains("2 accounts the attacker did not hold"), "{collateral}");
+    assert!(
+        collateral.contains("2 accounts the attacker did not hold"),
+        "{collateral}"
+    );
     assert_eq!(blunt_run.findings.answers_found, 0);
     let patient_zero = blunt_run
         .findings
@@ -95,6 +106,67 @@ fn investigating_beats_acting_bluntly_on_the_first_alert_and_the_debrief_says_wh
     assert!(good_run.findings.supported() >= 10, "{:?}", good_run.findings.judged);
     assert_eq!(good_run.findings.unsupported() + good_run.findings.wrong(), 0);
     assert_eq!(points(&good, "detect").1, Rating::P);
+}
+
+#[test]
+fn a_step_can_wait_for_what_the_case_shows_and_act_on_its_values() {
+    let scenario = flagship();
+    let source = r#"Playbook(
+    name: "pivot",
+    steps: [
+        (when: Found(Service(name: "Windows Schedule Management")), actions: ["collect logs {host}"]),
+        (when: Found(Logon(account: "SPE\\it-ops", from_role: Workstation)), actions: ["submit patient-zero {peer}", "capture memory {peer}"]),
+    ],
+)"#;
+    let plan = parse_playbook(source, "pivot.ron", &scenario).unwrap_or_else(|error| panic!("{error:?}"));
+    let mut exercise = Exercise::following(Arc::clone(&scenario), 1, plan);
+    exercise.run_through(scenario.tick_at("2014-11-24 06:00").expect("inside"), |_| {});
+    let asked: Vec<(u32, String)> = exercise
+        .desk()
+        .log
+        .iter()
+        .map(|entry| (entry.requested.0, entry.action.to_text(&scenario)))
+        .collect();
+    let when = |text: &str| {
+        asked
+            .iter()
+            .find(|(_, action)| action == text)
+            .map(|(tick, _)| *tick)
+            .unwrap_or_else(|| panic!("`{text}` not asked: {asked:?}"))
+    };
+    // The 7045 alert on the jump host comes at 05:15; its logs name where it-ops came from.
+    let collected = when("collect logs SPE-CC-MGT-07");
+    assert!(collected >= 15, "{asked:?}");
+    let pivoted = when("submit patient-zero SPE-CC-WS-0412");
+    assert!(pivoted > collected + 10, "the logs first had to come in: {asked:?}");
+    when("capture memory SPE-CC-WS-0412");
+    // Each step fires once per record that matches.
+    assert_eq!(
+        asked
+            .iter()
+            .filter(|(_, action)| action.starts_with("collect logs"))
+            .count(),
+        1
+    );
+
+    for (line, says) in [
+        (
+            r#"(when: At("2014-11-24 06:00"), actions: ["isolate host {host}"])"#,
+            "`{host}` takes its value from a record, and only a `Found` step has one",
+        ),
+        (
+            r#"(when: Found(Event(7045)), actions: ["isolate host {nowhere}"])"#,
+            "`{nowhere}` is not a placeholder",
+        ),
+    ] {
+        let source = format!("Playbook(name: \"bad\", steps: [{line}])");
+        let report = match parse_playbook(&source, "bad.ron", &scenario) {
+            Err(LoadError::Invalid(report)) => report,
+            other => panic!("accepted `{line}`: {:?}", other.map(|playbook| playbook.name)),
+        };
+        assert_eq!(report.problems.len(), 1, "{report}");
+        assert_eq!(report.problems[0].kind.to_string(), says, "{report}");
+    }
 }
 
 fn reason(score: &Score, objective: &str) -> String {

@@ -230,3 +230,39 @@ fn an_exercise_ended_before_it_starts_is_graded_against_nothing() {
         "{text}"
     );
 }
+
+/// A reader that goes away (`| head`) ends the program quietly, with no panic.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    use std::io::{Read, Write};
+    let session = std::env::temp_dir().join(format!("redscreen-closed-pipe-{}.jsonl", std::process::id()));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_redscreen"))
+        .args(["run", "--interactive", "--record"])
+        .arg(&session)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    // A day of observations is far more than a pipe holds.
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"until 2014-11-25 05:00\ntimeline all\n")
+        .expect("written");
+    let mut first = [0u8; 200];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("some output");
+    // Dropping the read end closes the pipe.
+    let output = child.wait_with_output().expect("it ends");
+    std::fs::remove_file(&session).ok();
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert!(!errors.contains("panicked"), "{errors}");
+    assert_ne!(output.status.code(), Some(101), "{errors}");
+}

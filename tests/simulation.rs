@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use redscreen::scenario::model::{Artifact, HostId, Role, Tick};
 use redscreen::sim::{
-    CallTopic, EvidenceStore, GroundTruth, NEVER, Observation, ObservationLog, OfficeHours, Simulation, Stage, TruthLog,
-    forwards_logs,
+    CallTopic, EvidenceStore, GroundTruth, NEVER, Observation, ObservationLog, OfficeHours, Simulation, Stage,
+    TruthLog, forwards_logs,
 };
 use redscreen::testing::{flagship, minimal_with, run_to_end, tutorial};
 

@@ -9,7 +9,10 @@ use std::collections::{BTreeMap, HashMap};
 use bevy::prelude::*;
 
 use crate::scenario::model::{Artifact, HostId, Scenario, Tick};
-use crate::sim::{ActivityPlan, Body, EvidenceSeed, EvidenceStore, ObservationLog, Record, RecordKey, ScenarioData, SimSystems, record_by_key};
+use crate::sim::{
+    ActivityPlan, Body, EvidenceSeed, EvidenceStore, ObservationLog, Record, RecordKey, ScenarioData, SimSystems,
+    record_by_key,
+};
 
 /// The case joins an exercise: it files the record of every alert as the alert arrives.
 pub fn plugin(app: &mut App) {
@@ -95,7 +98,12 @@ impl Case {
         let text = searchable(scenario, &record);
         self.by_key.insert(record.key, self.records.len());
         self.text.push(text);
-        self.records.push(CaseRecord { id, record, came, filed });
+        self.records.push(CaseRecord {
+            id,
+            record,
+            came,
+            filed,
+        });
         id
     }
 
@@ -186,7 +194,12 @@ impl Case {
         let others = |value: &str| -> Vec<u32> {
             match value.is_empty() || value == "-" {
                 true => Vec::new(),
-                false => self.search(value).iter().map(|other| other.id).filter(|other| *other != id).collect(),
+                false => self
+                    .search(value)
+                    .iter()
+                    .map(|other| other.id)
+                    .filter(|other| *other != id)
+                    .collect(),
             }
         };
         let account = account_of(record);

@@ -245,7 +245,9 @@ pub fn describe_observation(exercise: &Exercise, observed: &Observed) -> String 
         .map(|host| scenario.hosts[host.index()].name.as_str())
         .unwrap_or("");
     let record = observed.record.and_then(|key| exercise.case().by_key(key));
-    let seen = record.map_or(String::new(), |held| format!(": {} [#{}]", held.record.what(scenario), held.id));
+    let seen = record.map_or(String::new(), |held| {
+        format!(": {} [#{}]", held.record.what(scenario), held.id)
+    });
     let what = match observed.what {
         Observation::EdrSuspiciousService => {
             format!("EDR alert on {host}: a program it does not know installed a service{seen}")

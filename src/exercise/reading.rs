@@ -16,10 +16,19 @@ const MOST_LINES: usize = 200;
 /// The reading commands, for `help`.
 pub const READING: &[(&str, &str)] = &[
     ("case", "what the team holds, per machine"),
-    ("show HOST [memory|disk|logs|flows]", "the records of a machine (of one kind)"),
+    (
+        "show HOST [memory|disk|logs|flows]",
+        "the records of a machine (of one kind)",
+    ),
     ("show #N", "one record whole, and where it leads"),
-    ("search TEXT", "records holding a name, account, file, hash, address or event id"),
-    ("timeline [HOST|all] [FROM] [TO]", "records in time order (FROM, TO: local times or ticks)"),
+    (
+        "search TEXT",
+        "records holding a name, account, file, hash, address or event id",
+    ),
+    (
+        "timeline [HOST|all] [FROM] [TO]",
+        "records in time order (FROM, TO: local times or ticks)",
+    ),
 ];
 
 /// Answers one reading command; `None` when the word is not one.
@@ -119,7 +128,10 @@ fn show(exercise: &Exercise, case: &Case, rest: &str) -> Vec<String> {
         [] => vec!["show what? a machine (`show HOST [memory|disk|logs|flows]`) or a record (`show #N`)".to_string()],
         [number] if number.starts_with('#') => match number[1..].parse::<u32>().ok().and_then(|id| case.get(id)) {
             Some(held) => record_whole(scenario, case, held),
-            None => vec![format!("the case has no record {number} (it holds #1 to #{})", case.records().len())],
+            None => vec![format!(
+                "the case has no record {number} (it holds #1 to #{})",
+                case.records().len()
+            )],
         },
         [name, kind @ ..] if kind.len() <= 1 => {
             let host = match machine(scenario, name) {
@@ -159,7 +171,10 @@ fn record_whole(scenario: &Scenario, case: &Case, held: &CaseRecord) -> Vec<Stri
             .iter()
             .map(|host| scenario.hosts[host.index()].name.as_str())
             .collect();
-        lines.push(format!("  leads to           {} (`show NAME`, `collect logs NAME`)", names.join(", ")));
+        lines.push(format!(
+            "  leads to           {} (`show NAME`, `collect logs NAME`)",
+            names.join(", ")
+        ));
     }
     if let Some(account) = &related.account {
         lines.push(format!(
@@ -211,7 +226,10 @@ fn timeline(exercise: &Exercise, case: &Case, rest: &str) -> Vec<String> {
         },
         [from, to] => match (moment(scenario, from), moment(scenario, to)) {
             (Ok(from), Ok(to)) if to < from => {
-                return vec![format!("timeline: {} comes before {}: give the earlier time first", moments[1], moments[0])];
+                return vec![format!(
+                    "timeline: {} comes before {}: give the earlier time first",
+                    moments[1], moments[0]
+                )];
             }
             (Ok(from), Ok(to)) => (from, to + scenario.meta.tick_seconds as i64 - 1),
             (Err(reason), _) | (_, Err(reason)) => return vec![format!("timeline: {reason}")],
@@ -222,7 +240,11 @@ fn timeline(exercise: &Exercise, case: &Case, rest: &str) -> Vec<String> {
     let whose = host.map_or("the case".to_string(), |host| scenario.hosts[host.index()].name.clone());
     match found.is_empty() {
         true => vec![format!("nothing in {whose} in that time")],
-        false => listing(scenario, &found, &format!("{} records of {whose}, in time order", found.len())),
+        false => listing(
+            scenario,
+            &found,
+            &format!("{} records of {whose}, in time order", found.len()),
+        ),
     }
 }
 

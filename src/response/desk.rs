@@ -8,8 +8,8 @@ use bevy::prelude::*;
 
 use crate::checksum::Fnv1a;
 
-use crate::scenario::model::{AccountKind, Artifact, Backup, HostId, Scenario, Tick, ToolKind};
 use crate::case::Case;
+use crate::scenario::model::{AccountKind, Artifact, Backup, HostId, Scenario, Tick, ToolKind};
 use crate::sim::{
     ActivityPlan, Clock, EvidenceSeed, EvidenceStore, GroundTruth, Reachability, ScenarioData, SimSystems, Stage,
     records_on,
@@ -20,8 +20,15 @@ use super::action::Action;
 /// The response team joins a simulation: its desk, and its work first in every tick.
 pub(crate) fn plugin(app: &mut App) {
     let desk = Desk::new(&app.world().resource::<ScenarioData>().0);
-    app.insert_resource(desk)
-        .add_systems(FixedUpdate, run_desk.in_set(SimSystems::Respond));
+    app.insert_resource(desk).add_systems(
+        FixedUpdate,
+        (
+            run_desk.in_set(SimSystems::Respond),
+            secure_collections
+                .after(SimSystems::Evidence)
+                .before(SimSystems::Record),
+        ),
+    );
 }
 
 /// Where a request stands: refused, waiting, under way or done.
@@ -85,6 +92,8 @@ pub struct Desk {
     /// When each contact was first notified.
     pub notified: Vec<Option<Tick>>,
     pub incident_declared: Option<Tick>,
+    /// Collections started this tick, to be copied once the tick's evidence is laid down.
+    starting: Vec<usize>,
 }
 
 impl Desk {
@@ -107,6 +116,7 @@ impl Desk {
             team_size: responders.team_size as usize,
             notified: vec![None; responders.contacts.len()],
             incident_declared: None,
+            starting: Vec::new(),
         }
     }
 
@@ -173,8 +183,6 @@ struct Situation<'a> {
     truth: &'a mut GroundTruth,
     reachability: &'a mut Reachability,
     evidence: &'a mut EvidenceStore,
-    plan: &'a ActivityPlan,
-    seed: u64,
     case: &'a mut Case,
 }
 
@@ -243,37 +251,6 @@ impl Situation<'_> {
         (self.now.0 as i64 * self.scenario.meta.tick_seconds as i64).min(i32::MAX as i64) as i32
     }
 
-    /// What a collection action copies when it starts: the evidence there at that moment is
-    /// secured if the work completes, even if the wiper gets to the machine meanwhile.
-    fn start(&mut self, entry: usize, action: &Action) -> Vec<Secured> {
-        let (host, kinds): (HostId, &[Artifact]) = match action {
-            Action::CaptureMemory(host) => (*host, &[Artifact::Memory]),
-            Action::CollectLogs(host) => (*host, &[Artifact::EventLogs, Artifact::Flows]),
-            Action::ImageDisk(host) => (*host, &[Artifact::Disk]),
-            _ => return Vec::new(),
-        };
-        // Everything before this tick: this tick's own traces are not laid down yet.
-        let until = self.second() as i64 - 1;
-        let records: Vec<_> = records_on(self.scenario, self.seed, self.evidence, self.plan, host, until)
-            .into_iter()
-            .filter(|record| kinds.contains(&record.artifact()))
-            .collect();
-        let secured = kinds
-            .iter()
-            .map(|&artifact| {
-                let of_kind = records.iter().filter(|record| record.artifact() == artifact);
-                Secured {
-                    host,
-                    artifact,
-                    records: of_kind.clone().count() as u32,
-                    attack: of_kind.filter(|record| record.key.is_attack()).count() as u32,
-                }
-            })
-            .collect();
-        self.case.begin_collection(entry, records);
-        secured
-    }
-
     /// Puts a finished action's effect into the world.
     fn apply(&mut self, entry: usize, action: &Action, desk: &mut Desk) {
         let now = self.now;
@@ -336,8 +313,11 @@ impl Situation<'_> {
             }
             // A machine brought back clean holds nothing of before.
             Action::RestoreFromBackup(host) | Action::Rebuild(host) => {
-                self.evidence
-                    .clear(*host, self.second(), &[Artifact::Memory, Artifact::Disk, Artifact::EventLogs]);
+                self.evidence.clear(
+                    *host,
+                    self.second(),
+                    &[Artifact::Memory, Artifact::Disk, Artifact::EventLogs],
+                );
                 self.truth.restore(*host, now);
             }
             Action::Notify(contact) => {
@@ -351,12 +331,9 @@ impl Situation<'_> {
     }
 }
 
-#[expect(clippy::too_many_arguments, reason = "a Bevy system names every resource it touches")]
 pub(crate) fn run_desk(
     clock: Res<Clock>,
     scenario: Res<ScenarioData>,
-    plan: Res<ActivityPlan>,
-    seed: Res<EvidenceSeed>,
     mut desk: ResMut<Desk>,
     mut truth: ResMut<GroundTruth>,
     mut reachability: ResMut<Reachability>,
@@ -370,8 +347,6 @@ pub(crate) fn run_desk(
         truth: &mut truth,
         reachability: &mut reachability,
         evidence: &mut evidence,
-        plan: &plan,
-        seed: seed.0,
         case: &mut case,
     };
     let desk = &mut *desk;
@@ -426,8 +401,58 @@ pub(crate) fn run_desk(
                 .saturating_add(desk.log[entry].action.duration_ticks(world.scenario)),
         );
         desk.log[entry].progress = Progress::Started { at: now, done };
-        let action = desk.log[entry].action.clone();
-        desk.log[entry].collected = world.start(entry, &action);
+        if collected_kinds(&desk.log[entry].action).is_some() {
+            desk.starting.push(entry);
+        }
         desk.busy.push(entry);
+    }
+}
+
+/// What a collection action copies, and from which machine.
+fn collected_kinds(action: &Action) -> Option<(HostId, &'static [Artifact])> {
+    match action {
+        Action::CaptureMemory(host) => Some((*host, &[Artifact::Memory])),
+        Action::CollectLogs(host) => Some((*host, &[Artifact::EventLogs, Artifact::Flows])),
+        Action::ImageDisk(host) => Some((*host, &[Artifact::Disk])),
+        _ => None,
+    }
+}
+
+/// What each collection started this tick copies: what the machine holds at the end of that
+/// tick (the footholds' evidence is laid down in the first). It is secured if the work
+/// completes, even if the wiper gets to the machine meanwhile, and comes into the case then.
+fn secure_collections(
+    clock: Res<Clock>,
+    scenario: Res<ScenarioData>,
+    plan: Res<ActivityPlan>,
+    seed: Res<EvidenceSeed>,
+    evidence: Res<EvidenceStore>,
+    mut desk: ResMut<Desk>,
+    mut case: ResMut<Case>,
+) {
+    let scenario = &scenario.0;
+    let tick_seconds = scenario.meta.tick_seconds as i64;
+    let until = (clock.now.0 as i64 + 1) * tick_seconds - 1;
+    for entry in std::mem::take(&mut desk.starting) {
+        let Some((host, kinds)) = collected_kinds(&desk.log[entry].action) else {
+            continue;
+        };
+        let records: Vec<_> = records_on(scenario, seed.0, &evidence, &plan, host, until)
+            .into_iter()
+            .filter(|record| kinds.contains(&record.artifact()))
+            .collect();
+        desk.log[entry].collected = kinds
+            .iter()
+            .map(|&artifact| {
+                let of_kind = records.iter().filter(|record| record.artifact() == artifact);
+                Secured {
+                    host,
+                    artifact,
+                    records: of_kind.clone().count() as u32,
+                    attack: of_kind.filter(|record| record.key.is_attack()).count() as u32,
+                }
+            })
+            .collect();
+        case.begin_collection(entry, records);
     }
 }

@@ -11,7 +11,8 @@ pub use action::{Action, Finding, Request};
 pub use desk::{Desk, Entry, Progress, Secured};
 pub use parse::{ParseError, SYNTAX, VERBS, parse_action};
 pub use playbook::{
-    FollowedPlaybook, ObservationKind, Pattern, Playbook, PlaybookStep, StepAction, Trigger, load_playbook, parse_playbook,
+    FollowedPlaybook, ObservationKind, Pattern, Playbook, PlaybookStep, StepAction, Trigger, load_playbook,
+    parse_playbook,
 };
 
 /// The response team and its playbook join a simulation.

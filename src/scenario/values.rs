@@ -347,7 +347,10 @@ mod tests {
         let day = ClockRange::parse_overnight("08:00-18:00").unwrap();
         assert!(day.contains(8 * 60) && !day.contains(18 * 60));
         assert!(ClockRange::parse_overnight("06:00-06:00").is_err());
-        assert!(ClockRange::parse("22:00-06:00").is_err(), "business hours stay within a day");
+        assert!(
+            ClockRange::parse("22:00-06:00").is_err(),
+            "business hours stay within a day"
+        );
     }
 
     #[test]

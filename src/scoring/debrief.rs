@@ -114,10 +114,16 @@ impl Debrief {
                 Verdict::Supported { records } => {
                     let shown: Vec<String> = records.iter().take(6).map(|id| format!("#{id}")).collect();
                     let more = records.len().saturating_sub(shown.len());
-                    let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+                    let more = if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    };
                     format!("supported by {}{more}", shown.join(" "))
                 }
-                Verdict::Unsupported => "true, but no record in the case showed it when submitted: a guess, not counted".to_string(),
+                Verdict::Unsupported => {
+                    "true, but no record in the case showed it when submitted: a guess, not counted".to_string()
+                }
                 Verdict::Wrong => "not what happened".to_string(),
             };
             text += &format!("  {:<44} {verdict}\n", judged.finding);

@@ -58,16 +58,19 @@ pub struct Clue {
     pub lost: Option<String>,
     /// Whether the team collected that kind of evidence on that machine before it was lost.
     pub looked: bool,
+    /// The record's number in the team's case, when the team held it and did not use it.
+    pub held: Option<u32>,
 }
 
 impl Clue {
     /// The clue in a line: where, what, and whether it was still there.
     pub fn describe(&self) -> String {
         let kind = self.artifact.label();
-        let status = match (&self.lost, self.looked) {
-            (None, _) => "still there at the end".to_string(),
-            (Some(lost), true) => format!("lost at {lost}"),
-            (Some(lost), false) => format!("lost at {lost}, before anyone collected it"),
+        let status = match (self.held, &self.lost, self.looked) {
+            (Some(id), _, _) => format!("in your case as #{id}, not used"),
+            (None, None, _) => "still there at the end".to_string(),
+            (None, Some(lost), true) => format!("lost at {lost}"),
+            (None, Some(lost), false) => format!("lost at {lost}, before anyone collected it"),
         };
         format!("{} {kind}, {}: {} ({status})", self.host, self.at, self.record)
     }
@@ -109,10 +112,19 @@ impl FindingsReport {
 /// The rubric's answers, as findings.
 pub fn answers(scenario: &Scenario) -> Vec<Finding> {
     let rubric = &scenario.rubric.findings;
-    let mut answers: Vec<Finding> = rubric.patient_zero.iter().map(|&host| Finding::PatientZero(host)).collect();
+    let mut answers: Vec<Finding> = rubric
+        .patient_zero
+        .iter()
+        .map(|&host| Finding::PatientZero(host))
+        .collect();
     answers.extend(rubric.vector.iter().map(|technique| Finding::Vector(technique.clone())));
     answers.extend(rubric.accounts.iter().map(|&account| Finding::Account(account)));
-    answers.extend(rubric.indicators.iter().map(|indicator| Finding::Indicator(indicator.clone())));
+    answers.extend(
+        rubric
+            .indicators
+            .iter()
+            .map(|indicator| Finding::Indicator(indicator.clone())),
+    );
     answers
 }
 
@@ -207,11 +219,11 @@ fn sample_of<'a>(scenario: &'a Scenario, record: &Record) -> Option<&'a crate::s
     let Body::File(file) = &record.body else {
         return None;
     };
-    scenario
-        .threat
-        .tools
-        .iter()
-        .find(|tool| tool.files.iter().any(|known| !file.sha256.is_empty() && known.sha256 == file.sha256))
+    scenario.threat.tools.iter().find(|tool| {
+        tool.files
+            .iter()
+            .any(|known| !file.sha256.is_empty() && known.sha256 == file.sha256)
+    })
 }
 
 /// Whether a record is a sample of the worm or the wiper, whose binaries carry the passwords
@@ -236,10 +248,12 @@ pub fn techniques_shown(scenario: &Scenario, record: &Record) -> Vec<String> {
             event_id::SHARE_ACCESSED | event_id::SHARE_CREATED | event_id::SHARE_DELETED => {
                 shown.extend(["T1021", "T1021.002"]);
             }
-            event_id::PROCESS_CREATED => {
-                if event.get("ParentProcessName").is_some_and(|parent| parent.to_lowercase().ends_with("wmiprvse.exe")) {
-                    shown.push("T1047");
-                }
+            event_id::PROCESS_CREATED
+                if event
+                    .get("ParentProcessName")
+                    .is_some_and(|parent| parent.to_lowercase().ends_with("wmiprvse.exe")) =>
+            {
+                shown.push("T1047");
             }
             event_id::SERVICE_INSTALLED => shown.extend(["T1543", "T1543.003", "T1569", "T1569.002"]),
             event_id::LOG_CLEARED => shown.extend(["T1070", "T1070.001"]),
@@ -312,12 +326,32 @@ pub fn judge(
         })
         .collect();
     let supported = |answer: &Finding| {
-        submitted.iter().zip(&judged).any(|((finding, _), judged)| {
-            same(finding, answer) && matches!(judged.verdict, Verdict::Supported { .. })
-        })
+        submitted
+            .iter()
+            .zip(&judged)
+            .any(|((finding, _), judged)| same(finding, answer) && matches!(judged.verdict, Verdict::Supported { .. }))
     };
     let missing: Vec<&Finding> = answers.iter().filter(|answer| !supported(answer)).collect();
-    let clues = clues(scenario, seed, run, store, end, &missing);
+    let mut clues = clues(scenario, seed, run, store, end, &missing);
+    // Evidence the team held and did not use is the first thing to point at.
+    for (answer, clue) in missing.iter().zip(clues.iter_mut()) {
+        let held = case
+            .records()
+            .iter()
+            .filter(|held| held.record.key.is_attack() && shows(scenario, answer, &held.record))
+            .min_by_key(|held| (held.record.at, held.id));
+        if let Some(held) = held {
+            *clue = Some(Clue {
+                host: scenario.hosts[held.record.host.index()].name.clone(),
+                artifact: held.record.artifact(),
+                at: utc(scenario, held.record.at),
+                record: held.record.what(scenario),
+                lost: None,
+                looked: true,
+                held: Some(held.id),
+            });
+        }
+    }
     let unseen = clues.iter().filter(|clue| clue.is_none()).count();
     let answers_found = (answers.len() - missing.len()) as u32;
     FindingsReport {
@@ -346,37 +380,50 @@ fn clues(
     missing: &[&Finding],
 ) -> Vec<Option<Clue>> {
     let end_second = end.0 as i64 * scenario.meta.tick_seconds as i64;
-    let mut found: Vec<(Option<Clue>, bool)> = vec![(None, false); missing.len()];
+    // Per answer: the best piece so far, as (lost, when left, index).
+    let mut best: Vec<Option<(bool, i64, usize)>> = vec![None; missing.len()];
     for (index, evidence) in store.items.iter().enumerate() {
-        if found.iter().all(|(_, surviving)| *surviving) {
-            break;
+        let at = evidence.at as i64;
+        let lost = !(store.survives(scenario, evidence.host, evidence.trace.artifact(), at) || at > end_second);
+        let better = |slot: &Option<(bool, i64, usize)>| slot.is_none_or(|known| (lost, at) < (known.0, known.1));
+        if !best.iter().any(better) {
+            continue;
         }
         let record = record_of_trace(scenario, seed, index as u32, evidence);
-        let artifact = record.artifact();
-        let survives = store.survives(scenario, evidence.host, artifact, record.at) || record.at > end_second;
-        for (answer, slot) in missing.iter().zip(found.iter_mut()) {
-            if slot.1 || (slot.0.is_some() && !survives) || !shows(scenario, answer, &record) {
-                continue;
+        for (answer, slot) in missing.iter().zip(best.iter_mut()) {
+            if better(slot) && shows(scenario, answer, &record) {
+                *slot = Some((lost, at, index));
             }
-            let lost_at = (!survives).then(|| store.cleared_at(evidence.host, artifact) as i64);
-            *slot = (
-                Some(Clue {
-                    host: scenario.hosts[evidence.host.index()].name.clone(),
-                    artifact,
-                    at: utc(scenario, record.at),
-                    record: record.what(scenario),
-                    lost: lost_at.map(|at| utc(scenario, at)),
-                    looked: lost_at.is_some_and(|lost| looked_before(scenario, run, evidence.host, artifact, lost)),
-                }),
-                survives,
-            );
         }
     }
-    found.into_iter().map(|(clue, _)| clue).collect()
+    best.into_iter()
+        .map(|slot| {
+            let (lost, _, index) = slot?;
+            let evidence = &store.items[index];
+            let record = record_of_trace(scenario, seed, index as u32, evidence);
+            let artifact = record.artifact();
+            let lost_at = lost.then(|| store.cleared_at(evidence.host, artifact) as i64);
+            Some(Clue {
+                host: scenario.hosts[evidence.host.index()].name.clone(),
+                artifact,
+                at: utc(scenario, record.at),
+                record: record.what(scenario),
+                lost: lost_at.map(|at| utc(scenario, at)),
+                looked: lost_at.is_some_and(|lost| looked_before(scenario, run, evidence.host, artifact, lost)),
+                held: None,
+            })
+        })
+        .collect()
 }
 
 /// Whether the team finished collecting a kind of evidence on a machine before a second.
-fn looked_before(scenario: &Scenario, run: &RunRecord, host: crate::scenario::model::HostId, artifact: Artifact, second: i64) -> bool {
+fn looked_before(
+    scenario: &Scenario,
+    run: &RunRecord,
+    host: crate::scenario::model::HostId,
+    artifact: Artifact,
+    second: i64,
+) -> bool {
     run.actions.iter().any(|entry| {
         matches!(entry.progress, Progress::Completed { at, .. } if (at.0 as i64 * scenario.meta.tick_seconds as i64) <= second)
             && entry.collected.iter().any(|secured| secured.host == host && secured.artifact == artifact)

@@ -286,7 +286,11 @@ fn containment(scenario: &Scenario, within: u32, run: &RunRecord, baseline: &Run
 fn findings_grade(report: &FindingsReport) -> (f64, Rating, String) {
     let submitted = report.judged.len() as u32;
     if submitted == 0 {
-        return (0.0, Rating::U, format!("no findings submitted (0 of {} answers)", report.answers));
+        return (
+            0.0,
+            Rating::U,
+            format!("no findings submitted (0 of {} answers)", report.answers),
+        );
     }
     let supported = report.supported();
     let precision = supported as f64 / submitted as f64;
@@ -313,7 +317,8 @@ fn findings_grade(report: &FindingsReport) -> (f64, Rating, String) {
 /// per hundred). Five units lose every point.
 fn collateral(scenario: &Scenario, run: &RunRecord) -> (f64, Rating, String) {
     let (mut machines, mut accounts, mut isolated) = (0u32, 0u32, 0u32);
-    let clean_account = |account: AccountId, entry: &crate::response::Entry| !run.held_account(account, entry.requested);
+    let clean_account =
+        |account: AccountId, entry: &crate::response::Entry| !run.held_account(account, entry.requested);
     for entry in run.accepted() {
         match &entry.action {
             Action::PowerOff(host) | Action::Rebuild(host) | Action::RestoreFromBackup(host) => {
@@ -344,7 +349,7 @@ fn collateral(scenario: &Scenario, run: &RunRecord) -> (f64, Rating, String) {
     let units = machines as f64 + accounts as f64 + isolated as f64 / 100.0;
     let fraction = (1.0 - units / 5.0).max(0.0);
     let rating = match units {
-        u if u == 0.0 => Rating::P,
+        0.0 => Rating::P,
         u if u <= 2.0 => Rating::S,
         u if u <= 5.0 => Rating::M,
         _ => Rating::U,

@@ -4,9 +4,7 @@
 use crate::case::Case;
 use crate::response::{Action, Desk, Entry, Progress};
 use crate::scenario::model::{AccountId, AccountKind, HostId, Scenario, Scope, ServiceId, Tick};
-use crate::sim::{
-    EvidenceStore, Fact, GroundTruth, NEVER, ObservationLog, ServiceStatus, Simulation, TruthLog,
-};
+use crate::sim::{EvidenceStore, Fact, GroundTruth, NEVER, ObservationLog, ServiceStatus, Simulation, TruthLog};
 
 use super::findings::{self, FindingsReport};
 
@@ -36,10 +34,11 @@ impl RunRecord {
         let scenario = simulation.scenario();
         let truth = world.resource::<GroundTruth>();
         // A run with no one responding has no desk.
-        let (actions, notified) = world.get_resource::<Desk>().map_or(
-            (Vec::new(), vec![None; scenario.responders.contacts.len()]),
-            |desk| (desk.log.clone(), desk.notified.clone()),
-        );
+        let (actions, notified) = world
+            .get_resource::<Desk>()
+            .map_or((Vec::new(), vec![None; scenario.responders.contacts.len()]), |desk| {
+                (desk.log.clone(), desk.notified.clone())
+            });
         let end = simulation.now().unwrap_or_default();
         let services = world.resource::<ServiceStatus>();
         let first_attack_sign = world

@@ -60,7 +60,10 @@ pub(crate) fn schedule_observations(
         let machine = &scenario.hosts[fact.host.index()];
         let event = |id: u16| {
             store
-                .newest(fact.host, |trace| matches!(trace, Trace::Event { id: seen, .. } if *seen == id))
+                .newest(
+                    fact.host,
+                    |trace| matches!(trace, Trace::Event { id: seen, .. } if *seen == id),
+                )
                 .map(RecordKey::Trace)
         };
         let mut observe = |tick: Tick, what, record: Option<RecordKey>| {

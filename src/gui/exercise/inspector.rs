@@ -220,7 +220,11 @@ fn refresh_inspector(
             entry.progress.describe(scenario)
         ));
         for secured in entry.collected.iter().filter(|secured| secured.host == host) {
-            lines.push(format!("  secured {} {} records", secured.records, secured.artifact.label()));
+            lines.push(format!(
+                "  secured {} {} records",
+                secured.records,
+                secured.artifact.label()
+            ));
         }
     }
     if let Ok(mut text) = texts.single_mut() {

@@ -114,8 +114,7 @@ impl ExerciseRun {
             {
                 match replayed.playback.step() {
                     Ok(()) => {
-                        feed.lines
-                            .extend(replayed.news.read(&replayed.playback.exercise));
+                        feed.lines.extend(replayed.news.read(&replayed.playback.exercise));
                         true
                     }
                     Err(error) => {

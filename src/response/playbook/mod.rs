@@ -94,7 +94,10 @@ pub enum Trigger {
     At(Tick),
     FirstSeen(ObservationKind),
     /// Each record of the case that matches (the first only, with `once`).
-    Found { pattern: Pattern, once: bool },
+    Found {
+        pattern: Pattern,
+        once: bool,
+    },
 }
 
 /// An action of a step: whole, or a line whose placeholders the matching record fills.
@@ -210,6 +213,15 @@ pub fn parse_playbook(source: &str, name: &str, scenario: &Scenario) -> Result<P
                 Step::Index(line_index),
             ];
             let placeholders: Vec<&str> = PLACEHOLDERS.iter().copied().filter(|p| line.contains(p)).collect();
+            if let Some(unknown) = unknown_placeholder(line) {
+                problems.push(Problem {
+                    kind: ProblemKind::Inconsistent(format!("`{unknown}` is not a placeholder")),
+                    location: locate(map.span(&line_path)),
+                    label: "not a value a record gives".to_string(),
+                    hint: Some(format!("the placeholders are {}", PLACEHOLDERS.join(", "))),
+                });
+                continue;
+            }
             if !placeholders.is_empty() && !found {
                 problems.push(Problem {
                     kind: ProblemKind::Inconsistent(format!(
@@ -275,4 +287,18 @@ fn invalid(name: &str, source: &str, mut problems: Vec<Problem>) -> LoadError {
         source: source.to_string(),
         problems,
     }))
+}
+
+/// The first `{word}` of a line that is not one of the placeholders.
+fn unknown_placeholder(line: &str) -> Option<&str> {
+    let mut rest = line;
+    while let Some(open) = rest.find('{') {
+        let close = open + rest[open..].find('}')?;
+        let candidate = &rest[open..=close];
+        if !PLACEHOLDERS.contains(&candidate) {
+            return Some(candidate);
+        }
+        rest = &rest[close + 1..];
+    }
+    None
 }

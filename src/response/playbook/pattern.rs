@@ -89,7 +89,7 @@ fn equal(a: &str, b: &str) -> bool {
 /// Whether a program (path or name) is one of the company's own, as ordinary activity runs.
 fn known(known: &[String], image: &str) -> bool {
     let image = image.to_lowercase();
-    known.iter().any(|program| *program == image)
+    known.contains(&image)
 }
 
 impl Pattern {
@@ -98,9 +98,10 @@ impl Pattern {
         match (self, &record.body) {
             (Pattern::Service { name, unknown, except }, body) => {
                 let (service, image) = match body {
-                    Body::Event(event) if event.event_id == event_id::SERVICE_INSTALLED => {
-                        (event.get("ServiceName").unwrap_or(""), event.get("ImagePath").unwrap_or(""))
-                    }
+                    Body::Event(event) if event.event_id == event_id::SERVICE_INSTALLED => (
+                        event.get("ServiceName").unwrap_or(""),
+                        event.get("ImagePath").unwrap_or(""),
+                    ),
                     Body::Service(service) => (service.name.as_str(), service.image_path.as_str()),
                     _ => return false,
                 };
@@ -121,9 +122,18 @@ impl Pattern {
                     .as_deref()
                     .is_none_or(|wanted| equal(wanted, program) || equal(wanted, &name))
                     && (!unknown || !known(known_programs, program))
-                    && !except.iter().any(|left_out| equal(left_out, &name) || equal(left_out, program))
+                    && !except
+                        .iter()
+                        .any(|left_out| equal(left_out, &name) || equal(left_out, program))
             }
-            (Pattern::Logon { account, admin, from_role }, Body::Event(event)) if event.event_id == event_id::LOGON => {
+            (
+                Pattern::Logon {
+                    account,
+                    admin,
+                    from_role,
+                },
+                Body::Event(event),
+            ) if event.event_id == event_id::LOGON => {
                 let Some(who) = account_of(record) else { return false };
                 let from = peer(scenario, record);
                 account.as_deref().is_none_or(|wanted| equal(wanted, &who))
@@ -131,7 +141,8 @@ impl Pattern {
                     && from_role.is_none_or(|role| from.is_some_and(|host| scenario.hosts[host.index()].role == role))
             }
             (Pattern::File { name, hash, unknown }, Body::File(file)) => {
-                name.as_deref().is_none_or(|wanted| equal(wanted, &file_name(&file.path)) || equal(wanted, &file.path))
+                name.as_deref()
+                    .is_none_or(|wanted| equal(wanted, &file_name(&file.path)) || equal(wanted, &file.path))
                     && hash
                         .as_deref()
                         .is_none_or(|wanted| equal(wanted, &file.sha256) || equal(wanted, &file.md5))
@@ -147,7 +158,9 @@ impl Pattern {
                 Body::Flow(flow),
             ) => {
                 let destination = flow.destination.to_string();
-                address.as_deref().is_none_or(|wanted| wanted == destination || wanted == flow.source.to_string())
+                address
+                    .as_deref()
+                    .is_none_or(|wanted| wanted == destination || wanted == flow.source.to_string())
                     && port.is_none_or(|wanted| wanted == flow.destination_port)
                     && (!outside || host_at(scenario, &destination).is_none())
                     && (!unusual_port || ![80, 443].contains(&flow.destination_port))
@@ -201,15 +214,17 @@ pub fn value(scenario: &Scenario, record: &Record, placeholder: &str) -> Option<
     match placeholder {
         "{host}" => Some(name_of(record.host)),
         "{peer}" => peer(scenario, record).map(name_of),
-        "{account}" => account_of(record).filter(|account| scenario.accounts.iter().any(|known| known.name.eq_ignore_ascii_case(account))),
+        "{account}" => account_of(record).filter(|account| {
+            scenario
+                .accounts
+                .iter()
+                .any(|known| known.name.eq_ignore_ascii_case(account))
+        }),
         "{file}" => match &record.body {
             Body::File(file) => Some(file_name(&file.path)),
             Body::Process(process) => Some(file_name(&process.image)),
             Body::Service(service) => Some(file_name(&service.image_path)),
-            Body::Event(event) => event
-                .get("ImagePath")
-                .or(event.get("NewProcessName"))
-                .map(file_name),
+            Body::Event(event) => event.get("ImagePath").or(event.get("NewProcessName")).map(file_name),
             _ => None,
         },
         "{hash}" => match &record.body {
@@ -222,7 +237,9 @@ pub fn value(scenario: &Scenario, record: &Record, placeholder: &str) -> Option<
                 .map(|address| address.to_string())
                 .find(|address| host_at(scenario, address).is_none())
                 .or_else(|| Some(flow.destination.to_string())),
-            _ => event.and_then(|event| event.get("IpAddress")).map(|address| address.trim_start_matches("::ffff:").to_string()),
+            _ => event
+                .and_then(|event| event.get("IpAddress"))
+                .map(|address| address.trim_start_matches("::ffff:").to_string()),
         },
         "{service}" => match &record.body {
             Body::Service(service) => Some(service.name.clone()),
@@ -250,7 +267,14 @@ pub fn fill(scenario: &Scenario, case: &Case, record: &Record, line: &str) -> Ve
         machines.dedup();
         return machines
             .into_iter()
-            .flat_map(|host| fill(scenario, case, record, &line.replace("{machines_with_file}", &scenario.hosts[host.index()].name)))
+            .flat_map(|host| {
+                fill(
+                    scenario,
+                    case,
+                    record,
+                    &line.replace("{machines_with_file}", &scenario.hosts[host.index()].name),
+                )
+            })
             .collect();
     }
     let mut filled = line.to_string();

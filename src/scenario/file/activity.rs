@@ -5,8 +5,8 @@
 
 use serde::Deserialize;
 
-use super::company::Role;
 use super::Weekday;
+use super::company::Role;
 
 /// How much ordinary activity there is, and what the company's own software is.
 #[derive(Debug, Clone, Deserialize)]

@@ -13,7 +13,13 @@ use super::*;
 
 /// The roles a kind of activity happens on when a rule names none.
 pub fn kind_roles(kind: ActivityKind) -> Vec<Role> {
-    let servers = || Role::ALL.iter().copied().filter(|role| *role != Role::Workstation).collect();
+    let servers = || {
+        Role::ALL
+            .iter()
+            .copied()
+            .filter(|role| *role != Role::Workstation)
+            .collect()
+    };
     match kind {
         ActivityKind::SignIn | ActivityKind::MistypedPassword | ActivityKind::WebBrowsing => vec![Role::Workstation],
         ActivityKind::AdminSession

@@ -22,8 +22,8 @@ use super::source_map::Step::{Field, Index};
 pub(in crate::scenario) use checker::Checker;
 pub use threat::threat_indicators;
 
-use checker::{MAX_HOST_SUGGESTIONS, Names, hash, items, ports, technique, techniques, windows_path};
 use activity::resolve_activity;
+use checker::{MAX_HOST_SUGGESTIONS, Names, hash, items, ports, technique, techniques, windows_path};
 use company::{resolve_accounts, resolve_offices, resolve_services, scope};
 use hosts::{host, hosts_named, resolve_hosts};
 use injects::resolve_injects;

@@ -41,7 +41,10 @@ pub(super) fn resolve_threat(
             let path = |field| [Field("threat"), Field("footholds"), Index(index), Field(field)];
             technique(checker, &foothold.technique, &path("technique"));
             let held = host(checker, table, &foothold.host, &path("host")).unwrap_or(HostId(0));
-            let from = foothold.from.as_ref().and_then(|name| host(checker, table, name, &path("from")));
+            let from = foothold
+                .from
+                .as_ref()
+                .and_then(|name| host(checker, table, name, &path("from")));
             if from == Some(held) && table.expanded {
                 checker.inconsistent(
                     &path("from"),
@@ -93,7 +96,8 @@ pub(super) fn resolve_threat(
                         Field(field),
                     ]
                 };
-                let made_up = |kind: &str, bytes| values::made_up_digest(&format!("{kind}:{}:{}", tool.name, file.name), bytes);
+                let made_up =
+                    |kind: &str, bytes| values::made_up_digest(&format!("{kind}:{}:{}", tool.name, file.name), bytes);
                 let path = match &file.path {
                     Some(path) => windows_path(checker, path, &file_path("path")),
                     None if file.name.to_ascii_lowercase().ends_with(".sys") => {

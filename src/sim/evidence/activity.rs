@@ -16,8 +16,8 @@ use crate::scenario::model::{
 };
 
 use super::record::{
-    Body, CallTopic, CredentialEntry, FileEntry, FlowEntry, ProcessEntry, Record, RecordKey, ServiceEntry, file_name,
-    logon_data, process_created, security, service_installed,
+    Body, CallTopic, CredentialEntry, FileEntry, FlowEntry, ProcessEntry, Record, RecordKey, ServiceEntry, logon_data,
+    process_created, security, service_installed,
 };
 use super::values::{self, Purpose, chance, pick};
 use super::{EvidenceSeed, event_id};
@@ -191,7 +191,8 @@ impl ActivityPlan {
                     .collect()
             })
             .collect();
-        let accounts_for = |group: &crate::scenario::model::HostGroup, wanted: &dyn Fn(&crate::scenario::model::Account) -> bool| {
+        let accounts_for = |group: &crate::scenario::model::HostGroup,
+                            wanted: &dyn Fn(&crate::scenario::model::Account) -> bool| {
             scenario
                 .accounts
                 .iter()
@@ -255,7 +256,9 @@ impl ActivityPlan {
 
     /// Hours with activity up to (and including) the hour of `until`.
     fn hours_until(&self, until: i64) -> std::ops::RangeInclusive<i32> {
-        let last = until.div_euclid(3600).min(self.first_hour as i64 + self.hours as i64 - 1);
+        let last = until
+            .div_euclid(3600)
+            .min(self.first_hour as i64 + self.hours as i64 - 1);
         self.first_hour..=last as i32
     }
 }
@@ -278,7 +281,13 @@ fn count(plan: &ActivityPlan, scenario: &Scenario, seed: u64, host: HostId, kind
     if rate == 0 {
         return 0;
     }
-    let parts = [seed, host.0 as u64, code(kind) as u64, hour as u64, Purpose::Count as u64];
+    let parts = [
+        seed,
+        host.0 as u64,
+        code(kind) as u64,
+        hour as u64,
+        Purpose::Count as u64,
+    ];
     (rate / 1000 + u32::from(chance(&parts, (rate % 1000) as u64 * 1000))).min(u16::MAX as u32) as u16
 }
 
@@ -298,16 +307,34 @@ fn occurrences(
         hour,
         n,
         at: hour as i64 * 3600
-            + pick(&[seed, host.0 as u64, code(kind) as u64, hour as u64, n as u64, Purpose::Second as u64], 3590) as i64,
+            + pick(
+                &[
+                    seed,
+                    host.0 as u64,
+                    code(kind) as u64,
+                    hour as u64,
+                    n as u64,
+                    Purpose::Second as u64,
+                ],
+                3590,
+            ) as i64,
     })
 }
 
 /// Every occurrence on a machine from the history's start through `until`.
-pub fn occurrences_on(plan: &ActivityPlan, scenario: &Scenario, seed: u64, host: HostId, until: i64) -> Vec<Occurrence> {
+pub fn occurrences_on(
+    plan: &ActivityPlan,
+    scenario: &Scenario,
+    seed: u64,
+    host: HostId,
+    until: i64,
+) -> Vec<Occurrence> {
     let mut found = Vec::new();
     for hour in plan.hours_until(until) {
         for kind in KINDS {
-            found.extend(occurrences(plan, scenario, seed, host, kind, hour).filter(|occurrence| occurrence.at <= until));
+            found.extend(
+                occurrences(plan, scenario, seed, host, kind, hour).filter(|occurrence| occurrence.at <= until),
+            );
         }
     }
     found
@@ -348,10 +375,22 @@ fn account_text(scenario: &Scenario, account: Option<AccountId>, fallback: &str)
 
 /// Tasks servers run on a schedule.
 const TASKS: [(&str, &str); 4] = [
-    ("\\Microsoft\\Windows\\DiskCleanup\\SilentCleanup", "C:\\Windows\\System32\\cleanmgr.exe /autoclean /d C:"),
-    ("\\Microsoft\\Windows\\Defrag\\ScheduledDefrag", "C:\\Windows\\System32\\defrag.exe -c -h -o"),
-    ("\\Maintenance\\RotateLogs", "C:\\Windows\\System32\\cmd.exe /c forfiles /p D:\\logs /d -30 /c \"cmd /c del @file\""),
-    ("\\Maintenance\\InventoryScan", "C:\\Program Files\\Inventory\\invcollect.exe /scan"),
+    (
+        "\\Microsoft\\Windows\\DiskCleanup\\SilentCleanup",
+        "C:\\Windows\\System32\\cleanmgr.exe /autoclean /d C:",
+    ),
+    (
+        "\\Microsoft\\Windows\\Defrag\\ScheduledDefrag",
+        "C:\\Windows\\System32\\defrag.exe -c -h -o",
+    ),
+    (
+        "\\Maintenance\\RotateLogs",
+        "C:\\Windows\\System32\\cmd.exe /c forfiles /p D:\\logs /d -30 /c \"cmd /c del @file\"",
+    ),
+    (
+        "\\Maintenance\\InventoryScan",
+        "C:\\Program Files\\Inventory\\invcollect.exe /scan",
+    ),
 ];
 
 /// The records one occurrence leaves, on its machine and on the other it involves.
@@ -390,16 +429,27 @@ fn records_of(plan: &ActivityPlan, scenario: &Scenario, seed: u64, occurrence: &
         })
     };
     let admins = &plan.admins[group.index()];
-    let admin = (!admins.is_empty()).then(|| admins[pick(&parts_of(seed, occurrence, Purpose::Account), admins.len() as u64) as usize]);
+    let admin = (!admins.is_empty())
+        .then(|| admins[pick(&parts_of(seed, occurrence, Purpose::Account), admins.len() as u64) as usize]);
     let mut records = Vec::new();
     match occurrence.kind {
         ActivityKind::SignIn => {
             let user = values::user_of(scenario, host);
-            records.push(record(0, host, at, security(event_id::LOGON, logon_data(scenario, &user, 2, None, 0, false))));
+            records.push(record(
+                0,
+                host,
+                at,
+                security(event_id::LOGON, logon_data(scenario, &user, 2, None, 0, false)),
+            ));
         }
         ActivityKind::MistypedPassword => {
             let user = values::user_of(scenario, host);
-            records.push(record(0, host, at, security(event_id::FAILED_LOGON, logon_data(scenario, &user, 2, None, 0, true))));
+            records.push(record(
+                0,
+                host,
+                at,
+                security(event_id::FAILED_LOGON, logon_data(scenario, &user, 2, None, 0, true)),
+            ));
             if let Some(controller) = other {
                 let name = user.split_once('\\').map_or(user.clone(), |(_, name)| name.to_string());
                 records.push(record(
@@ -419,9 +469,19 @@ fn records_of(plan: &ActivityPlan, scenario: &Scenario, seed: u64, occurrence: &
             }
         }
         ActivityKind::AdminSession | ActivityKind::RemoteAdminTool => {
-            let (Some(source), Some(admin)) = (other, admin) else { return records };
+            let (Some(source), Some(admin)) = (other, admin) else {
+                return records;
+            };
             let account = scenario.accounts[admin.index()].name.clone();
-            records.push(record(0, host, at, security(event_id::LOGON, logon_data(scenario, &account, 3, Some(source), port, false))));
+            records.push(record(
+                0,
+                host,
+                at,
+                security(
+                    event_id::LOGON,
+                    logon_data(scenario, &account, 3, Some(source), port, false),
+                ),
+            ));
             records.push(record(
                 1,
                 host,
@@ -429,17 +489,50 @@ fn records_of(plan: &ActivityPlan, scenario: &Scenario, seed: u64, occurrence: &
                 security(
                     event_id::SPECIAL_PRIVILEGES,
                     vec![
-                        ("SubjectUserName", account.split_once('\\').map_or(account.clone(), |(_, name)| name.to_string())),
-                        ("PrivilegeList", "SeBackupPrivilege SeRestorePrivilege SeDebugPrivilege".to_string()),
+                        (
+                            "SubjectUserName",
+                            account
+                                .split_once('\\')
+                                .map_or(account.clone(), |(_, name)| name.to_string()),
+                        ),
+                        (
+                            "PrivilegeList",
+                            "SeBackupPrivilege SeRestorePrivilege SeDebugPrivilege".to_string(),
+                        ),
                     ],
                 ),
             ));
             let target = &scenario.hosts[host.index()].name;
             if occurrence.kind == ActivityKind::AdminSession {
-                let tool = ["C:\\Windows\\System32\\mmc.exe", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe"][choice(2)];
-                records.push(record(2, host, at + 2, process_created(&account, tool, &format!("\"{tool}\""), "C:\\Windows\\System32\\wsmprovhost.exe", pid)));
+                let tool = [
+                    "C:\\Windows\\System32\\mmc.exe",
+                    "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+                ][choice(2)];
+                records.push(record(
+                    2,
+                    host,
+                    at + 2,
+                    process_created(
+                        &account,
+                        tool,
+                        &format!("\"{tool}\""),
+                        "C:\\Windows\\System32\\wsmprovhost.exe",
+                        pid,
+                    ),
+                ));
                 let port = [3389, 5985][choice(2)];
-                records.push(record(3, host, at, flow(source, values::address(scenario, host), port, bytes(200_000, 8_000_000), 60 + choice(3000) as i64)));
+                records.push(record(
+                    3,
+                    host,
+                    at,
+                    flow(
+                        source,
+                        values::address(scenario, host),
+                        port,
+                        bytes(200_000, 8_000_000),
+                        60 + choice(3000) as i64,
+                    ),
+                ));
                 records.push(record(
                     4,
                     source,
@@ -447,7 +540,12 @@ fn records_of(plan: &ActivityPlan, scenario: &Scenario, seed: u64, occurrence: &
                     security(
                         event_id::EXPLICIT_CREDENTIALS,
                         vec![
-                            ("SubjectUserName", account.split_once('\\').map_or(account.clone(), |(_, name)| name.to_string())),
+                            (
+                                "SubjectUserName",
+                                account
+                                    .split_once('\\')
+                                    .map_or(account.clone(), |(_, name)| name.to_string()),
+                            ),
                             ("TargetUserName", account.clone()),
                             ("TargetServerName", target.clone()),
                         ],
@@ -455,8 +553,24 @@ fn records_of(plan: &ActivityPlan, scenario: &Scenario, seed: u64, occurrence: &
                 ));
             } else {
                 let image = "C:\\Windows\\PSEXESVC.exe";
-                records.push(record(2, host, at + 1, service_installed("PSEXESVC", "%SystemRoot%\\PSEXESVC.exe", "LocalSystem")));
-                records.push(record(3, host, at + 2, process_created("NT AUTHORITY\\SYSTEM", image, image, "C:\\Windows\\System32\\services.exe", pid)));
+                records.push(record(
+                    2,
+                    host,
+                    at + 1,
+                    service_installed("PSEXESVC", "%SystemRoot%\\PSEXESVC.exe", "LocalSystem"),
+                ));
+                records.push(record(
+                    3,
+                    host,
+                    at + 2,
+                    process_created(
+                        "NT AUTHORITY\\SYSTEM",
+                        image,
+                        image,
+                        "C:\\Windows\\System32\\services.exe",
+                        pid,
+                    ),
+                ));
                 records.push(record(
                     4,
                     host,
@@ -472,9 +586,31 @@ fn records_of(plan: &ActivityPlan, scenario: &Scenario, seed: u64, occurrence: &
                         sha256: crate::scenario::values::made_up_digest("sha256:psexesvc", 32),
                     }),
                 ));
-                records.push(record(5, host, at, flow(source, values::address(scenario, host), 445, bytes(200_000, 400_000), 5 + choice(60) as i64)));
+                records.push(record(
+                    5,
+                    host,
+                    at,
+                    flow(
+                        source,
+                        values::address(scenario, host),
+                        445,
+                        bytes(200_000, 400_000),
+                        5 + choice(60) as i64,
+                    ),
+                ));
                 let command = format!("PsExec64.exe \\\\{target} -s cmd /c \"ipconfig /all\"");
-                records.push(record(6, source, at, process_created(&account, "C:\\Tools\\PsExec64.exe", &command, "C:\\Windows\\System32\\cmd.exe", pid + 4)));
+                records.push(record(
+                    6,
+                    source,
+                    at,
+                    process_created(
+                        &account,
+                        "C:\\Tools\\PsExec64.exe",
+                        &command,
+                        "C:\\Windows\\System32\\cmd.exe",
+                        pid + 4,
+                    ),
+                ));
             }
         }
         ActivityKind::SoftwareUpdate => {
@@ -485,10 +621,34 @@ fn records_of(plan: &ActivityPlan, scenario: &Scenario, seed: u64, occurrence: &
             let program = &software[choice(software.len())];
             if let Some(source) = other {
                 let account = account_text(scenario, plan.deploy_account[group.index()], "deploy");
-                records.push(record(0, host, at, security(event_id::LOGON, logon_data(scenario, &account, 3, Some(source), port, false))));
-                records.push(record(3, host, at, flow(source, values::address(scenario, host), 445, bytes(2_000_000, 40_000_000), 10 + choice(120) as i64)));
+                records.push(record(
+                    0,
+                    host,
+                    at,
+                    security(
+                        event_id::LOGON,
+                        logon_data(scenario, &account, 3, Some(source), port, false),
+                    ),
+                ));
+                records.push(record(
+                    3,
+                    host,
+                    at,
+                    flow(
+                        source,
+                        values::address(scenario, host),
+                        445,
+                        bytes(2_000_000, 40_000_000),
+                        10 + choice(120) as i64,
+                    ),
+                ));
             }
-            records.push(record(1, host, at + 5, service_installed(&program.service, &program.image, "LocalSystem")));
+            records.push(record(
+                1,
+                host,
+                at + 5,
+                service_installed(&program.service, &program.image, "LocalSystem"),
+            ));
             records.push(record(
                 2,
                 host,
@@ -508,14 +668,44 @@ fn records_of(plan: &ActivityPlan, scenario: &Scenario, seed: u64, occurrence: &
         ActivityKind::ScheduledTask => {
             let (task, command) = TASKS[choice(TASKS.len())];
             let image = task_image(command);
-            records.push(record(0, host, at, process_created("NT AUTHORITY\\SYSTEM", image, command, "C:\\Windows\\System32\\svchost.exe", pid)));
+            records.push(record(
+                0,
+                host,
+                at,
+                process_created(
+                    "NT AUTHORITY\\SYSTEM",
+                    image,
+                    command,
+                    "C:\\Windows\\System32\\svchost.exe",
+                    pid,
+                ),
+            ));
             let _ = task;
         }
         ActivityKind::Backup => {
             let Some(server) = other else { return records };
             let account = account_text(scenario, plan.backup_account[group.index()], "backup");
-            records.push(record(0, host, at, security(event_id::LOGON, logon_data(scenario, &account, 3, Some(server), port, false))));
-            records.push(record(1, host, at, flow(host, values::address(scenario, server), 10_000, bytes(200_000_000, 20_000_000_000), 600 + choice(7200) as i64)));
+            records.push(record(
+                0,
+                host,
+                at,
+                security(
+                    event_id::LOGON,
+                    logon_data(scenario, &account, 3, Some(server), port, false),
+                ),
+            ));
+            records.push(record(
+                1,
+                host,
+                at,
+                flow(
+                    host,
+                    values::address(scenario, server),
+                    10_000,
+                    bytes(200_000_000, 20_000_000_000),
+                    600 + choice(7200) as i64,
+                ),
+            ));
         }
         ActivityKind::LogMaintenance => {
             let account = account_text(scenario, admin, "Administrator");
@@ -528,7 +718,12 @@ fn records_of(plan: &ActivityPlan, scenario: &Scenario, seed: u64, occurrence: &
                     event_id: event_id::LOG_CLEARED,
                     provider: "Microsoft-Windows-Eventlog",
                     record_number: None,
-                    data: vec![("SubjectUserName", account.split_once('\\').map_or(account.clone(), |(_, name)| name.to_string()))],
+                    data: vec![(
+                        "SubjectUserName",
+                        account
+                            .split_once('\\')
+                            .map_or(account.clone(), |(_, name)| name.to_string()),
+                    )],
                 }),
             ));
         }
@@ -536,7 +731,12 @@ fn records_of(plan: &ActivityPlan, scenario: &Scenario, seed: u64, occurrence: &
             let addresses = &scenario.activity.web_addresses;
             if !addresses.is_empty() {
                 let destination = addresses[choice(addresses.len())];
-                records.push(record(0, host, at, flow(host, destination, 443, bytes(20_000, 5_000_000), 5 + choice(300) as i64)));
+                records.push(record(
+                    0,
+                    host,
+                    at,
+                    flow(host, destination, 443, bytes(20_000, 5_000_000), 5 + choice(300) as i64),
+                ));
             }
         }
     }
@@ -545,7 +745,12 @@ fn records_of(plan: &ActivityPlan, scenario: &Scenario, seed: u64, occurrence: &
 
 /// The record an activity key names (the alert of a sensor, a record read again).
 pub fn activity_record(plan: &ActivityPlan, scenario: &Scenario, seed: u64, key: RecordKey) -> Option<Record> {
-    let RecordKey::Activity { host, kind, hour, n, .. } = key else { return None };
+    let RecordKey::Activity {
+        host, kind, hour, n, ..
+    } = key
+    else {
+        return None;
+    };
     let occurrence = occurrences(plan, scenario, seed, host, kind, hour).find(|occurrence| occurrence.n == n)?;
     records_of(plan, scenario, seed, &occurrence)
         .into_iter()
@@ -554,8 +759,12 @@ pub fn activity_record(plan: &ActivityPlan, scenario: &Scenario, seed: u64, key:
 
 /// The record a baseline key names.
 pub fn baseline_record(plan: &ActivityPlan, scenario: &Scenario, seed: u64, key: RecordKey) -> Option<Record> {
-    let RecordKey::Baseline { host, .. } = key else { return None };
-    baseline(plan, scenario, seed, host).into_iter().find(|record| record.key == key)
+    let RecordKey::Baseline { host, .. } = key else {
+        return None;
+    };
+    baseline(plan, scenario, seed, host)
+        .into_iter()
+        .find(|record| record.key == key)
 }
 
 /// The occurrences on other machines whose records land on `host` (a domain controller, a
@@ -567,7 +776,11 @@ fn reaching(plan: &ActivityPlan, scenario: &Scenario, seed: u64, host: HostId, u
         Role::DomainController => (&plan.domain_controllers, &[ActivityKind::MistypedPassword]),
         Role::ManagementServer => (
             &plan.management,
-            &[ActivityKind::AdminSession, ActivityKind::RemoteAdminTool, ActivityKind::SoftwareUpdate],
+            &[
+                ActivityKind::AdminSession,
+                ActivityKind::RemoteAdminTool,
+                ActivityKind::SoftwareUpdate,
+            ],
         ),
         Role::BackupServer => (&plan.backup_servers, &[ActivityKind::Backup]),
         _ => return Vec::new(),
@@ -605,7 +818,13 @@ fn reaching(plan: &ActivityPlan, scenario: &Scenario, seed: u64, host: HostId, u
 
 /// The records of ordinary activity on a machine through `until`: its own, and those other
 /// machines' activity left on it.
-pub fn activity_records_on(plan: &ActivityPlan, scenario: &Scenario, seed: u64, host: HostId, until: i64) -> Vec<Record> {
+pub fn activity_records_on(
+    plan: &ActivityPlan,
+    scenario: &Scenario,
+    seed: u64,
+    host: HostId,
+    until: i64,
+) -> Vec<Record> {
     let mut records: Vec<Record> = occurrences_on(plan, scenario, seed, host, until)
         .iter()
         .flat_map(|occurrence| records_of(plan, scenario, seed, occurrence))
@@ -657,7 +876,11 @@ pub fn known_programs(scenario: &Scenario) -> Vec<String> {
         .iter()
         .chain(ADMIN_TOOLS.iter())
         .map(|image| image.to_string())
-        .chain(Role::ALL.iter().flat_map(|role| role_programs(*role).iter().map(|image| image.to_string())))
+        .chain(
+            Role::ALL
+                .iter()
+                .flat_map(|role| role_programs(*role).iter().map(|image| image.to_string())),
+        )
         .chain(TASKS.iter().map(|(_, command)| task_image(command).to_string()))
         .chain(scenario.activity.software.iter().map(|program| program.image.clone()))
         .map(|image| image.to_lowercase())
@@ -669,7 +892,13 @@ pub fn known_programs(scenario: &Scenario) -> Vec<String> {
 
 /// The program a task's command line runs.
 fn task_image(command: &str) -> &str {
-    command.split(" /").next().unwrap_or(command).split(" -").next().unwrap_or(command)
+    command
+        .split(" /")
+        .next()
+        .unwrap_or(command)
+        .split(" -")
+        .next()
+        .unwrap_or(command)
 }
 
 /// Programs every machine of a role runs.
@@ -767,7 +996,6 @@ pub fn baseline(plan: &ActivityPlan, scenario: &Scenario, seed: u64, host: HostI
             &mut records,
         );
     }
-    let _ = file_name;
     records
 }
 
@@ -786,7 +1014,6 @@ fn alerting(kind: ActivityKind) -> bool {
 /// trip (the log collector on events it watches for, EDR on administration tools), and the
 /// helpdesk calls about anything but the attack. Only machines with sensors (and the domain
 /// controllers' sources) are looked at.
-#[expect(clippy::too_many_arguments, reason = "a Bevy system names every resource it reads")]
 fn raise_ordinary_alerts(
     clock: Res<Clock>,
     scenario: Res<ScenarioData>,
@@ -813,7 +1040,10 @@ fn raise_ordinary_alerts(
         let logs = group.sensors.contains(&Sensor::LogForwarding);
         let edr = group.sensors.contains(&Sensor::Edr);
         for kind in KINDS.into_iter().filter(|kind| alerting(*kind)) {
-            if looked.iter().all(|&hour| plan.rate(GroupId(group_index as u32), kind, hour) == 0) {
+            if looked
+                .iter()
+                .all(|&hour| plan.rate(GroupId(group_index as u32), kind, hour) == 0)
+            {
                 continue;
             }
             // Failed sign-ins are seen at the domain controller too.
@@ -846,7 +1076,14 @@ fn raise_ordinary_alerts(
                         match kind {
                             ActivityKind::MistypedPassword => {
                                 if logs {
-                                    alert(host, 0, Observation::LogAlert { event_id: event_id::FAILED_LOGON }, telemetry.log_alert_delay_ticks);
+                                    alert(
+                                        host,
+                                        0,
+                                        Observation::LogAlert {
+                                            event_id: event_id::FAILED_LOGON,
+                                        },
+                                        telemetry.log_alert_delay_ticks,
+                                    );
                                 }
                                 if let Some(controller) = counterpart(&plan, scenario, seed.0, &occurrence)
                                     && super::forwards_logs(scenario, controller)
@@ -863,18 +1100,40 @@ fn raise_ordinary_alerts(
                             }
                             ActivityKind::RemoteAdminTool => {
                                 if edr {
-                                    alert(host, 2, Observation::EdrSuspiciousService, telemetry.edr_alert_delay_ticks);
+                                    alert(
+                                        host,
+                                        2,
+                                        Observation::EdrSuspiciousService,
+                                        telemetry.edr_alert_delay_ticks,
+                                    );
                                 }
                                 if logs {
-                                    alert(host, 2, Observation::LogAlert { event_id: event_id::SERVICE_INSTALLED }, telemetry.log_alert_delay_ticks);
+                                    alert(
+                                        host,
+                                        2,
+                                        Observation::LogAlert {
+                                            event_id: event_id::SERVICE_INSTALLED,
+                                        },
+                                        telemetry.log_alert_delay_ticks,
+                                    );
                                 }
                             }
-                            ActivityKind::SoftwareUpdate if logs => {
-                                alert(host, 1, Observation::LogAlert { event_id: event_id::SERVICE_INSTALLED }, telemetry.log_alert_delay_ticks)
-                            }
-                            ActivityKind::LogMaintenance if logs => {
-                                alert(host, 0, Observation::LogAlert { event_id: event_id::LOG_CLEARED }, telemetry.log_alert_delay_ticks)
-                            }
+                            ActivityKind::SoftwareUpdate if logs => alert(
+                                host,
+                                1,
+                                Observation::LogAlert {
+                                    event_id: event_id::SERVICE_INSTALLED,
+                                },
+                                telemetry.log_alert_delay_ticks,
+                            ),
+                            ActivityKind::LogMaintenance if logs => alert(
+                                host,
+                                0,
+                                Observation::LogAlert {
+                                    event_id: event_id::LOG_CLEARED,
+                                },
+                                telemetry.log_alert_delay_ticks,
+                            ),
                             _ => {}
                         }
                     }
@@ -884,19 +1143,56 @@ fn raise_ordinary_alerts(
     }
     // Ordinary helpdesk calls: each member of staff may call once an hour, in business hours.
     for (office_index, office) in scenario.offices.iter().enumerate() {
-        let odds = plan.helpdesk[office_index].get((hour - plan.first_hour).max(0) as usize).copied().unwrap_or(0);
+        let odds = plan.helpdesk[office_index]
+            .get((hour - plan.first_hour).max(0) as usize)
+            .copied()
+            .unwrap_or(0);
         let workstations = &plan.workstations[office_index];
         if odds == 0 || workstations.is_empty() {
             continue;
         }
         for person in 0..office.headcount {
-            let parts = [seed.0, office_index as u64, hour as u64, person as u64, Purpose::Count as u64];
+            let parts = [
+                seed.0,
+                office_index as u64,
+                hour as u64,
+                person as u64,
+                Purpose::Count as u64,
+            ];
             if !chance(&parts, odds as u64 * 1000) {
                 continue;
             }
-            let host = workstations[pick(&[seed.0, office_index as u64, hour as u64, person as u64, Purpose::Host as u64], workstations.len() as u64) as usize];
-            let topic = CallTopic::ORDINARY[pick(&[seed.0, office_index as u64, hour as u64, person as u64, Purpose::Choice as u64], 5) as usize];
-            let at = hour as i64 * 3600 + pick(&[seed.0, office_index as u64, hour as u64, person as u64, Purpose::Second as u64], 3590) as i64;
+            let host = workstations[pick(
+                &[
+                    seed.0,
+                    office_index as u64,
+                    hour as u64,
+                    person as u64,
+                    Purpose::Host as u64,
+                ],
+                workstations.len() as u64,
+            ) as usize];
+            let topic = CallTopic::ORDINARY[pick(
+                &[
+                    seed.0,
+                    office_index as u64,
+                    hour as u64,
+                    person as u64,
+                    Purpose::Choice as u64,
+                ],
+                5,
+            ) as usize];
+            let at = hour as i64 * 3600
+                + pick(
+                    &[
+                        seed.0,
+                        office_index as u64,
+                        hour as u64,
+                        person as u64,
+                        Purpose::Second as u64,
+                    ],
+                    3590,
+                ) as i64;
             if at < now || !hours.is_open(OfficeId(office_index as u32), Tick((at / tick_seconds) as u32)) {
                 continue;
             }

@@ -263,7 +263,10 @@ impl Layer<'_> {
 fn second_in_tick(scenario: &Scenario, seed: u64, host: HostId, tick: Tick) -> i32 {
     let tick_seconds = scenario.meta.tick_seconds as i64;
     let room = (tick_seconds - 20).max(1) as u64;
-    let offset = values::pick(&[seed, host.0 as u64, tick.0 as u64, values::Purpose::Second as u64], room);
+    let offset = values::pick(
+        &[seed, host.0 as u64, tick.0 as u64, values::Purpose::Second as u64],
+        room,
+    );
     (tick.0 as i64 * tick_seconds + offset as i64).min(i32::MAX as i64) as i32
 }
 
@@ -370,7 +373,10 @@ fn compromise(scenario: &Scenario, layer: &mut Layer, rng: &mut SimRng, fact: &S
     }
     if let (Some((tool_id, tool)), Some(pick)) = (worm, pick) {
         if pick != NO_FILE {
-            layer.leave(Trace::File { tool: tool_id, file: pick });
+            layer.leave(Trace::File {
+                tool: tool_id,
+                file: pick,
+            });
         }
         for file in 0..tool.files.len() as u16 {
             if !tool.files[file as usize].name.ends_with(".exe") {

@@ -73,7 +73,10 @@ pub struct WindowsEvent {
 impl WindowsEvent {
     /// A data field's value.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.data.iter().find(|(field, _)| *field == name).map(|(_, value)| value.as_str())
+        self.data
+            .iter()
+            .find(|(field, _)| *field == name)
+            .map(|(_, value)| value.as_str())
     }
 }
 
@@ -294,7 +297,11 @@ impl Record {
                         said("IpAddress")
                     ),
                     event_id::KERBEROS_PREAUTH_FAILED => {
-                        format!("failed Kerberos sign-in of {} from {}", said("TargetUserName"), said("IpAddress"))
+                        format!(
+                            "failed Kerberos sign-in of {} from {}",
+                            said("TargetUserName"),
+                            said("IpAddress")
+                        )
                     }
                     event_id::SERVICE_INSTALLED => {
                         format!("service installed: {} ({})", said("ServiceName"), said("ImagePath"))
@@ -315,7 +322,12 @@ impl Record {
                     }
                     event_id::SPECIAL_PRIVILEGES => format!("special privileges for {}", said("SubjectUserName")),
                     event_id::EXPLICIT_CREDENTIALS => {
-                        format!("{} used the credentials of {} for {}", said("SubjectUserName"), said("TargetUserName"), said("TargetServerName"))
+                        format!(
+                            "{} used the credentials of {} for {}",
+                            said("SubjectUserName"),
+                            said("TargetUserName"),
+                            said("TargetServerName")
+                        )
                     }
                     event_id::TASK_CREATED => format!("scheduled task {} registered", said("TaskName")),
                     event_id::LOG_CLEARED => format!("the Security log was cleared by {}", said("SubjectUserName")),
@@ -328,9 +340,15 @@ impl Record {
                 "process {} (pid {}) run by {}: {}",
                 process.image, process.pid, process.user, process.command_line
             ),
-            Body::Service(service) => format!("service {}: {} as {}", service.name, service.image_path, service.account),
+            Body::Service(service) => format!(
+                "service {}: {} as {}",
+                service.name, service.image_path, service.account
+            ),
             Body::Credential(credential) => {
-                format!("password of {} cached in memory ({} logon)", credential.account, credential.logon_type)
+                format!(
+                    "password of {} cached in memory ({} logon)",
+                    credential.account, credential.logon_type
+                )
             }
             Body::Flow(flow) => format!(
                 "flow {}:{} -> {}:{} {}, {} bytes",
@@ -370,11 +388,26 @@ impl Record {
                         .filter(|value| value != "-"),
                 );
             }
-            Body::File(file) => values.extend([file.path.clone(), file_name(&file.path), file.md5.clone(), file.sha256.clone()]),
-            Body::Process(process) => values.extend([process.image.clone(), file_name(&process.image), process.user.clone()]),
-            Body::Service(service) => values.extend([service.name.clone(), service.image_path.clone(), file_name(&service.image_path)]),
+            Body::File(file) => values.extend([
+                file.path.clone(),
+                file_name(&file.path),
+                file.md5.clone(),
+                file.sha256.clone(),
+            ]),
+            Body::Process(process) => {
+                values.extend([process.image.clone(), file_name(&process.image), process.user.clone()])
+            }
+            Body::Service(service) => values.extend([
+                service.name.clone(),
+                service.image_path.clone(),
+                file_name(&service.image_path),
+            ]),
             Body::Credential(credential) => values.push(credential.account.clone()),
-            Body::Flow(flow) => values.extend([flow.source.to_string(), flow.destination.to_string(), format!("{}:{}", flow.destination, flow.destination_port)]),
+            Body::Flow(flow) => values.extend([
+                flow.source.to_string(),
+                flow.destination.to_string(),
+                format!("{}:{}", flow.destination, flow.destination_port),
+            ]),
         }
         values
     }
@@ -395,7 +428,9 @@ pub fn utc(scenario: &Scenario, at: i64) -> String {
 
 /// The machine's account names: the scenario's accounts are written `DOMAIN\name`.
 fn account_name(scenario: &Scenario, account: Option<crate::scenario::model::AccountId>) -> String {
-    account.map_or("Administrator".to_string(), |account| scenario.accounts[account.index()].name.clone())
+    account.map_or("Administrator".to_string(), |account| {
+        scenario.accounts[account.index()].name.clone()
+    })
 }
 
 fn split_account(name: &str) -> (String, String) {
@@ -416,7 +451,10 @@ pub fn logon_data(
 ) -> Vec<(&'static str, String)> {
     let (domain, user) = split_account(account);
     let (workstation, address) = match peer {
-        Some(peer) => (scenario.hosts[peer.index()].name.clone(), values::address(scenario, peer).to_string()),
+        Some(peer) => (
+            scenario.hosts[peer.index()].name.clone(),
+            values::address(scenario, peer).to_string(),
+        ),
         None => ("-".to_string(), "-".to_string()),
     };
     let mut data = vec![
@@ -430,11 +468,24 @@ pub fn logon_data(
         data.push(("SubStatus", "0xc000006a".to_string()));
     }
     data.extend([
-        ("LogonProcessName", if logon_type == 3 { "NtLmSsp" } else { "User32" }.to_string()),
-        ("AuthenticationPackageName", if logon_type == 3 { "NTLM" } else { "Negotiate" }.to_string()),
+        (
+            "LogonProcessName",
+            if logon_type == 3 { "NtLmSsp" } else { "User32" }.to_string(),
+        ),
+        (
+            "AuthenticationPackageName",
+            if logon_type == 3 { "NTLM" } else { "Negotiate" }.to_string(),
+        ),
         ("WorkstationName", workstation),
         ("IpAddress", address),
-        ("IpPort", if peer.is_some() { port.to_string() } else { "-".to_string() }),
+        (
+            "IpPort",
+            if peer.is_some() {
+                port.to_string()
+            } else {
+                "-".to_string()
+            },
+        ),
     ]);
     data
 }
@@ -526,7 +577,10 @@ pub fn record_of_trace(scenario: &Scenario, seed: u64, index: u32, evidence: &Ev
                     id,
                     vec![
                         ("SubjectUserName", split_account(&user).1),
-                        ("PrivilegeList", "SeDebugPrivilege SeBackupPrivilege SeTcbPrivilege".to_string()),
+                        (
+                            "PrivilegeList",
+                            "SeDebugPrivilege SeBackupPrivilege SeTcbPrivilege".to_string(),
+                        ),
                     ],
                 ),
                 event_id::SHARE_ACCESSED | event_id::SHARE_CREATED | event_id::SHARE_DELETED => {
@@ -563,7 +617,10 @@ pub fn record_of_trace(scenario: &Scenario, seed: u64, index: u32, evidence: &Ev
                     event_id: id,
                     provider: "Microsoft-Windows-Eventlog",
                     record_number: None,
-                    data: vec![("SubjectUserName", "SYSTEM".to_string()), ("SubjectDomainName", "NT AUTHORITY".to_string())],
+                    data: vec![
+                        ("SubjectUserName", "SYSTEM".to_string()),
+                        ("SubjectDomainName", "NT AUTHORITY".to_string()),
+                    ],
                 }),
                 other => security(other, Vec::new()),
             }
@@ -627,7 +684,12 @@ pub fn record_of_trace(scenario: &Scenario, seed: u64, index: u32, evidence: &Ev
             last: at + 3 + values::pick(&[seed, index as u64, Purpose::Duration as u64], 40) as i64,
         }),
         Trace::C2Flow { c2 } => {
-            let (address, c2_port) = scenario.threat.c2.get(c2 as usize).copied().unwrap_or((Ipv4Addr::UNSPECIFIED, 0));
+            let (address, c2_port) = scenario
+                .threat
+                .c2
+                .get(c2 as usize)
+                .copied()
+                .unwrap_or((Ipv4Addr::UNSPECIFIED, 0));
             Body::Flow(FlowEntry {
                 source: values::address(scenario, host),
                 source_port: port,
@@ -689,7 +751,9 @@ pub fn records_on(
             .iter()
             .enumerate()
             .filter(|(_, evidence)| {
-                evidence.host != host && evidence.trace.peer() == Some(host) && evidence.trace.artifact() == Artifact::Flows
+                evidence.host != host
+                    && evidence.trace.peer() == Some(host)
+                    && evidence.trace.artifact() == Artifact::Flows
             })
             .filter(|(_, evidence)| (evidence.at as i64) <= until)
             .map(|(index, evidence)| record_of_trace(scenario, seed, index as u32, evidence)),
@@ -717,9 +781,10 @@ pub fn records_on(
             *number += 1;
         }
     }
-    let log_cleared = store
-        .cleared_at(host, Artifact::EventLogs)
-        .max(super::activity::log_cleared_at(plan, scenario, seed, host, until).clamp(i32::MIN as i64, i32::MAX as i64) as i32);
+    let log_cleared = store.cleared_at(host, Artifact::EventLogs).max(
+        super::activity::log_cleared_at(plan, scenario, seed, host, until).clamp(i32::MIN as i64, i32::MAX as i64)
+            as i32,
+    );
     records.retain(|record| {
         let artifact = record.artifact();
         let cleared = match artifact {
