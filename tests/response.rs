@@ -114,7 +114,7 @@ fn impossible_actions_are_refused_with_a_reason_and_change_nothing() {
     let mut exercise = exercise_at(tutorial(), 1, "2025-03-11 13:00");
     let truth = exercise.simulation().world().resource::<GroundTruth>();
     let index = truth
-        .stages
+        .stages()
         .iter()
         .position(|stage| *stage == Stage::Wiped)
         .expect("by 13:00 the studio is wiped");

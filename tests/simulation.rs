@@ -57,7 +57,7 @@ fn machines_go_through_the_stages_in_order_and_wiped_ones_stay_dead() {
     let truth = simulation.world().resource::<GroundTruth>();
     let wipe = scenario.threat.wipe_duration_ticks;
     let mut wiped = 0;
-    for (state, stage) in truth.hosts.iter().zip(&truth.stages) {
+    for (state, stage) in truth.hosts.iter().zip(truth.stages()) {
         if state.wiped_at != NEVER {
             wiped += 1;
             assert_eq!(*stage, Stage::Wiped);

@@ -240,12 +240,16 @@ pub fn host_at(scenario: &Scenario, text: &str) -> Option<HostId> {
         .map(|index| HostId(index as u32))
 }
 
-/// The account a record names as the one acting or signing in.
+/// The account a record names as the one acting or signing in (`DOMAIN\\name` where the
+/// record gives the domain).
 pub fn account_of(record: &Record) -> Option<String> {
     match &record.body {
         Body::Event(event) => {
-            let user = event.get("TargetUserName").or(event.get("SubjectUserName"))?;
-            let domain = event.get("TargetDomainName").unwrap_or("");
+            let (user, domain) = match event.get("TargetUserName") {
+                Some(user) => (user, event.get("TargetDomainName")),
+                None => (event.get("SubjectUserName")?, event.get("SubjectDomainName")),
+            };
+            let domain = domain.unwrap_or("");
             match domain.is_empty() || user.contains('\\') {
                 true => Some(user.to_string()),
                 false => Some(format!("{domain}\\{user}")),
@@ -267,7 +271,7 @@ fn searchable(scenario: &Scenario, record: &Record) -> String {
         text.push('=');
         text.push_str(&value);
     }
-    for value in record.values(scenario) {
+    for value in record.values(scenario).into_iter().chain(account_of(record)) {
         text.push_str(" | ");
         text.push_str(&value);
     }

@@ -76,7 +76,7 @@ pub fn run(options: RunOptions) -> Result<ExitCode, CliError> {
     }
     let passes = if playbook.is_some() { 2 } else { 1 };
     let mut progress = Progress::new(last.0 * passes);
-    let mut baseline = Exercise::new(Arc::clone(&scenario), options.seed);
+    let mut baseline = Exercise::unattended(Arc::clone(&scenario), options.seed);
     let mode = playbook
         .as_ref()
         .map_or("baseline".to_string(), |playbook| format!("playbook {}", playbook.name));

@@ -22,7 +22,7 @@ use crate::sim::Simulation;
 pub use complete::{complete, completions};
 pub use console::{COMMANDS, Console, Control, Line, NewsReader, SPEEDS, describe_observation};
 pub use debrief::{Baseline, Graded};
-pub use reading::READING;
+pub use reading::{READING, record_line};
 pub use replay::{BranchError, Playback, Replay, branch, replay};
 pub use seen::{Seen, SeenMap};
 pub use summary::Summary;
@@ -37,6 +37,17 @@ impl Exercise {
     pub fn new(scenario: Arc<Scenario>, seed: u64) -> Self {
         let simulation = Simulation::extended(scenario, seed, |app| {
             app.add_plugins((crate::case::plugin, crate::response::plugin));
+        });
+        Self { simulation }
+    }
+
+    /// An exercise no one reads as it runs (the run with no response, recorded or measured):
+    /// the team's desk is there, but the case does not copy what the alerts showed, which at
+    /// the scale of a million machines would be millions of records nobody opens.
+    pub fn unattended(scenario: Arc<Scenario>, seed: u64) -> Self {
+        let simulation = Simulation::extended(scenario, seed, |app| {
+            app.init_resource::<crate::case::Case>()
+                .add_plugins(crate::response::plugin);
         });
         Self { simulation }
     }

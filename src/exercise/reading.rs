@@ -53,8 +53,9 @@ pub fn read(exercise: &Exercise, word: &str, rest: &str) -> Option<Vec<String>> 
     })
 }
 
-/// A record as one line: its number, local time and what it says.
-fn line(scenario: &Scenario, held: &CaseRecord) -> String {
+/// A record as one line: its number, local time and what it says (the console's listings and
+/// the window's case panel).
+pub fn record_line(scenario: &Scenario, held: &CaseRecord) -> String {
     let when = scenario
         .meta
         .start
@@ -67,7 +68,7 @@ fn line(scenario: &Scenario, held: &CaseRecord) -> String {
 
 fn listing(scenario: &Scenario, records: &[&CaseRecord], heading: &str) -> Vec<String> {
     let mut lines = vec![heading.to_string()];
-    lines.extend(records.iter().take(MOST_LINES).map(|held| line(scenario, held)));
+    lines.extend(records.iter().take(MOST_LINES).map(|held| record_line(scenario, held)));
     if records.len() > MOST_LINES {
         lines.push(format!(
             "… {} more: narrow it with `search` or a time range",
@@ -157,7 +158,7 @@ fn show(exercise: &Exercise, case: &Case, rest: &str) -> Vec<String> {
 
 /// A record with every field, and where it leads.
 fn record_whole(scenario: &Scenario, case: &Case, held: &CaseRecord) -> Vec<String> {
-    let mut lines = vec![line(scenario, held)];
+    let mut lines = vec![record_line(scenario, held)];
     lines.extend(
         held.record
             .fields(scenario)

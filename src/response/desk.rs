@@ -193,7 +193,7 @@ impl Situation<'_> {
 
     /// Why the action cannot be done now, if it cannot.
     fn refusal(&self, action: &Action, desk: &Desk) -> Option<String> {
-        let stage = |host: HostId| self.truth.stages[host.index()];
+        let stage = |host: HostId| self.truth.stage(host);
         let truth = |host: HostId| self.truth.hosts[host.index()];
         match action {
             Action::Isolate(scope) if self.scenario.hosts_in(scope).iter().all(|host| truth(*host).isolated) => {

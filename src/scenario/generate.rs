@@ -39,9 +39,10 @@ pub fn synthetic_enterprise(hosts: u64) -> String {
     }
     let _ = write!(
         text,
-        r##"// Synthetic enterprise of {hosts} machines written by `redscreen gen`.
+        r##"// Synthetic enterprise of {hosts} machines written by `redscreen gen`. Ordinary activity
+// follows redscreen's defaults (no `activity` section).
 Scenario(
-    format: 1,
+    format: 2,
     meta: (
         id: "synthetic-{hosts}",
         title: "Synthetic enterprise, {hosts} machines",

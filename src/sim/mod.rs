@@ -15,6 +15,7 @@ mod spread;
 mod state;
 mod telemetry;
 mod wiper;
+mod worm_bits;
 
 use std::sync::Arc;
 
@@ -241,7 +242,7 @@ impl Simulation {
 
     /// A machine's stage.
     pub fn stage(&self, host: HostId) -> Stage {
-        self.world().resource::<GroundTruth>().stages[host.index()]
+        self.world().resource::<GroundTruth>().stage(host)
     }
 
     /// The record a key names, made again from the run's seed.
@@ -287,7 +288,7 @@ impl Simulation {
         let mut hash = crate::checksum::Fnv1a::default();
         hash.write_u32(self.now().map_or(u32::MAX, |tick| tick.0));
         let truth = world.resource::<GroundTruth>();
-        for (stage, host) in truth.stages.iter().zip(&truth.hosts) {
+        for (stage, host) in truth.stages().iter().zip(&truth.hosts) {
             let flags = u8::from(host.isolated)
                 | u8::from(host.powered_off) << 1
                 | u8::from(host.targeted) << 2

@@ -16,8 +16,6 @@ pub struct Reachability {
     connected: Vec<bool>,
     offices: usize,
     groups: usize,
-    /// Each machine's host group.
-    group_of: Vec<GroupId>,
     /// Per port asked about: `(port, decisions)` with 0 unknown, 1 allowed, 2 denied.
     decisions: Vec<(u16, Vec<u8>)>,
     /// A rule naming single machines cannot be decided per group.
@@ -38,7 +36,6 @@ impl Reachability {
             connected: Vec::new(),
             offices: scenario.offices.len(),
             groups: scenario.host_groups.len(),
-            group_of: scenario.hosts.iter().map(|host| host.group).collect(),
             decisions: Vec::new(),
             per_host_rules,
             blocks: Vec::new(),
@@ -70,19 +67,28 @@ impl Reachability {
         self.decisions.clear();
     }
 
-    /// A machine's host group.
-    pub fn group_of(&self, host: HostId) -> GroupId {
-        self.group_of[host.index()]
-    }
-
     fn offices_connected(&self, a: OfficeId, b: OfficeId) -> bool {
         self.connected[a.index() * self.offices + b.index()]
     }
 
     /// Whether a connection from `source` to `target` on `port` gets through the network.
     pub fn allows(&mut self, scenario: &Scenario, source: HostId, target: HostId, port: u16) -> bool {
+        let group_of = |host: HostId| scenario.hosts[host.index()].group;
+        let (from_group, to_group) = (group_of(source), group_of(target));
+        self.allows_between(scenario, (source, from_group), to_group, || target, port)
+    }
+
+    /// The same, with the machines' groups known (the worm keeps its targets' at hand): the
+    /// target itself is looked up only when single-machine rules need it.
+    pub fn allows_between(
+        &mut self,
+        scenario: &Scenario,
+        (source, from_group): (HostId, GroupId),
+        to_group: GroupId,
+        target: impl Fn() -> HostId,
+        port: u16,
+    ) -> bool {
         // Groups rather than machines: the group table stays in cache, the machines do not.
-        let (from_group, to_group) = (self.group_of[source.index()], self.group_of[target.index()]);
         let (from, to) = (
             &scenario.host_groups[from_group.index()],
             &scenario.host_groups[to_group.index()],
@@ -94,7 +100,7 @@ impl Reachability {
             return false;
         }
         if self.per_host_rules {
-            return self.decide(scenario, source, target, port);
+            return self.decide(scenario, source, target(), port);
         }
         // Without single-machine rules a decision holds for whole host groups.
         let slot = from_group.index() * self.groups + to_group.index();
@@ -109,7 +115,7 @@ impl Reachability {
             1 => true,
             2 => false,
             _ => {
-                let allowed = self.decide(scenario, source, target, port);
+                let allowed = self.decide(scenario, source, target(), port);
                 self.decisions[table].1[slot] = if allowed { 1 } else { 2 };
                 allowed
             }
@@ -189,6 +195,11 @@ impl OfficeHours {
             next_open.push(next);
         }
         Self { open, next_open }
+    }
+
+    /// How many offices there are.
+    pub fn offices(&self) -> usize {
+        self.open.len()
     }
 
     /// Whether the office is open at a tick.

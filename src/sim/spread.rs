@@ -33,34 +33,42 @@ fn spread_worm(
         return;
     }
     let arrival = Tick(now.0 + spread.copy_delay_ticks.max(1));
+    truth.follow_office_hours(&hours, now);
     let active = std::mem::take(&mut truth.active);
-    for &source in &active {
-        let source_truth = truth.hosts[source.index()];
-        if !truth.stages[source.index()].spreads() || source_truth.isolated || source_truth.powered_off {
+    for &(source, source_group) in &active {
+        // The compact bits first: most of a large outbreak's attempts end there.
+        if !truth.worm_runs(source) {
             continue;
         }
+        let from = (source, source_group);
         for _ in 0..spread.scan_rate {
-            let target = truth.targets[rng.0.random_range(0..truth.targets.len())];
-            if truth.stages[target.index()] != Stage::Clean {
+            let place = rng.0.random_range(0..truth.targets.len());
+            if !truth.open_target(place) {
                 continue;
             }
-            let target_truth = truth.hosts[target.index()];
-            let group = reachability.group_of(target);
-            if target_truth.isolated
-                || !is_powered(&hours, &target_truth, &scenario.host_groups[group.index()], now)
-                || !spread
-                    .ports
-                    .iter()
-                    .all(|&port| reachability.allows(scenario, source, target, port))
+            // Clean, on the network and switched on, as the bits say; reachable is the last test.
+            let group = truth.target_group(place);
+            let targets = &truth.targets;
+            if !spread
+                .ports
+                .iter()
+                .all(|&port| reachability.allows_between(scenario, from, group, || targets[place], port))
             {
                 continue;
             }
+            let target = truth.targets[place];
+            debug_assert!(is_powered(
+                &hours,
+                &truth.hosts[target.index()],
+                &scenario.host_groups[group.index()],
+                now
+            ));
             let account = truth.admin_account(target, group);
             let guessed = account.is_none() && rng.0.random_range(0..1000) < spread.guess_per_mille;
             if account.is_none() && !guessed {
                 continue;
             }
-            truth.stages[target.index()] = Stage::Infecting;
+            truth.put_stage(target, Stage::Infecting);
             agenda.schedule(arrival, target, Transition::Install { source, account });
             copied.write(WormCopied {
                 tick: now,

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use bevy::prelude::*;
 use rand_chacha::ChaCha8Rng;
 
+use super::worm_bits::WormBits;
 use crate::scenario::model::{AccountId, GroupId, HostId, HostState, Role, Scenario, Scope, Tick};
 
 /// The checked scenario the world was built from.
@@ -172,12 +173,15 @@ pub fn role_index(role: Role) -> usize {
 /// The ground truth of every machine and of the attacker.
 #[derive(Resource)]
 pub struct GroundTruth {
-    /// Each machine's stage, apart from the rest: the worm reads it for every attempt, and a
-    /// byte per machine stays in cache where the whole record would not.
-    pub stages: Vec<Stage>,
+    /// Each machine's stage, apart from the rest: a byte per machine stays in cache where the
+    /// whole record would not. Written only through `put_stage`, which keeps `worm` in step.
+    stages: Vec<Stage>,
+    /// The worm's compact view of the stages and records (`worm_bits.rs`).
+    worm: WormBits,
     pub hosts: Vec<HostTruth>,
-    /// Machines the worm runs on, in the order they were taken.
-    pub active: Vec<HostId>,
+    /// Machines the worm runs on, in the order they were taken, with their host groups (the
+    /// network decides by group; a lookup per machine would miss the cache each time).
+    pub active: Vec<(HostId, GroupId)>,
     /// Machines on the worm's target list, in id order.
     pub targets: Vec<HostId>,
     /// Accounts whose password the attacker holds.
@@ -243,12 +247,14 @@ impl GroundTruth {
             sizes.by_subnet[host.subnet.index()] += 1;
             sizes.by_role[role_index(host.role)] += 1;
         }
-        let targets = (0..hosts.len() as u32)
+        let targets: Vec<HostId> = (0..hosts.len() as u32)
             .map(HostId)
             .filter(|host| hosts[host.index()].targeted)
             .collect();
+        let worm = WormBits::new(scenario, &hosts, &targets);
         let mut truth = Self {
             stages: vec![Stage::Clean; hosts.len()],
+            worm,
             hosts,
             active: Vec::new(),
             targets,
@@ -314,6 +320,57 @@ impl GroundTruth {
             .map(|&(_, account)| account)
     }
 
+    /// Every machine's stage, by id.
+    pub fn stages(&self) -> &[Stage] {
+        &self.stages
+    }
+
+    /// A machine's stage.
+    pub fn stage(&self, host: HostId) -> Stage {
+        self.stages[host.index()]
+    }
+
+    /// Sets a machine's stage without counting it (`set_stage` counts).
+    pub fn put_stage(&mut self, host: HostId, stage: Stage) {
+        self.stages[host.index()] = stage;
+        self.worm.refresh(host, stage, &self.hosts[host.index()]);
+    }
+
+    /// Whether the worm runs on a machine now (it spreads, and is neither cut off nor off).
+    pub fn worm_runs(&self, host: HostId) -> bool {
+        self.worm.runs(host)
+    }
+
+    /// Whether the target at a place on the list is worth an attempt now: clean, on the
+    /// network, switched on.
+    pub fn open_target(&self, place: usize) -> bool {
+        self.worm.open_target(place)
+    }
+
+    /// The host group of the target at a place on the list.
+    pub fn target_group(&self, place: usize) -> crate::scenario::model::GroupId {
+        self.worm.target_group(place)
+    }
+
+    /// Follows the offices' hours: workstations their users switch off sleep while closed.
+    pub fn follow_office_hours(&mut self, hours: &super::network::OfficeHours, now: Tick) {
+        for office in 0..hours.offices() {
+            let office = crate::scenario::model::OfficeId(office as u32);
+            self.worm.set_office_open(
+                office,
+                hours.is_open(office, now),
+                &self.targets,
+                &self.stages,
+                &self.hosts,
+            );
+        }
+    }
+
+    fn refresh_held_back(&mut self, host: HostId) {
+        self.worm
+            .refresh(host, self.stages[host.index()], &self.hosts[host.index()]);
+    }
+
     /// Whether a machine does its job: not locked by the page, on, and on the network.
     pub fn is_working(&self, host: HostId) -> bool {
         let truth = &self.hosts[host.index()];
@@ -323,27 +380,30 @@ impl GroundTruth {
     /// Cuts a machine off the network, or puts it back.
     pub fn set_isolated(&mut self, host: HostId, isolated: bool) {
         self.hosts[host.index()].isolated = isolated;
+        self.refresh_held_back(host);
         self.availability_changed.push(host);
     }
 
     /// Switches a machine off.
     pub fn power_off(&mut self, host: HostId) {
         self.hosts[host.index()].powered_off = true;
+        self.refresh_held_back(host);
         self.availability_changed.push(host);
     }
 
     /// Brings a machine back clean (from backup or rebuilt), switched on.
     pub fn restore(&mut self, host: HostId, tick: Tick) {
-        self.stages[host.index()] = Stage::Clean;
+        self.put_stage(host, Stage::Clean);
         let truth = &mut self.hosts[host.index()];
         truth.powered_off = false;
         truth.restored_at = tick.0;
+        self.refresh_held_back(host);
         self.availability_changed.push(host);
     }
 
     /// Moves a machine to a stage and counts it, at a tick.
     pub fn set_stage(&mut self, scenario: &Scenario, host: HostId, stage: Stage, tick: Tick) {
-        self.stages[host.index()] = stage;
+        self.put_stage(host, stage);
         if stage == Stage::Defaced {
             self.availability_changed.push(host);
         }

@@ -44,7 +44,7 @@ impl Effects<'_, '_, '_> {
 
     fn compromise(&mut self, host: HostId, source: Option<HostId>, account: Option<AccountId>) {
         self.reach(host, Stage::Compromised, source, account);
-        self.truth.active.push(host);
+        self.truth.active.push((host, self.scenario.hosts[host.index()].group));
         if !self.scenario.threat.harvests_cached_credentials {
             return;
         }
@@ -107,15 +107,12 @@ fn progress_hosts(
     };
     let wipe_ticks = effects.scenario.threat.wipe_duration_ticks.max(2);
     for (host, transition) in due {
-        let (stage, powered_off) = (
-            effects.truth.stages[host.index()],
-            effects.truth.hosts[host.index()].powered_off,
-        );
+        let (stage, powered_off) = (effects.truth.stage(host), effects.truth.hosts[host.index()].powered_off);
         match transition {
             Transition::Foothold if stage == Stage::Clean => effects.compromise(host, None, None),
             // EDR with a block for the worm quarantines the copy: the machine stays clean.
             Transition::Install { .. } if stage == Stage::Infecting && effects.stopped_by_edr(host, ToolKind::Worm) => {
-                effects.truth.stages[host.index()] = Stage::Clean;
+                effects.truth.put_stage(host, Stage::Clean);
             }
             Transition::Install { source, account } if stage == Stage::Infecting => {
                 effects.compromise(host, Some(source), account);
@@ -142,6 +139,7 @@ fn progress_hosts(
             _ => {}
         }
     }
-    let GroundTruth { active, stages, .. } = &mut *truth;
-    active.retain(|host| stages[host.index()].spreads());
+    let mut active = std::mem::take(&mut truth.active);
+    active.retain(|&(host, _)| truth.stage(host).spreads());
+    truth.active = active;
 }

@@ -264,7 +264,7 @@ fn repaint_map(
     }
     let pixels = match wanted {
         Painted::Truth(_) => {
-            let stages = &simulation.world().resource::<GroundTruth>().stages;
+            let stages = simulation.world().resource::<GroundTruth>().stages();
             paint_map(plan, stages.iter().map(|stage| stage_colour(*stage)))
         }
         Painted::Seen(_) => paint_map(plan, seen.map.states().iter().map(|seen| seen.colour())),

@@ -17,7 +17,7 @@ use crate::scenario::model::{
 
 use super::record::{
     Body, CallTopic, CredentialEntry, FileEntry, FlowEntry, ProcessEntry, Record, RecordKey, ServiceEntry, logon_data,
-    process_created, security, service_installed,
+    process_created, security, service_installed, subject, target,
 };
 use super::values::{self, Purpose, chance, pick};
 use super::{EvidenceSeed, event_id};
@@ -488,21 +488,17 @@ fn records_of(plan: &ActivityPlan, scenario: &Scenario, seed: u64, occurrence: &
                 at,
                 security(
                     event_id::SPECIAL_PRIVILEGES,
-                    vec![
-                        (
-                            "SubjectUserName",
-                            account
-                                .split_once('\\')
-                                .map_or(account.clone(), |(_, name)| name.to_string()),
-                        ),
-                        (
+                    [
+                        subject(&account).to_vec(),
+                        vec![(
                             "PrivilegeList",
                             "SeBackupPrivilege SeRestorePrivilege SeDebugPrivilege".to_string(),
-                        ),
-                    ],
+                        )],
+                    ]
+                    .concat(),
                 ),
             ));
-            let target = &scenario.hosts[host.index()].name;
+            let server = &scenario.hosts[host.index()].name;
             if occurrence.kind == ActivityKind::AdminSession {
                 let tool = [
                     "C:\\Windows\\System32\\mmc.exe",
@@ -539,16 +535,12 @@ fn records_of(plan: &ActivityPlan, scenario: &Scenario, seed: u64, occurrence: &
                     at,
                     security(
                         event_id::EXPLICIT_CREDENTIALS,
-                        vec![
-                            (
-                                "SubjectUserName",
-                                account
-                                    .split_once('\\')
-                                    .map_or(account.clone(), |(_, name)| name.to_string()),
-                            ),
-                            ("TargetUserName", account.clone()),
-                            ("TargetServerName", target.clone()),
-                        ],
+                        [
+                            subject(&account).to_vec(),
+                            target(&account).to_vec(),
+                            vec![("TargetServerName", server.clone())],
+                        ]
+                        .concat(),
                     ),
                 ));
             } else {
@@ -598,7 +590,7 @@ fn records_of(plan: &ActivityPlan, scenario: &Scenario, seed: u64, occurrence: &
                         5 + choice(60) as i64,
                     ),
                 ));
-                let command = format!("PsExec64.exe \\\\{target} -s cmd /c \"ipconfig /all\"");
+                let command = format!("PsExec64.exe \\\\{server} -s cmd /c \"ipconfig /all\"");
                 records.push(record(
                     6,
                     source,
@@ -718,12 +710,7 @@ fn records_of(plan: &ActivityPlan, scenario: &Scenario, seed: u64, occurrence: &
                     event_id: event_id::LOG_CLEARED,
                     provider: "Microsoft-Windows-Eventlog",
                     record_number: None,
-                    data: vec![(
-                        "SubjectUserName",
-                        account
-                            .split_once('\\')
-                            .map_or(account.clone(), |(_, name)| name.to_string()),
-                    )],
+                    data: subject(&account).to_vec(),
                 }),
             ));
         }

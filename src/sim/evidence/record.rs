@@ -433,6 +433,18 @@ fn account_name(scenario: &Scenario, account: Option<crate::scenario::model::Acc
     })
 }
 
+/// Who acted, as events name them: `SubjectUserName` and `SubjectDomainName`.
+pub fn subject(account: &str) -> [(&'static str, String); 2] {
+    let (domain, user) = split_account(account);
+    [("SubjectUserName", user), ("SubjectDomainName", domain)]
+}
+
+/// The account acted on, as events name it: `TargetUserName` and `TargetDomainName`.
+pub fn target(account: &str) -> [(&'static str, String); 2] {
+    let (domain, user) = split_account(account);
+    [("TargetUserName", user), ("TargetDomainName", domain)]
+}
+
 fn split_account(name: &str) -> (String, String) {
     match name.split_once('\\') {
         Some((domain, user)) => (domain.to_string(), user.to_string()),
@@ -522,13 +534,16 @@ pub fn service_installed(name: &str, image: &str, account: &str) -> Body {
 pub fn process_created(user: &str, image: &str, command_line: &str, parent: &str, pid: u32) -> Body {
     security(
         event_id::PROCESS_CREATED,
-        vec![
-            ("SubjectUserName", split_account(user).1),
-            ("NewProcessId", format!("0x{pid:x}")),
-            ("NewProcessName", image.to_string()),
-            ("CommandLine", command_line.to_string()),
-            ("ParentProcessName", parent.to_string()),
-        ],
+        [
+            subject(user).to_vec(),
+            vec![
+                ("NewProcessId", format!("0x{pid:x}")),
+                ("NewProcessName", image.to_string()),
+                ("CommandLine", command_line.to_string()),
+                ("ParentProcessName", parent.to_string()),
+            ],
+        ]
+        .concat(),
     )
 }
 
@@ -573,26 +588,24 @@ pub fn record_of_trace(scenario: &Scenario, seed: u64, index: u32, evidence: &Ev
             match id {
                 event_id::LOGON => security(id, logon_data(scenario, &user, 3, peer, port, false)),
                 event_id::FAILED_LOGON => security(id, logon_data(scenario, "Administrator", 3, peer, port, true)),
-                event_id::SPECIAL_PRIVILEGES => security(
-                    id,
-                    vec![
-                        ("SubjectUserName", split_account(&user).1),
-                        (
-                            "PrivilegeList",
-                            "SeDebugPrivilege SeBackupPrivilege SeTcbPrivilege".to_string(),
-                        ),
-                    ],
-                ),
+                event_id::SPECIAL_PRIVILEGES => {
+                    let mut data = subject(&user).to_vec();
+                    data.push((
+                        "PrivilegeList",
+                        "SeDebugPrivilege SeBackupPrivilege SeTcbPrivilege".to_string(),
+                    ));
+                    security(id, data)
+                }
                 event_id::SHARE_ACCESSED | event_id::SHARE_CREATED | event_id::SHARE_DELETED => {
                     let share = match id {
                         event_id::SHARE_ACCESSED => "\\\\*\\ADMIN$",
                         _ => "\\\\*\\shared$",
                     };
-                    let mut data = vec![
-                        ("SubjectUserName", split_account(&user).1),
+                    let mut data = subject(&user).to_vec();
+                    data.extend([
                         ("ShareName", share.to_string()),
                         ("ShareLocalPath", "C:\\Windows".to_string()),
-                    ];
+                    ]);
                     if let Some(peer) = peer {
                         data.push(("IpAddress", values::address(scenario, peer).to_string()));
                     }

@@ -1,0 +1,72 @@
+//! Case benchmark: the case file of a full investigation of the flagship, and the reading
+//! commands over it. Run with `cargo bench --bench case`; figures go to standard output.
+//!
+//! The investigation: the good playbook, and on top of it the team collecting everything
+//! (logs, memory and a disk image) from two hundred more machines across the offices, attacked and
+//! clean, from noon on Monday to the end of the week. Target: `search` answers in under 50 ms, whatever it
+//! looks for.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use redscreen::exercise::Exercise;
+use redscreen::scenario::model::Tick;
+use redscreen::testing::{ask, flagship, playbook};
+
+fn main() {
+    let flagship = flagship();
+    let good = playbook("good", &flagship);
+    let mut exercise = Exercise::following(Arc::clone(&flagship), 1, good);
+    let start = Instant::now();
+    // The plan's own investigation first: the team works its queue in order.
+    exercise.run_through(Tick(7 * 60), |_| {});
+    // Then every 40th machine: workstations and servers of every office, most of them clean.
+    for host in flagship.hosts.iter().step_by(40).take(200) {
+        for verb in ["collect logs", "capture memory", "image"] {
+            ask(&mut exercise, &format!("{verb} {}", host.name));
+        }
+    }
+    exercise.run_through(Tick(flagship.meta.duration_ticks), |_| {});
+    let built = start.elapsed().as_secs_f64();
+    let case = exercise.case();
+    let machines = case.machines().len();
+    println!(
+        "flagship case after a week of the good playbook and 600 more collections: {} records from {machines} machines (simulated in {built:.2} s)",
+        case.records().len()
+    );
+
+    // A name, an account, a hash fragment, an address, an event id, and a miss.
+    let questions = [
+        "SPE-CC-WS-0412",
+        "it-ops",
+        "igfxtrayex",
+        "10.10.",
+        "7045",
+        "no such thing",
+    ];
+    for question in questions {
+        let mut times: Vec<f64> = (0..9)
+            .map(|_| {
+                let start = Instant::now();
+                let found = case.search(question).len();
+                std::hint::black_box(found);
+                start.elapsed().as_secs_f64()
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        let median = times[4];
+        let verdict = if median <= 0.050 { "ok" } else { "OVER TARGET" };
+        println!(
+            "search {:<18} {:>7} records  {:>8.2} ms  target 50 ms  {verdict}",
+            format!("`{question}`"),
+            case.search(question).len(),
+            median * 1000.0
+        );
+    }
+    let start = Instant::now();
+    let everything = case.timeline(None, i64::MIN, i64::MAX).len();
+    println!(
+        "timeline all         {everything:>7} records  {:>8.2} ms",
+        start.elapsed().as_secs_f64() * 1000.0
+    );
+}
