@@ -43,7 +43,8 @@ pub struct WindowOptions {
     #[arg(long)]
     inspect: Option<String>,
     /// Run these lines once the window is drawn: console lines, or the window's own commands
-    /// (inspect NAME, debrief, truth on|off, seek TIME, zoom FACTOR, screenshot PATH, quit).
+    /// (inspect NAME, debrief, truth on|off, seek TIME, zoom FACTOR, case open|close|filter
+    /// TEXT|sort time|machine|kind|row N|link VALUE, screenshot PATH, quit).
     #[arg(long)]
     script: Option<PathBuf>,
     /// Save a screenshot once the window is drawn (after the script), then exit.

@@ -39,14 +39,19 @@ fn spawn_console_line(mut commands: Commands, assets: Res<UiAssets>, regions: Qu
 }
 
 /// Takes the keyboard first: with the line open every key types (F12 still saves a
-/// screenshot); closed, Enter or Tab opens it. Other panels leave the keys it took alone.
-fn type_line(
+/// screenshot); closed, Enter or Tab opens it (unless the case panel's filter is being typed).
+/// Other panels leave the keys it took alone.
+pub(super) fn type_line(
     mut keys: MessageReader<KeyboardInput>,
     run: NonSend<ExerciseRun>,
     mut typing: ResMut<Typing>,
     mut requests: MessageWriter<Request>,
 ) {
     typing.took_keys = typing.line.is_some();
+    if typing.filter {
+        keys.clear();
+        return;
+    }
     for key in keys.read() {
         if key.state != ButtonState::Pressed || key.key_code == KeyCode::F12 {
             continue;

@@ -19,6 +19,7 @@ use crate::sim::{GroundTruth, Stage};
 
 use super::super::assets::{UiAssets, blank};
 use super::ExerciseSystems;
+use super::case_panel::CaseView;
 use super::layout::{DIM, PANEL, Region, TEXT, place, region, show, text, write};
 use super::run::{DebriefView, ExerciseRun, Inspected, Request, SeenStates, ShowTruth, Spent, Typing};
 
@@ -277,14 +278,15 @@ fn repaint_map(
 }
 
 /// The wheel zooms around the pointer; dragging with the right or middle button pans. A left
-/// click on a cell inspects the machine. The debrief, when shown, keeps the pointer.
+/// click on a cell inspects the machine. The debrief or the case panel, when shown, keeps the
+/// pointer.
 #[expect(clippy::too_many_arguments, reason = "a Bevy system names every resource it reads")]
 fn steer_map(
     mut wheel: MessageReader<MouseWheel>,
     mouse: Res<ButtonInput<MouseButton>>,
     window: Single<&Window>,
     frames: Query<(&Region, &RelativeCursorPosition)>,
-    debrief: Res<DebriefView>,
+    covers: (Res<DebriefView>, Res<CaseView>),
     state: Res<MapState>,
     mut view: ResMut<MapView>,
     mut requests: MessageWriter<Request>,
@@ -295,7 +297,7 @@ fn steer_map(
         .iter()
         .find(|(region, _)| **region == Region::Map)
         .and_then(|(_, cursor)| frame_point(cursor, frame))
-        .filter(|_| !debrief.shown);
+        .filter(|_| !covers.0.shown && !covers.1.shown);
     for scroll in wheel.read() {
         // One event is at most a couple of notches: X11's first smooth-scroll event after the
         // window gains focus can report the wheel's whole history.
@@ -325,18 +327,19 @@ fn steer_map(
 }
 
 /// +/- zoom, arrows pan (in a live exercise: a replay's arrows seek), Escape resets the view
-/// (unless it closes the debrief).
+/// (unless it closes the debrief). With the case panel over the map, its keys are the panel's.
 fn zoom_and_pan_keys(
     mut keys: MessageReader<KeyboardInput>,
     typing: Res<Typing>,
     run: NonSend<ExerciseRun>,
-    debrief: Res<DebriefView>,
+    covers: (Res<DebriefView>, Res<CaseView>),
     state: Res<MapState>,
     mut view: ResMut<MapView>,
 ) {
     let frame = state.frame();
+    let debrief = &covers.0;
     for key in keys.read() {
-        if key.state != ButtonState::Pressed || typing.took_keys {
+        if key.state != ButtonState::Pressed || typing.took_keys || covers.1.shown {
             continue;
         }
         // In a replay, left and right seek (the replay bar's keys).
@@ -477,7 +480,7 @@ fn refresh_tooltip(
     run: NonSend<ExerciseRun>,
     seen: Res<SeenStates>,
     truth: Res<ShowTruth>,
-    debrief: Res<DebriefView>,
+    covers: (Res<DebriefView>, Res<CaseView>),
     state: Res<MapState>,
     view: Res<MapView>,
     window: Single<&Window>,
@@ -491,7 +494,7 @@ fn refresh_tooltip(
         .iter()
         .find(|(region, _)| **region == Region::Map)
         .and_then(|(_, cursor)| frame_point(cursor, state.frame()))
-        .filter(|_| !debrief.shown)
+        .filter(|_| !covers.0.shown && !covers.1.shown)
         .and_then(|point| state.machine_under(&view, point))
         .zip(window.cursor_position());
     let Some((host, cursor)) = hovered else {

@@ -1,10 +1,11 @@
 //! The exercise in a window: the map of every machine coloured by what the responder
 //! observes, the clock of every office, the feed, the inspector with the actions that apply,
-//! the console line, and the debrief; and the same window as a replay viewer with a scrubber
+//! the console line, the case panel over the map, and the debrief; and the same window as a replay viewer with a scrubber
 //! and a ground-truth view. Each panel is a plugin of its own; they ask for actions through
 //! `Request` messages, which `run` carries out through the console, the one place actions are
 //! checked. The window never writes the simulated world itself.
 
+mod case_panel;
 mod clock_bar;
 mod console_line;
 mod debrief;
@@ -131,6 +132,7 @@ fn open(run: Run, window: ExerciseWindow) -> AppExit {
     .add_plugins((
         layout::plugin,
         clock_bar::plugin,
+        case_panel::plugin,
         map::plugin,
         inspector::plugin,
         feed::plugin,

@@ -33,6 +33,33 @@ pub enum Request {
     CloseDebrief,
     /// Advance one tick, pausing the clock.
     Step,
+    /// Something of the case panel (its own systems carry these out).
+    Case(CaseRequest),
+}
+
+/// What the case panel is asked: by its buttons, its rows, its links, or a script.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CaseRequest {
+    Show(bool),
+    /// Give the filter the keyboard.
+    Type,
+    Filter(String),
+    /// Sort by a column; the same column again reverses the order.
+    Sort(SortBy),
+    /// Choose the record of a row on the page (1 for the first).
+    Row(usize),
+    /// Follow a value of the chosen record: a machine to the inspector, anything else to the
+    /// filter.
+    Link(String),
+}
+
+/// The columns the case panel sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    #[default]
+    Time,
+    Machine,
+    Kind,
 }
 
 /// The exercise the window runs.
@@ -201,8 +228,11 @@ pub struct DebriefView {
 #[derive(Resource, Default)]
 pub struct Typing {
     pub line: Option<String>,
-    /// The console line took this frame's keys (other panels leave them alone).
+    /// The console line or the case panel's filter took this frame's keys (other panels leave
+    /// them alone).
     pub took_keys: bool,
+    /// The case panel's filter is being typed: the console line does not open.
+    pub filter: bool,
 }
 
 /// Time spent on the simulation and on painting the map, for frame statistics.
@@ -246,6 +276,7 @@ pub fn carry_out_requests(mut requests: MessageReader<Request>, mut run: NonSend
             Request::ShowTruth(on) => panels.truth.0 = on,
             Request::Debrief => show_debrief(&mut run, &mut panels),
             Request::CloseDebrief => panels.debrief.shown = false,
+            Request::Case(_) => {}
             Request::Step => {
                 panels.pace.paused = true;
                 let started = Instant::now();

@@ -2,7 +2,10 @@
 //! once the window is drawn. A line is one of the window's own commands or anything the console
 //! takes, sent exactly as if typed into the window's console. The window's commands:
 //! `inspect NAME`, `debrief` (the run so far), `truth on|off` (replays), `seek TIME`
-//! (replays), `take over [PATH]` (replays), `zoom FACTOR`, `screenshot PATH`, `quit`.
+//! (replays), `take over [PATH]` (replays), `zoom FACTOR`, `screenshot PATH`, `quit`, and the
+//! case panel's, as its buttons would: `case open|close`, `case filter TEXT`, `case sort
+//! time|machine|kind`, `case row N` (the Nth row on the page), `case link VALUE` (a value of the
+//! chosen record).
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -14,7 +17,7 @@ use crate::screen::is_png_complete;
 
 use super::super::ExerciseSystems;
 use super::super::map::{MapState, MapView};
-use super::super::run::{ExerciseRun, Feed, Request};
+use super::super::run::{CaseRequest, ExerciseRun, Feed, Request, SortBy};
 
 /// Frames drawn before the first line runs: fonts and images load in the first few.
 const FIRST_FRAME: u32 = 20;
@@ -140,10 +143,32 @@ fn window_command(run: &ExerciseRun, word: &str, rest: &str) -> Result<Request, 
         "debrief" => Request::Debrief,
         "truth" => Request::ShowTruth(rest == "on"),
         "seek" => Request::Seek(scenario.tick_at(rest)?),
+        // `case` alone is the console's listing; with a panel word it drives the panel.
+        "case" if !rest.is_empty() => Request::Case(case_command(rest)?),
         "take" if rest == "over" || rest.starts_with("over ") => {
             let path = rest.strip_prefix("over").map(str::trim).filter(|path| !path.is_empty());
             Request::TakeOver(path.map(PathBuf::from))
         }
         _ => Request::Line(format!("{word} {rest}")),
+    })
+}
+
+/// A script's `case` line as the panel's request.
+fn case_command(rest: &str) -> Result<CaseRequest, String> {
+    let (word, value) = rest.split_once(' ').unwrap_or((rest, ""));
+    let value = value.trim();
+    Ok(match word {
+        "open" => CaseRequest::Show(true),
+        "close" => CaseRequest::Show(false),
+        "filter" => CaseRequest::Filter(value.to_string()),
+        "sort" => CaseRequest::Sort(match value {
+            "time" => SortBy::Time,
+            "machine" => SortBy::Machine,
+            "kind" => SortBy::Kind,
+            other => return Err(format!("`{other}` is not time, machine or kind")),
+        }),
+        "row" => CaseRequest::Row(value.parse().map_err(|_| format!("`{value}` is not a row number"))?),
+        "link" => CaseRequest::Link(value.to_string()),
+        other => return Err(format!("`case {other}`: open, close, filter, sort, row or link")),
     })
 }
