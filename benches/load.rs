@@ -1,7 +1,7 @@
 //! Loading benchmark: parse, check and resolve the flagship, and a generated scenario of a
 //! million machines. Run with `cargo bench --bench load`; figures go to standard output.
 //!
-//! Targets (issue 2): the flagship under 50 ms; a million machines under 3 s and 1 GiB.
+//! Targets: the flagship under 50 ms; a million machines under 3 s and 1 GiB.
 
 use std::time::{Duration, Instant};
 
