@@ -6,6 +6,7 @@
 pub mod case;
 pub mod checksum;
 pub mod exercise;
+pub mod export;
 #[cfg(feature = "gui")]
 pub mod gui;
 pub mod response;

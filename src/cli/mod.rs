@@ -6,6 +6,7 @@ mod check;
 mod console;
 mod diff;
 mod error;
+mod export;
 mod load;
 mod play;
 mod replay;
@@ -37,6 +38,8 @@ enum Command {
     Replay(replay::ReplayOptions),
     /// Compare two sessions of the same scenario and seed.
     Diff(diff::DiffOptions),
+    /// Write a session's case as files forensic tools open: per-machine evidence, timelines.
+    Export(export::ExportOptions),
     /// Play the exercise in a window: the map of machines as observed, the clock, the feed.
     Play(play::PlayOptions),
     /// Draw the warning page (or what a machine shows at a moment) to a PNG, without a GPU.
@@ -56,5 +59,6 @@ pub fn run(arguments: Arguments) -> Result<ExitCode, CliError> {
         Some(Command::Play(options)) => play::play(options),
         Some(Command::Replay(options)) => replay::replay(options),
         Some(Command::Diff(options)) => diff::diff(options),
+        Some(Command::Export(options)) => export::export(options),
     }
 }

@@ -1,0 +1,78 @@
+//! Writing an export so that a half-written one is never left under its final name: every
+//! file goes into a hidden folder beside the destination, which is renamed into place once
+//! complete and removed if anything fails on the way.
+
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// A folder being written; becomes the destination on `finish`, disappears if dropped.
+pub struct Staging {
+    partial: PathBuf,
+    destination: PathBuf,
+    force: bool,
+    finished: bool,
+}
+
+impl Staging {
+    /// Starts writing toward `destination`. Refuses an existing destination unless `force`.
+    pub fn start(destination: &Path, force: bool) -> io::Result<Self> {
+        if destination.exists() && !force {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("{} exists (`--force` replaces it)", destination.display()),
+            ));
+        }
+        let name = destination
+            .file_name()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the destination has no name"))?;
+        let partial = destination.with_file_name(format!(".{}.partial-{}", name.to_string_lossy(), std::process::id()));
+        if partial.exists() {
+            fs::remove_dir_all(&partial)?;
+        }
+        fs::create_dir_all(&partial)?;
+        Ok(Self {
+            partial,
+            destination: destination.to_path_buf(),
+            force,
+            finished: false,
+        })
+    }
+
+    /// Creates a file at a path relative to the export's root (its folders too).
+    pub fn create(&self, relative: &str) -> io::Result<BufWriter<fs::File>> {
+        let path = self.partial.join(relative);
+        if let Some(folder) = path.parent() {
+            fs::create_dir_all(folder)?;
+        }
+        Ok(BufWriter::new(fs::File::create(path)?))
+    }
+
+    /// Writes a whole file.
+    pub fn write(&self, relative: &str, contents: &[u8]) -> io::Result<()> {
+        let mut file = self.create(relative)?;
+        file.write_all(contents)?;
+        file.flush()
+    }
+
+    /// Puts the export in place, replacing an older one when forced.
+    pub fn finish(mut self) -> io::Result<PathBuf> {
+        if self.force && self.destination.exists() {
+            match self.destination.is_dir() {
+                true => fs::remove_dir_all(&self.destination)?,
+                false => fs::remove_file(&self.destination)?,
+            }
+        }
+        fs::rename(&self.partial, &self.destination)?;
+        self.finished = true;
+        Ok(self.destination.clone())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.partial);
+        }
+    }
+}
