@@ -123,11 +123,16 @@ fn the_case_exports_as_timelines_and_machine_folders_that_parse() {
     );
     let processes: Vec<serde_json::Value> =
         serde_json::from_str(&read(&zero.join("memory/processes.json"))).expect("a JSON list");
-    assert!(
+    // A process tree an analyst can walk: the worm's service runs under services.exe's own
+    // id, which wininit.exe started.
+    let process = |name: &str| {
         processes
             .iter()
-            .any(|process| process["ImageFileName"] == "diskpartmg16.exe")
-    );
+            .find(|process| process["ImageFileName"] == name)
+            .unwrap_or_else(|| panic!("{name} is in the capture"))
+    };
+    assert_eq!(process("diskpartmg16.exe")["PPID"], process("services.exe")["PID"]);
+    assert_eq!(process("services.exe")["PPID"], process("wininit.exe")["PID"]);
     let events: Vec<serde_json::Value> = read(&case.join("SPE-CC-MGT-07/logs/events.jsonl"))
         .lines()
         .map(|line| serde_json::from_str(line).expect("an event"))

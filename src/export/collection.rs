@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::checksum::Fnv1a;
 use crate::scenario::model::{HostId, Scenario};
-use crate::sim::{Body, Record, utc};
+use crate::sim::{Body, FileEntry, Record, utc};
 
 use super::staging::Staging;
 
@@ -36,76 +36,95 @@ pub fn write_machines<'a>(
     records: impl Iterator<Item = &'a Record>,
     staging: &Staging,
 ) -> io::Result<Vec<String>> {
-    let mut by_machine: BTreeMap<(u32, HostId), Vec<&Record>> = BTreeMap::new();
+    let mut by_machine: BTreeMap<HostId, Vec<&Record>> = BTreeMap::new();
     for record in records {
-        by_machine.entry((record.host.0, record.host)).or_default().push(record);
+        by_machine.entry(record.host).or_default().push(record);
     }
     let mut written = Vec::new();
-    for ((_, host), mut records) in by_machine {
+    for (host, mut records) in by_machine {
         records.sort_by_key(|record| (record.at, record.key));
         let name = &scenario.hosts[host.index()].name;
-        let of = |wanted: fn(&Body) -> bool| records.iter().copied().filter(move |record| wanted(&record.body));
-        if of(|body| matches!(body, Body::Event(_))).next().is_some() {
-            let mut out = staging.create(&format!("{name}/logs/events.jsonl"))?;
-            for record in of(|body| matches!(body, Body::Event(_))) {
-                serde_json::to_writer(&mut out, &event_json(scenario, record))?;
-                out.write_all(b"\n")?;
-            }
+        // A file for each kind the machine has records of, and none for the others.
+        let mut file = |relative: &str, write: &dyn Fn(&mut dyn Write) -> io::Result<()>| -> io::Result<()> {
+            let path = format!("{name}/{relative}");
+            let mut out = staging.create(&path)?;
+            write(&mut out)?;
             out.flush()?;
-            written.push(format!("{name}/logs/events.jsonl"));
-        }
-        if of(|body| matches!(body, Body::File(_))).next().is_some() {
-            let mut out = staging.create(&format!("{name}/disk/bodyfile"))?;
-            write_bodyfile(scenario, of(|body| matches!(body, Body::File(_))), &mut out)?;
-            out.flush()?;
-            written.push(format!("{name}/disk/bodyfile"));
-        }
-        let mut json_file = |file: &str, items: Vec<Value>| -> io::Result<()> {
-            if items.is_empty() {
-                return Ok(());
-            }
-            let mut text = serde_json::to_vec_pretty(&items)?;
-            text.push(b'\n');
-            staging.write(&format!("{name}/{file}"), &text)?;
-            written.push(format!("{name}/{file}"));
+            written.push(path);
             Ok(())
         };
-        json_file(
-            "disk/services.json",
-            records.iter().filter_map(|record| service_json(record)).collect(),
-        )?;
-        json_file(
-            "memory/processes.json",
-            records
-                .iter()
-                .filter_map(|record| process_json(scenario, record))
-                .collect(),
-        )?;
-        json_file(
-            "memory/credentials.json",
-            records.iter().filter_map(|record| credential_json(record)).collect(),
-        )?;
-        if of(|body| matches!(body, Body::Flow(_))).next().is_some() {
-            let mut out = staging.create(&format!("{name}/flows/conn.log"))?;
-            write_conn_log(scenario, of(|body| matches!(body, Body::Flow(_))), &mut out)?;
-            out.flush()?;
-            written.push(format!("{name}/flows/conn.log"));
+        let events: Vec<Value> = records
+            .iter()
+            .filter_map(|record| event_json(scenario, record))
+            .collect();
+        if !events.is_empty() {
+            file("logs/events.jsonl", &|out| {
+                events.iter().try_for_each(|event| {
+                    serde_json::to_writer(&mut *out, event)?;
+                    out.write_all(b"\n")
+                })
+            })?;
+        }
+        let files: Vec<&FileEntry> = records.iter().filter_map(|record| as_file(record)).collect();
+        if !files.is_empty() {
+            file("disk/bodyfile", &|out| write_bodyfile(scenario, &files, out))?;
+        }
+        let lists = [
+            (
+                "disk/services.json",
+                records
+                    .iter()
+                    .filter_map(|record| service_json(record))
+                    .collect::<Vec<_>>(),
+            ),
+            (
+                "memory/processes.json",
+                records
+                    .iter()
+                    .filter_map(|record| process_json(scenario, record))
+                    .collect(),
+            ),
+            (
+                "memory/credentials.json",
+                records.iter().filter_map(|record| credential_json(record)).collect(),
+            ),
+        ];
+        for (relative, items) in lists.iter().filter(|(_, items)| !items.is_empty()) {
+            file(relative, &|out| {
+                serde_json::to_writer_pretty(&mut *out, items)?;
+                out.write_all(b"\n")
+            })?;
+        }
+        let flows: Vec<&Record> = records
+            .iter()
+            .copied()
+            .filter(|record| matches!(record.body, Body::Flow(_)))
+            .collect();
+        if !flows.is_empty() {
+            file("flows/conn.log", &|out| write_conn_log(scenario, &flows, out))?;
         }
     }
     Ok(written)
 }
 
+fn as_file(record: &Record) -> Option<&FileEntry> {
+    match &record.body {
+        Body::File(file) => Some(file),
+        _ => None,
+    }
+}
+
 /// An event as event-log parsers print it: `Event.System` and `Event.EventData`.
-fn event_json(scenario: &Scenario, record: &Record) -> Value {
+fn event_json(scenario: &Scenario, record: &Record) -> Option<Value> {
     let Body::Event(event) = &record.body else {
-        return Value::Null;
+        return None;
     };
     let data: serde_json::Map<String, Value> = event
         .data
         .iter()
         .map(|(name, value)| (name.to_string(), Value::String(value.clone())))
         .collect();
-    json!({
+    Some(json!({
         "Event": {
             "System": {
                 "Provider": { "Name": event.provider },
@@ -117,19 +136,14 @@ fn event_json(scenario: &Scenario, record: &Record) -> Value {
             },
             "EventData": data,
         }
-    })
+    }))
 }
 
 /// The bodyfile of The Sleuth Kit 3.x, as `mactime -b` reads it:
 /// `MD5|name|inode|mode|UID|GID|size|atime|mtime|ctime|crtime`, times in seconds since 1970.
-fn write_bodyfile<'a>(
-    scenario: &Scenario,
-    records: impl Iterator<Item = &'a Record>,
-    out: &mut impl Write,
-) -> io::Result<()> {
+fn write_bodyfile(scenario: &Scenario, files: &[&FileEntry], out: &mut dyn Write) -> io::Result<()> {
     let start = scenario.meta.start.timestamp().as_second();
-    for record in records {
-        let Body::File(file) = &record.body else { continue };
+    for file in files {
         // The path as a collection tool writes it: drive letter first, forward slashes.
         let name = file.path.replace('\\', "/");
         writeln!(
@@ -200,13 +214,18 @@ pub const CONN_FIELDS: [(&str, &str); 13] = [
 ];
 
 /// A Zeek `conn.log` in its tab-separated format, with the header lines Zeek writes.
-pub fn write_conn_log<'a>(
-    scenario: &Scenario,
-    records: impl Iterator<Item = &'a Record>,
-    out: &mut impl Write,
-) -> io::Result<()> {
+pub fn write_conn_log(scenario: &Scenario, records: &[&Record], out: &mut dyn Write) -> io::Result<()> {
     let start = scenario.meta.start.timestamp().as_second();
-    let opened = jiff::Timestamp::from_second(start).unwrap_or_default();
+    let flows = || {
+        records.iter().filter_map(|record| match &record.body {
+            Body::Flow(flow) => Some(flow),
+            _ => None,
+        })
+    };
+    // Zeek dates a log by the first and the last connection it holds.
+    let first = flows().map(|flow| flow.first).min().unwrap_or(0);
+    let last = flows().map(|flow| flow.last).max().unwrap_or(0);
+    let opened = jiff::Timestamp::from_second(start + first).unwrap_or_default();
     writeln!(out, "#separator \\x09")?;
     writeln!(out, "#set_separator\t,")?;
     writeln!(out, "#empty_field\t(empty)")?;
@@ -217,10 +236,8 @@ pub fn write_conn_log<'a>(
     let types: Vec<&str> = CONN_FIELDS.iter().map(|(_, kind)| *kind).collect();
     writeln!(out, "#fields\t{}", names.join("\t"))?;
     writeln!(out, "#types\t{}", types.join("\t"))?;
-    let mut latest = start;
     for record in records {
         let Body::Flow(flow) = &record.body else { continue };
-        latest = latest.max(start + flow.last);
         let row = [
             format!("{}.000000", start + flow.first),
             connection_uid(&format!("{:?}", record.key)),
@@ -238,7 +255,7 @@ pub fn write_conn_log<'a>(
         ];
         writeln!(out, "{}", row.join("\t"))?;
     }
-    let closed = jiff::Timestamp::from_second(latest).unwrap_or_default();
+    let closed = jiff::Timestamp::from_second(start + last).unwrap_or_default();
     writeln!(out, "#close\t{}", closed.strftime("%Y-%m-%d-%H-%M-%S"))
 }
 

@@ -16,8 +16,8 @@ use crate::scenario::model::{
 };
 
 use super::record::{
-    Body, CallTopic, CredentialEntry, FileEntry, FlowEntry, ProcessEntry, Record, RecordKey, ServiceEntry, logon_data,
-    process_created, security, service_installed, subject, target,
+    Body, CallTopic, CredentialEntry, FileEntry, FlowEntry, ProcessEntry, Record, RecordKey, ServiceEntry, file_name,
+    logon_data, process_created, security, service_installed, subject, target,
 };
 use super::values::{self, Purpose, chance, pick};
 use super::{EvidenceSeed, event_id};
@@ -948,14 +948,48 @@ pub fn baseline(plan: &ActivityPlan, scenario: &Scenario, seed: u64, host: HostI
         // A scenario without ordinary activity has no baseline either: only the attack shows.
         return Vec::new();
     }
+    // `services.exe` has the id the attack's services name as their parent.
+    let services_pid = values::pid(&[seed, host.0 as u64, Purpose::ParentPid as u64]);
+    let pids: Vec<u32> = programs
+        .iter()
+        .enumerate()
+        .map(
+            |(index, (image, _))| match image.eq_ignore_ascii_case(WINDOWS_PROGRAMS[2]) {
+                true => services_pid,
+                false => values::pid(&[seed, host.0 as u64, index as u64, Purpose::Pid as u64]),
+            },
+        )
+        .collect();
+    let pid_of = |wanted: &str| {
+        programs
+            .iter()
+            .position(|(image, _)| image.eq_ignore_ascii_case(wanted))
+            .map(|index| pids[index])
+    };
     for (index, (image, owner)) in programs.iter().enumerate() {
-        let pid = values::pid(&[seed, host.0 as u64, index as u64, Purpose::Pid as u64]);
+        let pid = pids[index];
+        // Each process under the one that starts it on Windows; `userinit.exe`, which starts
+        // the desktop, has exited by the time anyone looks (its id is all that is left).
+        let parent = match file_name(image).to_ascii_lowercase().as_str() {
+            "smss.exe" => "System",
+            "wininit.exe" => WINDOWS_PROGRAMS[0],
+            "services.exe" | "lsass.exe" => WINDOWS_PROGRAMS[1],
+            "explorer.exe" => "C:\\Windows\\System32\\userinit.exe",
+            _ if owner != "NT AUTHORITY\\SYSTEM" => "C:\\Windows\\explorer.exe",
+            _ => WINDOWS_PROGRAMS[2],
+        };
+        let parent_pid = match parent {
+            "System" => 4,
+            parent => {
+                pid_of(parent).unwrap_or_else(|| values::pid(&[seed, host.0 as u64, Purpose::ParentPid as u64, 1]))
+            }
+        };
         add(
             booted + index as i64 * 2,
             Body::Process(ProcessEntry {
                 pid,
-                parent_pid: values::pid(&[seed, host.0 as u64, Purpose::ParentPid as u64]),
-                parent_image: "C:\\Windows\\System32\\services.exe".to_string(),
+                parent_pid,
+                parent_image: parent.to_string(),
                 image: image.clone(),
                 command_line: format!("\"{image}\""),
                 user: owner.clone(),
