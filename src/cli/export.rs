@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use redscreen::exercise::replay;
-use redscreen::export::export_case;
+use redscreen::export::{export_case, stix_bundle, write_file};
 
 use super::{CliError, load};
 
@@ -20,8 +20,17 @@ pub struct ExportOptions {
     /// Write the team's case to this new folder: a folder per machine (events as JSON lines,
     /// a bodyfile, services, processes, cached passwords, a Zeek conn.log) and the timeline
     /// for Timesketch (JSONL, CSV) and plaso (l2tcsv).
-    #[arg(long, required = true)]
+    #[arg(long, required_unless_present_any = ["stix", "stix_truth"])]
     case: Option<PathBuf>,
+    /// Write the team's findings to this file as a STIX 2.1 bundle: indicators with their
+    /// patterns, sightings of those the case supports, the intrusion set, its malware and
+    /// techniques, and the relationships between them.
+    #[arg(long)]
+    stix: Option<PathBuf>,
+    /// Write the answer key as a STIX 2.1 bundle: every indicator of the attack, for the
+    /// trainer.
+    #[arg(long)]
+    stix_truth: Option<PathBuf>,
     /// Replace an existing export.
     #[arg(long)]
     force: bool,
@@ -38,13 +47,36 @@ pub fn export(options: ExportOptions) -> Result<ExitCode, CliError> {
     }
     // Refused before anything is written: a session that does not replay is not evidence.
     let replayed = replay(&session, scenario, None, |_| {})?;
-    if let Some(folder) = &options.case {
-        if folder.exists() && !options.force {
+    // Every destination is checked before anything is written.
+    for destination in [&options.case, &options.stix, &options.stix_truth]
+        .into_iter()
+        .flatten()
+    {
+        if destination.exists() && !options.force {
             return Err(CliError::Usage(format!(
-                "{} exists: choose another folder, or `--force` to replace it",
-                folder.display()
+                "{} exists: choose another name, or `--force` to replace it",
+                destination.display()
             )));
         }
+    }
+    let bundles = [(&options.stix, false), (&options.stix_truth, true)];
+    for (file, truth) in bundles
+        .into_iter()
+        .filter_map(|(file, truth)| file.as_ref().map(|file| (file, truth)))
+    {
+        let bundle = stix_bundle(&replayed.exercise, truth);
+        let mut text = serde_json::to_vec_pretty(&bundle).unwrap_or_default();
+        text.push(b'\n');
+        write_file(file, &text, options.force)
+            .map_err(|error| CliError::io(format!("cannot write {}", file.display()), error))?;
+        let objects = bundle["objects"].as_array().map_or(0, Vec::len);
+        let what = if truth { "the answer key" } else { "the team's findings" };
+        println!(
+            "wrote {what} of {shown} as a STIX 2.1 bundle of {objects} objects to {}",
+            file.display()
+        );
+    }
+    if let Some(folder) = &options.case {
         let written = export_case(&replayed.exercise, &shown, folder, options.force)
             .map_err(|error| CliError::io(format!("cannot write the case to {}", folder.display()), error))?;
         println!(

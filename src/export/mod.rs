@@ -1,10 +1,12 @@
 //! Exports that responders' own tools open. The team's case goes out as a collection would
 //! look on disk (a folder per machine, `collection.rs`) and as timelines for Timesketch and
-//! plaso (`timeline.rs`); every export is written beside its destination and moved into place
-//! only when complete (`staging.rs`).
+//! plaso (`timeline.rs`); its findings, and the attack as it was, as STIX 2.1 (`stix.rs`).
+//! Every export is written beside its destination and moved into place only when complete
+//! (`staging.rs`).
 
 mod collection;
 mod staging;
+mod stix;
 mod timeline;
 
 use std::io::{self, Write};
@@ -15,7 +17,8 @@ use serde_json::json;
 use crate::exercise::Exercise;
 
 pub use collection::{CONN_FIELDS, place_of};
-pub use staging::Staging;
+pub use staging::{Staging, write_file};
+pub use stix::bundle as stix_bundle;
 pub use timeline::{L2TCSV_COLUMNS, Line, timestamp_desc};
 
 /// What an export of the case wrote.

@@ -76,3 +76,29 @@ impl Drop for Staging {
         }
     }
 }
+
+/// Writes one file the same way: beside it first, renamed into place when complete; an
+/// existing file is refused unless `force`.
+pub fn write_file(destination: &Path, contents: &[u8], force: bool) -> io::Result<()> {
+    if destination.exists() && !force {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{} exists (`--force` replaces it)", destination.display()),
+        ));
+    }
+    let name = destination
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the destination has no name"))?;
+    let partial = destination.with_file_name(format!(".{}.partial-{}", name.to_string_lossy(), std::process::id()));
+    let written = fs::File::create(&partial).and_then(|mut file| {
+        file.write_all(contents)?;
+        file.sync_all()
+    });
+    match written.and_then(|()| fs::rename(&partial, destination)) {
+        Ok(()) => Ok(()),
+        Err(error) => {
+            let _ = fs::remove_file(&partial);
+            Err(error)
+        }
+    }
+}

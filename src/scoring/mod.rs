@@ -17,7 +17,9 @@ use crate::sim::Simulation;
 
 pub use curves::Curves;
 pub use debrief::Debrief;
-pub use findings::{Clue, FindingsReport, JudgedFinding, MissedAnswer, Verdict, techniques_shown};
+pub use findings::{
+    Clue, FindingsReport, JudgedFinding, MissedAnswer, Verdict, answers, finding_text, techniques_shown,
+};
 pub use record::RunRecord;
 
 /// HSEEP ratings of how an objective was performed.
