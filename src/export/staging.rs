@@ -17,16 +17,7 @@ pub struct Staging {
 impl Staging {
     /// Starts writing toward `destination`. Refuses an existing destination unless `force`.
     pub fn start(destination: &Path, force: bool) -> io::Result<Self> {
-        if destination.exists() && !force {
-            return Err(io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                format!("{} exists (`--force` replaces it)", destination.display()),
-            ));
-        }
-        let name = destination
-            .file_name()
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the destination has no name"))?;
-        let partial = destination.with_file_name(format!(".{}.partial-{}", name.to_string_lossy(), std::process::id()));
+        let partial = partial_beside(destination, force)?;
         if partial.exists() {
             fs::remove_dir_all(&partial)?;
         }
@@ -80,16 +71,7 @@ impl Drop for Staging {
 /// Writes one file the same way: beside it first, renamed into place when complete; an
 /// existing file is refused unless `force`.
 pub fn write_file(destination: &Path, contents: &[u8], force: bool) -> io::Result<()> {
-    if destination.exists() && !force {
-        return Err(io::Error::new(
-            io::ErrorKind::AlreadyExists,
-            format!("{} exists (`--force` replaces it)", destination.display()),
-        ));
-    }
-    let name = destination
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the destination has no name"))?;
-    let partial = destination.with_file_name(format!(".{}.partial-{}", name.to_string_lossy(), std::process::id()));
+    let partial = partial_beside(destination, force)?;
     let written = fs::File::create(&partial).and_then(|mut file| {
         file.write_all(contents)?;
         file.sync_all()
@@ -101,4 +83,19 @@ pub fn write_file(destination: &Path, contents: &[u8], force: bool) -> io::Resul
             Err(error)
         }
     }
+}
+
+/// Where an export is written before it is moved into place: a hidden name beside the
+/// destination. Refuses an existing destination unless `force`.
+fn partial_beside(destination: &Path, force: bool) -> io::Result<PathBuf> {
+    if destination.exists() && !force {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{} exists (`--force` replaces it)", destination.display()),
+        ));
+    }
+    let name = destination
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the destination has no name"))?;
+    Ok(destination.with_file_name(format!(".{}.partial-{}", name.to_string_lossy(), std::process::id())))
 }
