@@ -428,6 +428,13 @@ fn records_of(plan: &ActivityPlan, scenario: &Scenario, seed: u64, occurrence: &
             last: at + seconds,
         })
     };
+    // An account signing in over the network from another machine (4624 type 3).
+    let network_logon = |account: &str, from: HostId| {
+        security(
+            event_id::LOGON,
+            logon_data(scenario, account, 3, Some(from), port, false),
+        )
+    };
     let admins = &plan.admins[group.index()];
     let admin = (!admins.is_empty())
         .then(|| admins[pick(&parts_of(seed, occurrence, Purpose::Account), admins.len() as u64) as usize]);
@@ -473,15 +480,7 @@ fn records_of(plan: &ActivityPlan, scenario: &Scenario, seed: u64, occurrence: &
                 return records;
             };
             let account = scenario.accounts[admin.index()].name.clone();
-            records.push(record(
-                0,
-                host,
-                at,
-                security(
-                    event_id::LOGON,
-                    logon_data(scenario, &account, 3, Some(source), port, false),
-                ),
-            ));
+            records.push(record(0, host, at, network_logon(&account, source)));
             records.push(record(
                 1,
                 host,
@@ -613,15 +612,7 @@ fn records_of(plan: &ActivityPlan, scenario: &Scenario, seed: u64, occurrence: &
             let program = &software[choice(software.len())];
             if let Some(source) = other {
                 let account = account_text(scenario, plan.deploy_account[group.index()], "deploy");
-                records.push(record(
-                    0,
-                    host,
-                    at,
-                    security(
-                        event_id::LOGON,
-                        logon_data(scenario, &account, 3, Some(source), port, false),
-                    ),
-                ));
+                records.push(record(0, host, at, network_logon(&account, source)));
                 records.push(record(
                     3,
                     host,
@@ -677,15 +668,7 @@ fn records_of(plan: &ActivityPlan, scenario: &Scenario, seed: u64, occurrence: &
         ActivityKind::Backup => {
             let Some(server) = other else { return records };
             let account = account_text(scenario, plan.backup_account[group.index()], "backup");
-            records.push(record(
-                0,
-                host,
-                at,
-                security(
-                    event_id::LOGON,
-                    logon_data(scenario, &account, 3, Some(server), port, false),
-                ),
-            ));
+            records.push(record(0, host, at, network_logon(&account, server)));
             records.push(record(
                 1,
                 host,
