@@ -208,20 +208,27 @@ fn the_console_reads_a_script_from_a_pipe_and_ends_with_the_debrief() {
     assert!(text.contains("Session recorded to "), "{text}");
 }
 
+/// The terminal console on the flagship reading a pipe, recording to `session`, every stream
+/// piped.
+fn console_recording_to(session: &Path) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_redscreen"))
+        .args(["run", "--interactive", "--record"])
+        .arg(session)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs")
+}
+
 /// Ended before its first tick, the exercise is graded against a baseline that has not started
 /// either: nothing lost on either side.
 #[test]
 fn an_exercise_ended_before_it_starts_is_graded_against_nothing() {
     use std::io::Write;
     let session = std::env::temp_dir().join(format!("redscreen-unstarted-{}.jsonl", std::process::id()));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_redscreen"))
-        .args(["run", "--interactive", "--record"])
-        .arg(&session)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
+    let mut child = console_recording_to(&session);
     child.stdin.take().expect("stdin").write_all(b"end\n").expect("written");
     let text = stdout(&child.wait_with_output().expect("it ends"));
     std::fs::remove_file(&session).ok();
@@ -236,15 +243,7 @@ fn an_exercise_ended_before_it_starts_is_graded_against_nothing() {
 fn a_closed_pipe_ends_the_output_quietly() {
     use std::io::{Read, Write};
     let session = std::env::temp_dir().join(format!("redscreen-closed-pipe-{}.jsonl", std::process::id()));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_redscreen"))
-        .args(["run", "--interactive", "--record"])
-        .arg(&session)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
+    let mut child = console_recording_to(&session);
     // A day of observations is far more than a pipe holds.
     child
         .stdin
