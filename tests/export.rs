@@ -1,9 +1,10 @@
 //! `redscreen export --case`: a recorded investigation of the flagship written as the files
 //! forensic tools open, read back with independent parsers: every record in the timelines,
 //! every machine's files in their formats, the same bytes twice, and bad input refused with
-//! nothing left behind; the findings and the answer key as STIX bundles. The test marked
-//! ignored runs The Sleuth Kit's `mactime`, a Python Zeek-log reader and the OASIS STIX
-//! validator on the exports (`.ci/run` runs it after `.ci/setup` installs them).
+//! nothing left behind; the findings and the answer key as STIX bundles; the event logs as
+//! EVTX read back by the `evtx` crate. The test marked ignored runs The Sleuth Kit's
+//! `mactime`, a Python Zeek-log reader, python-evtx and the OASIS STIX validator on the
+//! exports (`.ci/run` runs it after `.ci/setup` installs them).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -163,6 +164,112 @@ fn the_case_exports_as_timelines_and_machine_folders_that_parse() {
     let mut present = files_under(&case);
     present.sort();
     assert_eq!(listed, present);
+}
+
+/// An event as both readers give it: id, time (seconds since 1970), computer, channel, data.
+type EventSummary = (u64, i64, String, String, BTreeMap<String, String>);
+
+fn seconds(time: &str) -> i64 {
+    let time: jiff::Timestamp = time.parse().unwrap_or_else(|error| panic!("{time}: {error}"));
+    time.as_second()
+}
+
+fn summary(event: &serde_json::Value) -> EventSummary {
+    let system = &event["Event"]["System"];
+    let data = event["Event"]["EventData"]
+        .as_object()
+        .map(|fields| {
+            fields
+                .iter()
+                .filter(|(name, _)| !name.starts_with('#'))
+                .map(|(name, value)| {
+                    (
+                        name.clone(),
+                        value.as_str().map_or_else(|| value.to_string(), String::from),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let time = system["TimeCreated"]["#attributes"]["SystemTime"]
+        .as_str()
+        .or(system["TimeCreated"]["SystemTime"].as_str())
+        .expect("TimeCreated");
+    (
+        system["EventID"].as_u64().expect("EventID"),
+        seconds(time),
+        system["Computer"].as_str().expect("Computer").to_string(),
+        system["Channel"].as_str().expect("Channel").to_string(),
+        data,
+    )
+}
+
+#[test]
+fn the_event_logs_are_evtx_files_an_independent_parser_reads() {
+    let (_, case) = exported("export-evtx");
+    let logs: Vec<String> = files_under(&case)
+        .into_iter()
+        .filter(|file| file.ends_with(".evtx"))
+        .collect();
+    assert!(logs.len() > 10, "the collected machines' logs: {logs:?}");
+    assert!(logs.iter().any(|log| log == "SPE-CC-MGT-07/logs/Security.evtx"));
+    let mut read_events = 0;
+    for log in &logs {
+        let machine = log.split('/').next().unwrap();
+        let channel = log.rsplit('/').next().unwrap().trim_end_matches(".evtx");
+        let settings = evtx::ParserSettings::new().validate_checksums(true);
+        let mut parser = evtx::EvtxParser::from_path(case.join(log))
+            .unwrap_or_else(|error| panic!("{log}: {error}"))
+            .with_configuration(settings);
+        let mut from_evtx: Vec<(u64, EventSummary)> = parser
+            .records_json_value()
+            .map(|record| {
+                let record = record.unwrap_or_else(|error| panic!("{log}: {error}"));
+                assert_eq!(record.data["Event"]["System"]["EventRecordID"], record.event_record_id);
+                (record.event_record_id, summary(&record.data))
+            })
+            .collect();
+        let ids: Vec<u64> = from_evtx.iter().map(|(id, _)| *id).collect();
+        assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "{log}: ids rise: {ids:?}");
+        // The same events as the machine's JSON lines, field by field.
+        let mut written: Vec<EventSummary> = read(&case.join(machine).join("logs/events.jsonl"))
+            .lines()
+            .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+            .filter(|event| event["Event"]["System"]["Channel"] == channel)
+            .map(|event| {
+                // Numbered events keep their number in the log.
+                if let Some(number) = event["Event"]["System"]["EventRecordID"].as_u64() {
+                    assert!(ids.contains(&number), "{log}: record {number} is missing");
+                }
+                summary(&event)
+            })
+            .collect();
+        let mut parsed: Vec<EventSummary> = from_evtx.drain(..).map(|(_, event)| event).collect();
+        assert!(parsed.iter().all(|event| event.2 == machine && event.3 == channel));
+        written.sort();
+        parsed.sort();
+        assert_eq!(parsed, written, "{log}");
+        read_events += parsed.len();
+    }
+    assert!(read_events > 100, "{read_events} events read back");
+    // The pivot of the investigation reads as any Security log's 4624 does.
+    let settings = evtx::ParserSettings::new().validate_checksums(true);
+    let mut parser = evtx::EvtxParser::from_path(case.join("SPE-CC-MGT-07/logs/Security.evtx"))
+        .unwrap()
+        .with_configuration(settings);
+    let logon = parser
+        .records_json_value()
+        .map(|record| record.unwrap().data)
+        .find(|event| {
+            event["Event"]["System"]["EventID"] == 4624
+                && event["Event"]["EventData"]["WorkstationName"] == "SPE-CC-WS-0412"
+        })
+        .expect("the jump host's logon from patient zero");
+    assert_eq!(logon["Event"]["EventData"]["LogonType"], "3");
+    assert_eq!(
+        logon["Event"]["System"]["Provider"]["#attributes"]["Name"],
+        "Microsoft-Windows-Security-Auditing"
+    );
 }
 
 fn files_under(root: &Path) -> Vec<String> {
@@ -377,6 +484,45 @@ fn forensic_tools_read_the_export() {
     assert!(output.status.success(), "{}", printed(&output));
     let said = String::from_utf8_lossy(&output.stdout);
     assert!(said.contains("203.0.113.102:8080"), "{said}");
+
+    // python-evtx, a second EVTX parser: every header, chunk and record verifies, and the
+    // events are those the machines' JSON lines hold, field by field.
+    let script = redscreen::testing::project_path("tests/tools/read_evtx.py");
+    let output = Command::new(&python)
+        .arg(script)
+        .arg(&case)
+        .output()
+        .expect("python runs");
+    assert!(output.status.success(), "{}", printed(&output));
+    let mut parsed: Vec<EventSummary> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| {
+            let event: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+            let data = event["EventData"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(name, value)| (name.clone(), value.as_str().unwrap().to_string()))
+                .collect();
+            (
+                event["EventID"].as_u64().unwrap(),
+                seconds(event["SystemTime"].as_str().unwrap()),
+                event["Computer"].as_str().unwrap().to_string(),
+                event["Channel"].as_str().unwrap().to_string(),
+                data,
+            )
+        })
+        .collect();
+    let mut written: Vec<EventSummary> = files_under(&case)
+        .into_iter()
+        .filter(|file| file.ends_with("events.jsonl"))
+        .flat_map(|file| read(&case.join(file)).lines().map(String::from).collect::<Vec<_>>())
+        .map(|line| summary(&serde_json::from_str(&line).unwrap()))
+        .collect();
+    assert!(written.len() > 100);
+    parsed.sort();
+    written.sort();
+    assert_eq!(parsed, written, "python-evtx reads what was written");
 
     // The OASIS validator: both bundles valid. Its best-practice warning 103 (ids should be
     // UUIDv4) is turned off: redscreen's ids are UUIDv5 on purpose, the same in every export.

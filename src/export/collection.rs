@@ -12,15 +12,16 @@ use serde_json::{Value, json};
 
 use crate::checksum::Fnv1a;
 use crate::scenario::model::{HostId, Scenario};
-use crate::sim::{Body, FileEntry, Record, utc};
+use crate::sim::{Body, Channel, FileEntry, Record, WindowsEvent, utc};
 
+use super::evtx::{LoggedEvent, write_evtx};
 use super::staging::Staging;
 
 /// Where a record is written in the export, relative to its root.
 pub fn place_of(scenario: &Scenario, record: &Record) -> String {
     let host = &scenario.hosts[record.host.index()].name;
     let file = match &record.body {
-        Body::Event(_) => "logs/events.jsonl",
+        Body::Event(event) => return format!("{host}/logs/{}.evtx", event.channel.name()),
         Body::File(_) => "disk/bodyfile",
         Body::Service(_) => "disk/services.json",
         Body::Process(_) => "memory/processes.json",
@@ -65,6 +66,14 @@ pub fn write_machines<'a>(
                 })
             })?;
         }
+        for channel in [Channel::Security, Channel::System] {
+            let logged = logged_events(scenario, &records, channel);
+            if !logged.is_empty() {
+                file(&format!("logs/{}.evtx", channel.name()), &|out| {
+                    write_evtx(&logged, out)
+                })?;
+            }
+        }
         let files: Vec<&FileEntry> = records.iter().filter_map(|record| as_file(record)).collect();
         if !files.is_empty() {
             file("disk/bodyfile", &|out| write_bodyfile(scenario, &files, out))?;
@@ -105,6 +114,42 @@ pub fn write_machines<'a>(
         }
     }
     Ok(written)
+}
+
+/// A machine's events of one log as the log holds them: in the order of their record
+/// numbers. An event that only an alert showed, and no collection read, has no number in the
+/// case; it takes the next after the log's last.
+fn logged_events<'a>(scenario: &'a Scenario, records: &[&'a Record], channel: Channel) -> Vec<LoggedEvent<'a>> {
+    let start = scenario.meta.start.timestamp().as_second();
+    let mut events: Vec<(&Record, &WindowsEvent)> = records
+        .iter()
+        .filter_map(|record| match &record.body {
+            Body::Event(event) if event.channel == channel => Some((*record, event)),
+            _ => None,
+        })
+        .collect();
+    events.sort_by_key(|(record, event)| {
+        (
+            event.record_number.is_none(),
+            event.record_number,
+            record.at,
+            record.key,
+        )
+    });
+    let mut last = 0;
+    events
+        .into_iter()
+        .map(|(record, event)| {
+            let record_id = event.record_number.unwrap_or(last + 1);
+            last = record_id;
+            LoggedEvent {
+                record_id,
+                written: start + record.at,
+                computer: &scenario.hosts[record.host.index()].name,
+                event,
+            }
+        })
+        .collect()
 }
 
 fn as_file(record: &Record) -> Option<&FileEntry> {

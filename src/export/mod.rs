@@ -5,6 +5,7 @@
 //! (`staging.rs`).
 
 mod collection;
+mod evtx;
 mod staging;
 mod stix;
 mod timeline;
@@ -17,6 +18,7 @@ use serde_json::json;
 use crate::exercise::Exercise;
 
 pub use collection::{CONN_FIELDS, place_of};
+pub use evtx::{LoggedEvent, write_evtx};
 pub use staging::{Staging, write_file};
 pub use stix::bundle as stix_bundle;
 pub use timeline::{L2TCSV_COLUMNS, Line, timestamp_desc};
