@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use redscreen::exercise::replay;
-use redscreen::export::{export_case, stix_bundle, write_file};
+use redscreen::exercise::{Baseline, replay};
+use redscreen::export::{Staging, export_case, report_html, stix_bundle, write_file};
 
 use super::{CliError, load};
 
@@ -20,7 +20,7 @@ pub struct ExportOptions {
     /// Write the team's case to this new folder: a folder per machine (events as JSON lines,
     /// a bodyfile, services, processes, cached passwords, a Zeek conn.log) and the timeline
     /// for Timesketch (JSONL, CSV) and plaso (l2tcsv).
-    #[arg(long, required_unless_present_any = ["stix", "stix_truth"])]
+    #[arg(long, required_unless_present_any = ["stix", "stix_truth", "report"])]
     case: Option<PathBuf>,
     /// Write the team's findings to this file as a STIX 2.1 bundle: indicators with their
     /// patterns, sightings of those the case supports, the intrusion set, its malware and
@@ -31,6 +31,12 @@ pub struct ExportOptions {
     /// trainer.
     #[arg(long)]
     stix_truth: Option<PathBuf>,
+    /// Write the after-action report to this file: a self-contained HTML page (the score with
+    /// every objective's rating and reason, the timeline, the chart against the run with no
+    /// response, the warning page, the findings with their evidence, what leaked and the
+    /// improvement plan), or a PDF of it when the name ends in `.pdf` (printed by Chromium).
+    #[arg(long)]
+    report: Option<PathBuf>,
     /// Replace an existing export.
     #[arg(long)]
     force: bool,
@@ -48,7 +54,7 @@ pub fn export(options: ExportOptions) -> Result<ExitCode, CliError> {
     // Refused before anything is written: a session that does not replay is not evidence.
     let replayed = replay(&session, scenario, None, |_| {})?;
     // Every destination is checked before anything is written.
-    for destination in [&options.case, &options.stix, &options.stix_truth]
+    for destination in [&options.case, &options.stix, &options.stix_truth, &options.report]
         .into_iter()
         .flatten()
     {
@@ -76,6 +82,24 @@ pub fn export(options: ExportOptions) -> Result<ExitCode, CliError> {
             file.display()
         );
     }
+    if let Some(file) = &options.report {
+        let graded = Baseline::default().grade(&replayed.exercise);
+        let html = report_html(&replayed.exercise, &graded, &shown);
+        let is_pdf = file
+            .extension()
+            .is_some_and(|extension| extension.eq_ignore_ascii_case("pdf"));
+        if is_pdf {
+            print_to_pdf(&html, file, options.force)?;
+        } else {
+            write_file(file, html.as_bytes(), options.force)
+                .map_err(|error| CliError::io(format!("cannot write {}", file.display()), error))?;
+        }
+        println!(
+            "wrote the after-action report of {shown} ({:.1} / 100) to {}",
+            graded.debrief.score.total,
+            file.display()
+        );
+    }
     if let Some(folder) = &options.case {
         let written = export_case(&replayed.exercise, &shown, folder, options.force)
             .map_err(|error| CliError::io(format!("cannot write the case to {}", folder.display()), error))?;
@@ -88,4 +112,40 @@ pub fn export(options: ExportOptions) -> Result<ExitCode, CliError> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the report to PDF with headless Chromium: the page is written beside the
+/// destination, printed there, and the PDF moved into place.
+fn print_to_pdf(html: &str, file: &std::path::Path, force: bool) -> Result<(), CliError> {
+    let cannot = |error| CliError::io(format!("cannot write {}", file.display()), error);
+    let browser = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|name| std::process::Command::new(name).arg("--version").output().is_ok())
+        .ok_or_else(|| {
+            CliError::Failed(format!(
+                "{}: a PDF is printed by Chromium, which is not installed (Debian: `apt install chromium`); \
+                 write the report as .html and print it from a browser instead",
+                file.display()
+            ))
+        })?;
+    let staging = Staging::start(file, force).map_err(cannot)?;
+    staging.write("report.html", html.as_bytes()).map_err(cannot)?;
+    // Chromium opens the page by its absolute address.
+    let page = std::path::absolute(staging.path("report.html")).map_err(cannot)?;
+    let pdf = std::path::absolute(staging.path("report.pdf")).map_err(cannot)?;
+    let printed = std::process::Command::new(browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"])
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .map_err(cannot)?;
+    if !printed.status.success() || !pdf.exists() {
+        return Err(CliError::Failed(format!(
+            "{}: {browser} could not print the report: {}",
+            file.display(),
+            String::from_utf8_lossy(&printed.stderr).trim()
+        )));
+    }
+    staging.finish_file("report.pdf").map_err(cannot)?;
+    Ok(())
 }

@@ -6,6 +6,7 @@
 
 mod collection;
 mod evtx;
+mod report;
 mod staging;
 mod stix;
 mod timeline;
@@ -19,6 +20,7 @@ use crate::exercise::Exercise;
 
 pub use collection::{CONN_FIELDS, place_of};
 pub use evtx::{LoggedEvent, write_evtx};
+pub use report::{Improvement, improvement_plan, report_html};
 pub use staging::{Staging, write_file};
 pub use stix::bundle as stix_bundle;
 pub use timeline::{L2TCSV_COLUMNS, Line, timestamp_desc};

@@ -46,17 +46,35 @@ impl Staging {
         file.flush()
     }
 
+    /// Where a file of the export is being written, for another program to write it.
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.partial.join(relative)
+    }
+
     /// Puts the export in place, replacing an older one when forced.
     pub fn finish(mut self) -> io::Result<PathBuf> {
+        self.clear_destination()?;
+        fs::rename(&self.partial, &self.destination)?;
+        self.finished = true;
+        Ok(self.destination.clone())
+    }
+
+    /// Puts one file of the folder in place as the whole export (a file another program
+    /// made from the others); the rest of the folder goes.
+    pub fn finish_file(self, relative: &str) -> io::Result<PathBuf> {
+        self.clear_destination()?;
+        fs::rename(self.partial.join(relative), &self.destination)?;
+        Ok(self.destination.clone())
+    }
+
+    fn clear_destination(&self) -> io::Result<()> {
         if self.force && self.destination.exists() {
             match self.destination.is_dir() {
                 true => fs::remove_dir_all(&self.destination)?,
                 false => fs::remove_file(&self.destination)?,
             }
         }
-        fs::rename(&self.partial, &self.destination)?;
-        self.finished = true;
-        Ok(self.destination.clone())
+        Ok(())
     }
 }
 
