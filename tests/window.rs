@@ -237,6 +237,7 @@ fn a_scripted_exercise_in_the_window_scores_as_the_console_does() {
         "until 12:00".to_string(),
         "end".to_string(),
         format!("screenshot {}", path("debrief.png")),
+        format!("report {}", path("report.html")),
         "quit".to_string(),
     ]);
     std::fs::write(path("script.txt"), script.join("\n")).expect("written");
@@ -303,6 +304,26 @@ fn a_scripted_exercise_in_the_window_scores_as_the_console_does() {
     );
     let replay = common::redscreen(&["replay", &path("window.jsonl")]);
     assert_success(&replay);
+    // The debrief's report is the page `export --report` writes of the recorded session.
+    let saved = std::fs::read_to_string(path("report.html")).expect("the debrief saved its report");
+    let exported = common::redscreen(&["export", &path("window.jsonl"), "--report", &path("exported.html")]);
+    assert_success(&exported);
+    let exported = std::fs::read_to_string(path("exported.html")).expect("exported");
+    let total = |html: &str| {
+        html.split("<span id=\"total\">")
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .map(String::from)
+    };
+    assert!(total(&saved).is_some(), "the saved report has a score");
+    assert_eq!(total(&saved), total(&exported));
+    assert!(saved == exported, "the window's report differs from the exported one");
+    assert!(
+        score_in(&printed).contains(total(&saved).unwrap().as_str()),
+        "{}",
+        score_in(&printed)
+    );
+    assert!(printed.contains("after-action report: "), "{printed}");
 
     // At 10:45 the map has the reported pages (red), the alerting file server (amber), the
     // isolated machine (blue); the inspector shows a workstation's warning page in red.

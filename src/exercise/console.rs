@@ -77,6 +77,8 @@ pub struct Console {
     exercise: Exercise,
     /// Where the session is being recorded, while writing works.
     recorder: Option<Recorder>,
+    /// Where the session is (or was, once finished) recorded.
+    recorded_to: Option<std::path::PathBuf>,
     news: NewsReader,
 }
 
@@ -96,6 +98,7 @@ impl Console {
         Self {
             exercise: Exercise::new(scenario, seed),
             recorder: None,
+            recorded_to: None,
             news: NewsReader::default(),
         }
     }
@@ -108,6 +111,7 @@ impl Console {
         Self {
             exercise,
             recorder: None,
+            recorded_to: None,
             news,
         }
     }
@@ -145,7 +149,13 @@ impl Console {
 
     /// Records the session as it goes.
     pub fn record_to(&mut self, recorder: Recorder) {
+        self.recorded_to = Some(recorder.path.clone());
         self.recorder = Some(recorder);
+    }
+
+    /// Where the session is recorded (or was, once the exercise ended), if it is.
+    pub fn recording_path(&self) -> Option<&std::path::Path> {
+        self.recorded_to.as_deref()
     }
 
     /// Writes the session's end record; returns where the session is, if it was recorded.

@@ -1,7 +1,8 @@
 //! The debrief over the map: the score table with ratings and reasons, a chart of machines
 //! compromised, defaced and wiped over time against the run with no response, and the team's
 //! actions against ground truth. D (or its button) shows the debrief so far and hides it;
-//! Escape hides it; `end` (or its button) ends the exercise with it.
+//! Escape hides it; `end` (or its button) ends the exercise with it. R (or its button) saves
+//! the after-action report, the page `redscreen export --report` writes, to `reports/`.
 
 use bevy::input::ButtonState;
 use bevy::input::keyboard::{Key, KeyboardInput};
@@ -33,6 +34,7 @@ struct ChartAxis;
 enum DebriefButton {
     Show,
     End,
+    SaveReport,
 }
 
 /// The chart's texture, and the grading it was last drawn from.
@@ -89,6 +91,18 @@ fn spawn_debrief(
             BackgroundColor(PANEL),
         ))
         .with_children(|panel| {
+            panel
+                .spawn(Node {
+                    flex_shrink: 0.0,
+                    margin: UiRect::bottom(Val::Px(6.0)),
+                    ..default()
+                })
+                .with_children(|bar| {
+                    bar.spawn((
+                        button(&assets, "save the after-action report (R)"),
+                        DebriefButton::SaveReport,
+                    ));
+                });
             panel
                 .spawn(Node {
                     column_gap: Val::Px(16.0),
@@ -162,7 +176,8 @@ fn spawn_debrief(
     commands.entity(overlay).add_child(panel);
 }
 
-/// D shows the debrief so far or hides it; Escape hides it.
+/// D shows the debrief so far or hides it; Escape hides it; R, while it shows, saves the
+/// after-action report.
 fn debrief_keys(
     mut keys: MessageReader<KeyboardInput>,
     typing: Res<Typing>,
@@ -180,6 +195,9 @@ fn debrief_keys(
             (_, KeyCode::KeyD, true) | (Key::Escape, _, true) => {
                 requests.write(Request::CloseDebrief);
             }
+            (_, KeyCode::KeyR, true) => {
+                requests.write(Request::SaveReport(None));
+            }
             _ => {}
         }
     }
@@ -194,6 +212,7 @@ fn press_debrief_buttons(
             requests.write(match pressed {
                 DebriefButton::Show => Request::Debrief,
                 DebriefButton::End => Request::Line("end".to_string()),
+                DebriefButton::SaveReport => Request::SaveReport(None),
             });
         }
     }

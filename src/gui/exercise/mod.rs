@@ -162,6 +162,17 @@ fn open(run: Run, window: ExerciseWindow) -> AppExit {
     app.run()
 }
 
+/// A new file in `folder`: `STEM.EXTENSION`, or `STEM-2.EXTENSION` and on when it exists.
+fn unused_path(folder: &str, stem: &str, extension: &str) -> PathBuf {
+    (1..)
+        .map(|number| match number {
+            1 => PathBuf::from(format!("{folder}/{stem}.{extension}")),
+            _ => PathBuf::from(format!("{folder}/{stem}-{number}.{extension}")),
+        })
+        .find(|path| !path.exists())
+        .unwrap_or_default()
+}
+
 /// F12 saves the window as `screenshots/ID-tickN.png` (numbered on when taken twice), whether
 /// or not the console line is open, and says where.
 fn save_screenshot_on_f12(
@@ -179,13 +190,7 @@ fn save_screenshot_on_f12(
     let exercise = run.exercise();
     let id = &exercise.scenario().meta.id;
     let tick = exercise.now().map_or(0, |now| now.0);
-    let path = (1..)
-        .map(|number| match number {
-            1 => PathBuf::from(format!("screenshots/{id}-tick{tick}.png")),
-            _ => PathBuf::from(format!("screenshots/{id}-tick{tick}-{number}.png")),
-        })
-        .find(|path| !path.exists())
-        .unwrap_or_default();
+    let path = unused_path("screenshots", &format!("{id}-tick{tick}"), "png");
     if let Err(error) = std::fs::create_dir_all("screenshots") {
         feed.say(format!("cannot save a screenshot: screenshots/: {error}"));
         return;

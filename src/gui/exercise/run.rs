@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use bevy::prelude::*;
 
 use crate::exercise::{Baseline, Console, Control, Exercise, Graded, Line, NewsReader, Playback, SeenMap, branch};
+use crate::export::{report_html, write_file};
 use crate::scenario::model::{HostId, Scenario, Tick};
 use crate::session::{ReplayError, Session, next_session_path};
 
@@ -31,6 +32,9 @@ pub enum Request {
     Debrief,
     /// Put the debrief away (the exercise goes on).
     CloseDebrief,
+    /// Write the after-action report of the run so far (to a path, or a new file in
+    /// `reports/`).
+    SaveReport(Option<PathBuf>),
     /// Advance one tick, pausing the clock.
     Step,
     /// Something of the case panel (its own systems carry these out).
@@ -276,6 +280,7 @@ pub fn carry_out_requests(mut requests: MessageReader<Request>, mut run: NonSend
             Request::ShowTruth(on) => panels.truth.0 = on,
             Request::Debrief => show_debrief(&mut run, &mut panels),
             Request::CloseDebrief => panels.debrief.shown = false,
+            Request::SaveReport(path) => save_report(&mut run, &mut panels, path),
             Request::Case(_) => {}
             Request::Step => {
                 panels.pace.paused = true;
@@ -387,6 +392,49 @@ fn show_debrief(run: &mut ExerciseRun, panels: &mut Panels) {
     };
     panels.debrief.graded = Some(baseline.grade(exercise));
     panels.debrief.shown = true;
+}
+
+/// Writes the after-action report of the run so far, as `redscreen export --report` writes a
+/// session's, and says where in the feed.
+fn save_report(run: &mut ExerciseRun, panels: &mut Panels, path: Option<PathBuf>) {
+    let ExerciseRun { run: current, baseline } = run;
+    let (exercise, session) = match current {
+        Run::Live(console) => (
+            console.exercise(),
+            console
+                .recording_path()
+                .map_or("a live exercise (not recorded)".to_string(), |path| {
+                    path.display().to_string()
+                }),
+        ),
+        Run::Replay(replayed) => (&replayed.playback.exercise, replayed.path.clone()),
+    };
+    let graded = baseline.grade(exercise);
+    let path = path.unwrap_or_else(|| {
+        let id = &exercise.scenario().meta.id;
+        let tick = exercise.now().map_or(0, |now| now.0);
+        super::unused_path("reports", &format!("{id}-tick{tick}"), "html")
+    });
+    let html = report_html(exercise, &graded, &session);
+    let written = path
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| write_file(&path, html.as_bytes(), true));
+    match written {
+        Ok(()) => {
+            println!("after-action report: {}", path.display());
+            panels.feed.say(format!(
+                "after-action report ({:.1} / 100) saved to {}",
+                graded.debrief.score.total,
+                path.display()
+            ));
+        }
+        Err(error) => panels
+            .feed
+            .say(format!("cannot save the report to {}: {error}", path.display())),
+    }
+    panels.debrief.graded = Some(graded);
 }
 
 /// Ends the exercise: the clock stops, the session gets its end record, and the debrief shows

@@ -141,6 +141,7 @@ fn window_command(run: &ExerciseRun, word: &str, rest: &str) -> Result<Request, 
                 .ok_or_else(|| format!("no machine is named `{rest}`"))?,
         ),
         "debrief" => Request::Debrief,
+        "report" => Request::SaveReport((!rest.is_empty()).then(|| PathBuf::from(rest))),
         "truth" => Request::ShowTruth(rest == "on"),
         "seek" => Request::Seek(scenario.tick_at(rest)?),
         // `case` alone is the console's listing; with a panel word it drives the panel.
