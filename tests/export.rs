@@ -272,6 +272,95 @@ fn the_event_logs_are_evtx_files_an_independent_parser_reads() {
     );
 }
 
+/// The whole ground truth of a short tutorial exercise: every machine's folder, the timelines
+/// in time order with every line marked as the attack's or not, the attack's traces all there,
+/// and everything the team's case holds found in it.
+#[test]
+fn the_ground_truth_exports_every_record_marked_and_in_order() {
+    let folder = temporary_folder("export-truth");
+    let session = folder.join("tutorial.jsonl");
+    let recorded = run_binary(
+        BINARY,
+        &[
+            "run",
+            "scenarios/tutorial.ron",
+            "--seed",
+            "3",
+            "--until",
+            "12:00",
+            "--record",
+            session.to_str().unwrap(),
+        ],
+    );
+    assert!(recorded.status.success(), "{}", printed(&recorded));
+    let (truth, case) = (folder.join("truth"), folder.join("case"));
+    let session = session.to_str().unwrap();
+    let output = run_binary(
+        BINARY,
+        &[
+            "export",
+            session,
+            "--truth",
+            truth.to_str().unwrap(),
+            "--case",
+            case.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", printed(&output));
+    assert!(
+        printed(&output).contains("wrote the ground truth of"),
+        "{}",
+        printed(&output)
+    );
+    let manifest: serde_json::Value = serde_json::from_str(&read(&truth.join("truth.json"))).unwrap();
+    let records = manifest["records"].as_u64().unwrap() as usize;
+    let of_the_attack = manifest["of_the_attack"].as_u64().unwrap() as usize;
+    assert!(of_the_attack > 50 && records > of_the_attack, "{manifest}");
+    assert_eq!(manifest["files"].as_u64().unwrap() as usize, files_under(&truth).len());
+    assert!(!truth.join(".runs").exists(), "the sorting runs are gone");
+
+    let lines: Vec<serde_json::Value> = read(&truth.join("timeline.jsonl"))
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), records);
+    let times: Vec<i64> = lines.iter().map(|line| line["timestamp"].as_i64().unwrap()).collect();
+    assert!(times.windows(2).all(|pair| pair[0] <= pair[1]), "sorted by time");
+    let marked = lines.iter().filter(|line| line["attack"] == "yes").count();
+    assert_eq!(marked, of_the_attack);
+    assert!(
+        lines
+            .iter()
+            .all(|line| line["attack"] == "yes" || line["attack"] == "no")
+    );
+    let mut reader = csv::Reader::from_path(truth.join("timeline.csv")).unwrap();
+    assert_eq!(reader.records().count(), records);
+    let mut reader = csv::Reader::from_path(truth.join("timeline-l2t.csv")).unwrap();
+    assert_eq!(reader.records().count(), records);
+
+    // What the team's case holds is in the truth, message for message.
+    let key = |line: &serde_json::Value| format!("{} {}", line["timestamp"], line["message"]);
+    let truth_keys: std::collections::BTreeSet<String> = lines.iter().map(key).collect();
+    let case_lines: Vec<serde_json::Value> = read(&case.join("timeline.jsonl"))
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert!(!case_lines.is_empty(), "the alerts are in the case");
+    for line in &case_lines {
+        assert!(truth_keys.contains(&key(line)), "not in the truth: {line}");
+    }
+    // Every machine's Security log reads back.
+    let logs: Vec<String> = files_under(&truth)
+        .into_iter()
+        .filter(|file| file.ends_with("Security.evtx"))
+        .collect();
+    assert!(!logs.is_empty());
+    for log in logs {
+        let mut parser = evtx::EvtxParser::from_path(truth.join(&log)).unwrap();
+        assert!(parser.records_json_value().all(|record| record.is_ok()), "{log}");
+    }
+}
+
 fn files_under(root: &Path) -> Vec<String> {
     let mut found = Vec::new();
     let mut folders = vec![root.to_path_buf()];

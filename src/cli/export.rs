@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use redscreen::exercise::{Baseline, replay};
-use redscreen::export::{Staging, export_case, report_html, stix_bundle, write_file};
+use redscreen::export::{Staging, export_case, export_truth, report_html, stix_bundle, write_file};
+
+use super::run::Progress;
 
 use super::{CliError, load};
 
@@ -20,8 +22,13 @@ pub struct ExportOptions {
     /// Write the team's case to this new folder: a folder per machine (events as JSON lines,
     /// a bodyfile, services, processes, cached passwords, a Zeek conn.log) and the timeline
     /// for Timesketch (JSONL, CSV) and plaso (l2tcsv).
-    #[arg(long, required_unless_present_any = ["stix", "stix_truth", "report"])]
+    #[arg(long, required_unless_present_any = ["stix", "stix_truth", "report", "truth"])]
     case: Option<PathBuf>,
+    /// Write the whole ground truth to this new folder, for the trainer: every record every
+    /// machine held up to the session's end, as the case is written, each line marked as the
+    /// attack's or not and as lost by the end or not. Streamed, with a progress bar.
+    #[arg(long)]
+    truth: Option<PathBuf>,
     /// Write the team's findings to this file as a STIX 2.1 bundle: indicators with their
     /// patterns, sightings of those the case supports, the intrusion set, its malware and
     /// techniques, and the relationships between them.
@@ -54,9 +61,15 @@ pub fn export(options: ExportOptions) -> Result<ExitCode, CliError> {
     // Refused before anything is written: a session that does not replay is not evidence.
     let replayed = replay(&session, scenario, None, |_| {})?;
     // Every destination is checked before anything is written.
-    for destination in [&options.case, &options.stix, &options.stix_truth, &options.report]
-        .into_iter()
-        .flatten()
+    for destination in [
+        &options.case,
+        &options.truth,
+        &options.stix,
+        &options.stix_truth,
+        &options.report,
+    ]
+    .into_iter()
+    .flatten()
     {
         if destination.exists() && !options.force {
             return Err(CliError::Usage(format!(
@@ -98,6 +111,23 @@ pub fn export(options: ExportOptions) -> Result<ExitCode, CliError> {
             "wrote the after-action report of {shown} ({:.1} / 100) to {}",
             graded.debrief.score.total,
             file.display()
+        );
+    }
+    if let Some(folder) = &options.truth {
+        let mut progress = Progress::counting(replayed.exercise.scenario().hosts.len() as u32, "machine");
+        let written = export_truth(&replayed.exercise, &shown, folder, options.force, |done, _| {
+            progress.show(done as u32)
+        })
+        .map_err(|error| CliError::io(format!("cannot write the ground truth to {}", folder.display()), error))?;
+        progress.finish();
+        println!(
+            "wrote the ground truth of {shown} ({} records, {} of them the attack's, {} lost by the end, from {} machines, {} files) to {}",
+            written.records,
+            written.of_the_attack,
+            written.lost,
+            written.machines,
+            written.files,
+            written.folder.display()
         );
     }
     if let Some(folder) = &options.case {

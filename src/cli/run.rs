@@ -146,16 +146,24 @@ pub fn simulate(
 /// A progress bar on standard error, drawn only when it is a terminal.
 pub struct Progress {
     last: u32,
+    /// What it counts (`tick`, `machine`).
+    unit: &'static str,
     shown: Option<u32>,
     enabled: bool,
 }
 
 impl Progress {
-    /// A bar that is full at `last`.
+    /// A bar of ticks that is full at `last`.
     pub fn new(last: u32) -> Self {
+        Self::counting(last, "tick")
+    }
+
+    /// A bar of `unit`s that is full at `last`.
+    pub fn counting(last: u32, unit: &'static str) -> Self {
         use std::io::IsTerminal;
         Self {
             last,
+            unit,
             shown: None,
             enabled: std::io::stderr().is_terminal(),
         }
@@ -174,9 +182,10 @@ impl Progress {
         self.shown = Some(percent);
         let filled = (percent / 4) as usize;
         eprint!(
-            "\r[{}{}] {percent:>3}%  tick {tick}/{}",
+            "\r[{}{}] {percent:>3}%  {} {tick}/{}",
             "#".repeat(filled),
             ".".repeat(25 - filled),
+            self.unit,
             self.last
         );
     }

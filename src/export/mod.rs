@@ -10,6 +10,7 @@ mod report;
 mod staging;
 mod stix;
 mod timeline;
+mod truth;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ pub use report::{Improvement, improvement_plan, report_html};
 pub use staging::{Staging, write_file};
 pub use stix::bundle as stix_bundle;
 pub use timeline::{L2TCSV_COLUMNS, Line, timestamp_desc};
+pub use truth::{TruthExport, export_truth};
 
 /// What an export of the case wrote.
 #[derive(Debug)]

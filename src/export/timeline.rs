@@ -25,21 +25,29 @@ pub struct Line {
 }
 
 impl Line {
+    /// A record of the case: its number there and how it came (an alert, a collection).
     pub fn of(scenario: &Scenario, held: &CaseRecord) -> Self {
-        let record = &held.record;
+        let came = match held.came {
+            Came::Alert => "alert",
+            Came::Collected { .. } => "collected",
+        };
+        Self::of_record(
+            scenario,
+            &held.record,
+            [("case_record", format!("#{}", held.id)), ("came", came.to_string())],
+        )
+    }
+
+    /// A record with the fields that say where it comes from first (`provenance`).
+    pub fn of_record(
+        scenario: &Scenario,
+        record: &Record,
+        provenance: impl IntoIterator<Item = (&'static str, String)>,
+    ) -> Self {
         let seconds = scenario.meta.start.timestamp().as_second() + record.at;
-        let mut fields = vec![
-            ("case_record", format!("#{}", held.id)),
-            (
-                "came",
-                match held.came {
-                    Came::Alert => "alert".to_string(),
-                    Came::Collected { .. } => "collected".to_string(),
-                },
-            ),
-            ("artifact", record.artifact().label().to_string()),
-            ("source_file", place_of(scenario, record)),
-        ];
+        let mut fields: Vec<(&'static str, String)> = provenance.into_iter().collect();
+        fields.push(("artifact", record.artifact().label().to_string()));
+        fields.push(("source_file", place_of(scenario, record)));
         fields.extend(record.fields(scenario).into_iter().filter(|(name, _)| *name != "time"));
         Self {
             message: record.summary(scenario),
@@ -92,18 +100,41 @@ pub fn write_jsonl(lines: &[Line], out: &mut impl Write) -> io::Result<()> {
     Ok(())
 }
 
+/// The CSV's columns after the required four: the `fixed` first, then every other field name.
+pub fn csv_columns(names: impl Iterator<Item = &'static str>, fixed: &[&'static str]) -> Vec<&'static str> {
+    let others: BTreeSet<&'static str> = names.filter(|name| !fixed.contains(name)).collect();
+    fixed.iter().copied().chain(others).collect()
+}
+
+/// The CSV's header: the required columns, then `columns`.
+pub fn write_csv_header(columns: &[&str], out: &mut impl Write) -> io::Result<()> {
+    let required = ["message", "datetime", "timestamp", "timestamp_desc"];
+    write_row(out, required.iter().chain(columns).map(|name| name.to_string()))
+}
+
+/// A CSV row of a line as its JSONL object holds it (a field it lacks is left empty).
+pub fn write_csv_row_of(
+    line: &serde_json::Map<String, serde_json::Value>,
+    columns: &[&str],
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let value = |name: &str| match line.get(name) {
+        Some(serde_json::Value::String(text)) => text.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let required = ["message", "datetime", "timestamp", "timestamp_desc"];
+    write_row(out, required.iter().chain(columns).map(|name| value(name)))
+}
+
 /// Timesketch's CSV: the required columns, then every field any record has, by name.
 pub fn write_csv(lines: &[Line], out: &mut impl Write) -> io::Result<()> {
     let fixed = ["case_record", "came", "artifact", "source_file", "computer"];
-    let others: BTreeSet<&'static str> = lines
-        .iter()
-        .flat_map(|line| line.fields.iter().map(|(name, _)| *name))
-        .filter(|name| !fixed.contains(name))
-        .collect();
-    let columns: Vec<&str> = fixed.iter().copied().chain(others).collect();
-    let mut header = vec!["message", "datetime", "timestamp", "timestamp_desc"];
-    header.extend(&columns);
-    write_row(out, header.iter().map(|name| name.to_string()))?;
+    let columns = csv_columns(
+        lines.iter().flat_map(|line| line.fields.iter().map(|(name, _)| *name)),
+        &fixed,
+    );
+    write_csv_header(&columns, out)?;
     for line in lines {
         let value = |name: &str| {
             line.fields
@@ -145,49 +176,56 @@ pub const L2TCSV_COLUMNS: [&str; 17] = [
     "extra",
 ];
 
-/// The l2tcsv timeline: dates as MM/DD/YYYY in UTC, MACB letters for files, the record's
-/// other fields in `extra`.
+/// The l2tcsv timeline of the case: dates as MM/DD/YYYY in UTC, MACB letters for files, the
+/// record's other fields in `extra`.
 pub fn write_l2tcsv(scenario: &Scenario, records: &[CaseRecord], out: &mut impl Write) -> io::Result<()> {
-    write_row(out, L2TCSV_COLUMNS.iter().map(|name| name.to_string()))?;
+    write_l2tcsv_header(out)?;
     let mut held: Vec<&CaseRecord> = records.iter().collect();
     held.sort_by_key(|held| (held.record.at, held.id));
     for held in held {
-        let record = &held.record;
-        let line = Line::of(scenario, held);
-        let when = jiff::Timestamp::from_second(line.timestamp / 1_000_000).unwrap_or_default();
-        let (source, sourcetype) = source_of(record);
-        let extra: Vec<String> = line
-            .fields
-            .iter()
-            .filter(|(name, _)| !["computer", "source_file"].contains(name))
-            .map(|(name, value)| format!("{name}: {value}"))
-            .collect();
-        let filename = match &record.body {
-            Body::File(file) => file.path.clone(),
-            _ => place_of(scenario, record),
-        };
-        let row = [
-            when.strftime("%m/%d/%Y").to_string(),
-            when.strftime("%H:%M:%S").to_string(),
-            "UTC".to_string(),
-            macb(record),
-            source.to_string(),
-            sourcetype.to_string(),
-            line.timestamp_desc.to_string(),
-            account_of(record).unwrap_or_else(|| "-".to_string()),
-            scenario.hosts[record.host.index()].name.clone(),
-            record.what(scenario),
-            line.message.clone(),
-            "2".to_string(),
-            filename,
-            "-".to_string(),
-            "-".to_string(),
-            "redscreen".to_string(),
-            extra.join("; "),
-        ];
-        write_row(out, row.into_iter())?;
+        write_l2tcsv_row(scenario, &held.record, &Line::of(scenario, held), out)?;
     }
     Ok(())
+}
+
+pub fn write_l2tcsv_header(out: &mut impl Write) -> io::Result<()> {
+    write_row(out, L2TCSV_COLUMNS.iter().map(|name| name.to_string()))
+}
+
+/// A record's l2tcsv row, from its timeline line.
+pub fn write_l2tcsv_row(scenario: &Scenario, record: &Record, line: &Line, out: &mut impl Write) -> io::Result<()> {
+    let when = jiff::Timestamp::from_second(line.timestamp / 1_000_000).unwrap_or_default();
+    let (source, sourcetype) = source_of(record);
+    let extra: Vec<String> = line
+        .fields
+        .iter()
+        .filter(|(name, _)| !["computer", "source_file"].contains(name))
+        .map(|(name, value)| format!("{name}: {value}"))
+        .collect();
+    let filename = match &record.body {
+        Body::File(file) => file.path.clone(),
+        _ => place_of(scenario, record),
+    };
+    let row = [
+        when.strftime("%m/%d/%Y").to_string(),
+        when.strftime("%H:%M:%S").to_string(),
+        "UTC".to_string(),
+        macb(record),
+        source.to_string(),
+        sourcetype.to_string(),
+        line.timestamp_desc.to_string(),
+        account_of(record).unwrap_or_else(|| "-".to_string()),
+        scenario.hosts[record.host.index()].name.clone(),
+        record.what(scenario),
+        line.message.clone(),
+        "2".to_string(),
+        filename,
+        "-".to_string(),
+        "-".to_string(),
+        "redscreen".to_string(),
+        extra.join("; "),
+    ];
+    write_row(out, row.into_iter())
 }
 
 /// Which of a file's four times the record's time is (`M`odified, `A`ccessed, `C`hanged,

@@ -29,7 +29,8 @@ pub use business::{InjectStatus, ServiceStatus};
 pub use evidence::{
     ActivityPlan, Body, CallTopic, Channel, CredentialEntry, Evidence, EvidenceSeed, EvidenceStore, FileEntry,
     FlowEntry, Occurrence, ProcessEntry, Record, RecordKey, ServiceEntry, Trace, WindowsEvent, event_id, file_name,
-    forwards_logs, known_programs, occurrences_on, record_by_key, record_of_trace, records_on, utc, values,
+    forwards_logs, known_programs, occurrences_on, record_by_key, record_of_trace, records_ever_on, records_on, utc,
+    values,
 };
 pub use facts::{CredentialHarvested, InjectFired, Observation, Observed, ServiceChanged, StageReached, WormCopied};
 pub use network::{OfficeHours, Reachability};
@@ -261,6 +262,20 @@ impl Simulation {
     pub fn records_on(&self, host: HostId, until: i64) -> Vec<Record> {
         let world = self.world();
         records_on(
+            self.scenario(),
+            self.seed,
+            world.resource::<EvidenceStore>(),
+            world.resource::<ActivityPlan>(),
+            host,
+            until,
+        )
+    }
+
+    /// Every record a machine held up to a second of the exercise, each with whether it can
+    /// still be read then: the ground truth of its evidence.
+    pub fn records_ever_on(&self, host: HostId, until: i64) -> Vec<(Record, bool)> {
+        let world = self.world();
+        records_ever_on(
             self.scenario(),
             self.seed,
             world.resource::<EvidenceStore>(),

@@ -21,7 +21,7 @@ use super::state::{ScenarioData, SimRng, Stage};
 pub use activity::{ActivityPlan, Occurrence, known_programs, occurrences_on};
 pub use record::{
     Body, CallTopic, Channel, CredentialEntry, FileEntry, FlowEntry, ProcessEntry, Record, RecordKey, ServiceEntry,
-    WindowsEvent, file_name, record_by_key, record_of_trace, records_on, utc,
+    WindowsEvent, file_name, record_by_key, record_of_trace, records_ever_on, records_on, utc,
 };
 
 pub(super) fn plugin(app: &mut App) {

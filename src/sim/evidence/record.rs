@@ -752,6 +752,22 @@ pub fn records_on(
     host: HostId,
     until: i64,
 ) -> Vec<Record> {
+    records_ever_on(scenario, seed, store, plan, host, until)
+        .into_iter()
+        .filter_map(|(record, readable)| readable.then_some(record))
+        .collect()
+}
+
+/// Every record a machine held at some time up to `until`, each with whether it can still be
+/// read then (false: lost since, to a wipe, a power-off or a cleared log). For the answer key.
+pub fn records_ever_on(
+    scenario: &Scenario,
+    seed: u64,
+    store: &EvidenceStore,
+    plan: &super::ActivityPlan,
+    host: HostId,
+    until: i64,
+) -> Vec<(Record, bool)> {
     let mut records: Vec<Record> = store
         .on_host(host)
         .filter(|(_, evidence)| (evidence.at as i64) <= until)
@@ -798,7 +814,7 @@ pub fn records_on(
         super::activity::log_cleared_at(plan, scenario, seed, host, until).clamp(i32::MIN as i64, i32::MAX as i64)
             as i32,
     );
-    records.retain(|record| {
+    let readable = |record: &Record| {
         let artifact = record.artifact();
         let cleared = match artifact {
             Artifact::EventLogs => log_cleared,
@@ -807,6 +823,12 @@ pub fn records_on(
         artifact == Artifact::Flows
             || record.at > cleared as i64
             || (artifact == Artifact::EventLogs && super::forwards_logs(scenario, host))
-    });
+    };
     records
+        .into_iter()
+        .map(|record| {
+            let readable = readable(&record);
+            (record, readable)
+        })
+        .collect()
 }
