@@ -62,7 +62,10 @@ macro_rules! bad_scenarios {
 bad_scenarios! {
     asset_absolute_path: 52:16, "asset path `/etc/passwd` leaves the scenario's folder", None;
     asset_escapes_folder: 52:16, "asset path `../../secret.png` leaves the scenario's folder", None;
-    asset_missing: 52:16, "asset `art/missing.png` cannot be read", Some("the path is relative to");
+    asset_missing: 52:16, "asset `art/missing.png` cannot be read", Some("the path is relative to the scenario's folder, /");
+    colliding_templates: 22:24, "5 machine names of this group are already taken by the group on line 19: `WS-01`, `WS-02`, `WS-03`, ...", Some("`first`");
+    decimal_per_mille: 43:50, "expected a whole number, found `5.0`", Some("write `5`");
+    image_not_png: 52:16, "asset `asset_missing.ron` cannot be read: it is not a PNG image", Some("PNG");
     bad_c2_address: 46:24, "invalid IPv4 address `192.0.2.300`", None;
     bad_colour: 51:52, "invalid colour `red`: expected a colour such as #c00000", None;
     bad_md5: 39:69, "invalid MD5 `0123456789abcdef`: expected 32 hexadecimal digits", None;
@@ -92,6 +95,7 @@ bad_scenarios! {
     syntax_unclosed_paren: 68:7, "invalid RON: Unexpected end of RON", Some("left open");
     syntax_unclosed_string: 4:52, "invalid RON: Expected comma", Some("close every string");
     template_without_placeholder: 19:24, "10 machines would all be named `WS`", Some("`WS-{n:04}`");
+    time_zone_abbreviation: 26:24, "unknown time zone `KST`", Some("use the IANA name `Asia/Seoul`");
     time_bomb_outside: 44:30, "the time bomb at 2025-01-08 10:00 falls outside the exercise", None;
     too_many_hosts: 28:51, "the scenario describes 4,000,000,012 machines; the limit is 2,000,000", Some("--max-hosts");
     trailing_text: 69:2, "invalid RON: Non-whitespace trailing characters", None;
@@ -104,6 +108,7 @@ bad_scenarios! {
     unknown_inject: 57:44, "unknown inject `cal`", Some("did you mean `call`?");
     unknown_office_scope: 56:56, "unknown office `HQ2`", Some("did you mean `hq`?");
     unknown_role: 19:68, "unknown value `Workstaton` in `Role`", Some("did you mean `Workstation`?");
+    unknown_scope_kind: 33:27, "unknown value `Os`", Some("expected one of: All, Office, Subnet, Host, Role");
     unknown_section: 55:5, "unknown field `injets` in `Scenario`", Some("did you mean `injects`?");
     unknown_service: 20:77, "unknown service `male`", Some("did you mean `mail`?");
     unknown_subnet: 19:56, "unknown subnet `wss`", Some("did you mean `ws`?");
@@ -200,7 +205,8 @@ fn a_symbolic_link_out_of_the_folder_is_refused() {
 fn an_image_inside_the_folder_is_accepted() {
     let folder = std::env::temp_dir().join(format!("redscreen-art-{}", std::process::id()));
     std::fs::create_dir_all(folder.join("art")).expect("a temporary folder");
-    std::fs::write(folder.join("art/page.png"), b"picture").expect("an image");
+    let picture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/warning-page-640x480.png");
+    std::fs::copy(picture, folder.join("art/page.png")).expect("an image");
     let source = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal.ron"))
         .expect("readable")
         .replace("image: Skeleton,", "image: File(\"./art/../art/page.png\"),");

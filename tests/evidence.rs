@@ -360,3 +360,31 @@ fn the_attacks_alerts_are_a_minority_in_the_first_hours_and_look_like_the_rest()
     };
     assert_eq!(fields(true), fields(false));
 }
+
+/// A toolset may hold several wipers (a wiper and its helpers): each is staged on every
+/// machine the attack reaches and leaves its own files.
+#[test]
+fn every_wiper_of_a_toolset_leaves_its_files() {
+    let scenario = minimal_with(&[(
+        r#"(name: "wiper", kind: Wiper, files: [(name: "x.sys")]),"#,
+        r#"(name: "wiper", kind: Wiper, files: [(name: "x.sys")]), (name: "helper", kind: Wiper, files: [(name: "h.exe")]),"#,
+    )]);
+    let simulation = run_to_end(Arc::clone(&scenario), 1);
+    let until = simulation.second_of(simulation.end());
+    let wiped: Vec<HostId> = (0..scenario.hosts.len() as u32)
+        .map(HostId)
+        .filter(|host| simulation.truth(*host).wiped_at != redscreen::sim::NEVER)
+        .collect();
+    assert!(!wiped.is_empty(), "the wiper ran");
+    for host in wiped {
+        let names: BTreeSet<String> = simulation
+            .records_ever_on(host, until)
+            .into_iter()
+            .filter_map(|(record, _)| match record.body {
+                Body::File(file) => Some(file.path.rsplit('\\').next().unwrap_or_default().to_string()),
+                _ => None,
+            })
+            .collect();
+        assert!(names.contains("x.sys") && names.contains("h.exe"), "{names:?}");
+    }
+}

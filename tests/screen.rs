@@ -218,6 +218,21 @@ fn a_picture_that_cannot_be_read_is_named_in_the_error() {
     let told = String::from_utf8_lossy(&output.stderr).into_owned();
     assert_eq!(output.status.code(), Some(1), "{told}");
     assert!(
+        told.contains("art/page.png") && told.contains("it is not a PNG image"),
+        "checked with the scenario: {told}"
+    );
+
+    // A PNG's signature and then nothing readable passes the check and is named when drawn.
+    std::fs::write(folder.join("art/page.png"), b"\x89PNG\r\n\x1a\nbroken").expect("written");
+    let output = redscreen(&[
+        "screen",
+        scenario.to_str().expect("UTF-8"),
+        "-o",
+        folder.join("out.png").to_str().expect("UTF-8"),
+    ]);
+    let told = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{told}");
+    assert!(
         told.contains("cannot read the page's image") && told.contains("art/page.png"),
         "{told}"
     );
@@ -239,4 +254,31 @@ fn a_picture_that_cannot_be_read_is_named_in_the_error() {
 
     let tiny = redscreen(&["screen", "--size", "10x10", "-o", "/dev/null"]);
     assert_eq!(tiny.status.code(), Some(2));
+}
+
+/// The skeleton takes the page's headline colour (as the format reference says): a green
+/// headline gives a green skeleton, and no red is left in its box.
+#[test]
+fn the_skeleton_is_drawn_in_the_headline_colour() {
+    let mut screen = flagship_screen();
+    screen.colours.headline = Rgb([0x10, 0xd0, 0x20]);
+    let layout = warning_page(&screen, 1280, 720);
+    let (x0, y0, x1, y1) = layout
+        .items
+        .iter()
+        .find(|item| matches!(item, Item::Picture { .. }))
+        .map(bounds)
+        .expect("the page has its skeleton");
+    let drawn = draw(&layout, 4).expect("drawn");
+    let (mut green, mut red) = (0, 0);
+    for y in y0.max(0.0) as u32..(y1 as u32).min(drawn.height()) {
+        for x in x0.max(0.0) as u32..(x1 as u32).min(drawn.width()) {
+            let pixel = drawn.pixel(x, y).expect("inside");
+            let [r, g, b] = [pixel.red(), pixel.green(), pixel.blue()];
+            green += usize::from(g > 150 && r < 80 && b < 80);
+            red += usize::from(r > 150 && g < 80 && b < 80);
+        }
+    }
+    assert!(green > 2_000, "the skeleton is green: {green} pixels");
+    assert_eq!(red, 0, "no red is left in the skeleton's box");
 }

@@ -179,7 +179,9 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             continue;
         }
         let distance = edit_distance(name, candidate);
-        if distance <= budget && best.is_none_or(|(best, _)| distance < best) {
+        // A short name is within two edits of many words; changing all of it is no typo.
+        let retyped = distance >= name.chars().count();
+        if distance <= budget && !retyped && best.is_none_or(|(best, _)| distance < best) {
             best = Some((distance, candidate));
         }
     }
@@ -225,6 +227,8 @@ mod tests {
         assert_eq!(closest("workstatons", subnets), Some("workstations"));
         assert_eq!(closest("SERVERS", subnets), Some("servers"));
         assert_eq!(closest("printers", subnets), None);
+        // Two letters are within two edits of `Host`, but share none of its letters' places.
+        assert_eq!(closest("Os", ["All", "Office", "Subnet", "Host", "Role"]), None);
     }
 
     #[test]

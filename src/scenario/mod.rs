@@ -142,8 +142,8 @@ pub fn load_str(source: &str, origin: &Origin, limits: &Limits) -> Result<Scenar
     let file: file::ScenarioFile = match options.from_str(source) {
         Ok(file) => file,
         Err(error) => {
-            let (kind, label, hint) = describe_ron_error(error.code);
             let location = checker.location_of_line_column(error.span.start.line, error.span.start.col);
+            let (kind, label, hint) = describe_ron_error(error.code, source, location.span.start);
             checker.push(kind, location, label, hint);
             return Err(invalid(origin, source, checker));
         }
@@ -174,6 +174,18 @@ fn invalid(origin: &Origin, source: &str, checker: Checker) -> LoadError {
     }))
 }
 
+/// The decimal number whose point is at `offset`, if one is: `75.0` for the `.` of it.
+fn decimal_number_at(source: &str, offset: usize) -> Option<&str> {
+    let bytes = source.as_bytes();
+    let digit = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_digit);
+    if bytes.get(offset) != Some(&b'.') || !digit(offset.wrapping_sub(1)) || !digit(offset + 1) {
+        return None;
+    }
+    let start = (0..offset).rev().take_while(|&at| digit(at)).last()?;
+    let end = (offset + 1..bytes.len()).take_while(|&at| digit(at)).last()? + 1;
+    source.get(start..end)
+}
+
 fn single_problem(
     origin: &Origin,
     source: String,
@@ -194,9 +206,26 @@ fn single_problem(
     }))
 }
 
-/// Turns ron's error into a problem kind, a label and a hint.
-pub(crate) fn describe_ron_error(error: ron::Error) -> (ProblemKind, String, Option<String>) {
+/// Turns ron's error at `offset` of `source` into a problem kind, a label and a hint.
+pub(crate) fn describe_ron_error(
+    error: ron::Error,
+    source: &str,
+    offset: usize,
+) -> (ProblemKind, String, Option<String>) {
     use ron::Error as E;
+    // ron reads `75.0` where a whole number is expected as `75` and stops at the point.
+    if matches!(error, E::ExpectedComma | E::TrailingCharacters)
+        && let Some(number) = decimal_number_at(source, offset)
+    {
+        let whole = number.split('.').next().unwrap_or_default();
+        return (
+            ProblemKind::WrongType(format!("expected a whole number, found `{number}`")),
+            "a decimal number".to_string(),
+            Some(format!(
+                "counts, ports and odds per mille (0 to 1000) are whole numbers: write `{whole}`"
+            )),
+        );
+    }
     match error {
         E::NoSuchStructField { expected, found, outer } => (
             ProblemKind::UnknownField {

@@ -144,8 +144,8 @@ pub fn parse_playbook(source: &str, name: &str, scenario: &Scenario) -> Result<P
     let file: PlaybookFile = match options.from_str(source) {
         Ok(file) => file,
         Err(error) => {
-            let (kind, label, hint) = describe_ron_error(error.code);
             let start = map.offset(source, error.span.start.line, error.span.start.col);
+            let (kind, label, hint) = describe_ron_error(error.code, source, start);
             let location = Location {
                 span: Span { start, end: start },
                 line: error.span.start.line,

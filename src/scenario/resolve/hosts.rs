@@ -1,11 +1,13 @@
 //! Machines: each `hosts` entry checked and expanded into machines with names and addresses
 //! in their subnet, and machines looked up by name.
 
+use std::collections::BTreeMap;
+
 use crate::scenario::diagnostic::{NameKind, ProblemKind, closest, suggestion};
 use crate::scenario::file as raw;
 use crate::scenario::model::*;
 use crate::scenario::source_map::{Step, Step::Field, Step::Index};
-use crate::scenario::values::NamePattern;
+use crate::scenario::values::{NamePattern, thousands};
 
 use super::*;
 
@@ -257,21 +259,52 @@ pub(super) fn expand_hosts(
             Field("name"),
         ]
     };
+    // Collisions are reported once per pair of groups: a template can take a thousand names
+    // another group already has, and one message with the count says it.
+    let mut collisions: BTreeMap<(u32, u32), Vec<HostId>> = BTreeMap::new();
     for pair in table.by_name.windows(2) {
         let (first, second) = (pair[0], pair[1]);
         if hosts[first.index()].name == hosts[second.index()].name {
-            let first_line = checker.location(&group_path(first)).line;
+            let groups = (hosts[second.index()].group.0, hosts[first.index()].group.0);
+            collisions.entry(groups).or_default().push(second);
+        }
+    }
+    for ((_, first_group), taken) in collisions {
+        let first_of_group = table
+            .hosts
+            .iter()
+            .position(|host| host.group.0 == first_group)
+            .unwrap_or(0);
+        let first_line = checker.location(&group_path(HostId(first_of_group as u32))).line;
+        let at = group_path(taken[0]);
+        let hint = Some("use another name, or `first` to start the numbers elsewhere".to_string());
+        if let [only] = taken[..] {
             checker.report(
-                &group_path(second),
+                &at,
                 ProblemKind::DuplicateName {
                     kind: NameKind::Host,
-                    name: hosts[second.index()].name.clone(),
+                    name: hosts[only.index()].name.clone(),
                     first_line,
                 },
                 "this name is already taken",
-                Some("use another name, or `first` to start the numbers elsewhere".to_string()),
+                hint,
             );
+            continue;
         }
+        let mut names: Vec<&str> = taken.iter().map(|host| hosts[host.index()].name.as_str()).collect();
+        names.sort_unstable();
+        let shown: Vec<String> = names.iter().take(3).map(|name| format!("`{name}`")).collect();
+        checker.report(
+            &at,
+            ProblemKind::Inconsistent(format!(
+                "{} machine names of this group are already taken by the group on line {first_line}: {}{}",
+                thousands(taken.len() as u64),
+                shown.join(", "),
+                if names.len() > 3 { ", ..." } else { "" }
+            )),
+            "these names are already taken",
+            hint,
+        );
     }
 }
 

@@ -31,13 +31,50 @@ impl ExerciseTime {
     }
 }
 
+/// Common abbreviations of time zones that are not zone names themselves, and the IANA zone an
+/// author most likely means (the one the abbreviation is best known for).
+const ZONE_ABBREVIATIONS: [(&str, &str); 26] = [
+    ("KST", "Asia/Seoul"),
+    ("JST", "Asia/Tokyo"),
+    ("CST", "America/Chicago"),
+    ("CDT", "America/Chicago"),
+    ("EDT", "America/New_York"),
+    ("PST", "America/Los_Angeles"),
+    ("PDT", "America/Los_Angeles"),
+    ("MDT", "America/Denver"),
+    ("AKST", "America/Anchorage"),
+    ("BST", "Europe/London"),
+    ("IST", "Asia/Kolkata"),
+    ("CEST", "Europe/Paris"),
+    ("EEST", "Europe/Kyiv"),
+    ("MSK", "Europe/Moscow"),
+    ("AST", "Asia/Riyadh"),
+    ("GST", "Asia/Dubai"),
+    ("IRST", "Asia/Tehran"),
+    ("PKT", "Asia/Karachi"),
+    ("ICT", "Asia/Bangkok"),
+    ("HKT", "Asia/Hong_Kong"),
+    ("SGT", "Asia/Singapore"),
+    ("AWST", "Australia/Perth"),
+    ("AEST", "Australia/Sydney"),
+    ("AEDT", "Australia/Sydney"),
+    ("NZST", "Pacific/Auckland"),
+    ("BRT", "America/Sao_Paulo"),
+];
+
 pub(super) fn time_zone(checker: &mut Checker, name: &str, path: &[Step]) -> Option<jiff::tz::TimeZone> {
     match jiff::tz::db().get(name) {
         Ok(zone) => Some(zone),
         Err(_) => {
             let known: Vec<String> = jiff::tz::db().available().map(|name| name.to_string()).collect();
-            let hint = closest(name, known.iter().map(String::as_str))
-                .map(|close| format!("did you mean `{close}`?"))
+            let abbreviation = ZONE_ABBREVIATIONS
+                .iter()
+                .find(|(short, _)| short.eq_ignore_ascii_case(name))
+                .map(|(short, zone)| format!("`{short}` is an abbreviation, not a zone: use the IANA name `{zone}`"));
+            let hint = abbreviation
+                .or_else(|| {
+                    closest(name, known.iter().map(String::as_str)).map(|close| format!("did you mean `{close}`?"))
+                })
                 .or_else(|| Some("use an IANA time zone name such as `America/Los_Angeles`".to_string()));
             checker.report(
                 path,

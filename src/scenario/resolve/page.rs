@@ -41,7 +41,9 @@ pub(super) fn resolve_screen(checker: &mut Checker, screen: &raw::Screen) -> Scr
     let image = match &screen.image {
         raw::Image::None => Image::None,
         raw::Image::Skeleton => Image::Skeleton,
-        raw::Image::File(file) => asset(checker, file, &path("image")).map_or(Image::None, Image::File),
+        raw::Image::File(file) => asset(checker, file, &path("image"))
+            .filter(|found| is_png(checker, found, file, &path("image")))
+            .map_or(Image::None, Image::File),
     };
     let sound = screen
         .sound
@@ -58,6 +60,27 @@ pub(super) fn resolve_screen(checker: &mut Checker, screen: &raw::Screen) -> Scr
         sound,
         after_wipe: screen.after_wipe.clone(),
     }
+}
+
+/// Whether an image file is a PNG (the page draws PNGs), reported where it is named if not:
+/// found now rather than when the page is first drawn.
+fn is_png(checker: &mut Checker, file: &Path, text: &str, path: &[Step]) -> bool {
+    const SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
+    let mut start = [0u8; 8];
+    let read = std::fs::File::open(file).and_then(|mut opened| std::io::Read::read_exact(&mut opened, &mut start));
+    if read.is_ok() && &start == SIGNATURE {
+        return true;
+    }
+    checker.report(
+        path,
+        ProblemKind::AssetUnreadable {
+            path: text.to_string(),
+            reason: "it is not a PNG image".to_string(),
+        },
+        "not a PNG",
+        Some("the warning page draws PNG images: save the picture as PNG".to_string()),
+    );
+    false
 }
 
 /// A file named by the scenario: it must stay inside the scenario's folder and be readable.
@@ -102,7 +125,10 @@ pub(super) fn asset(checker: &mut Checker, text: &str, path: &[Step]) -> Option<
                 reason,
             },
             "cannot be read",
-            Some(format!("the path is relative to {}", folder.display())),
+            Some(format!(
+                "the path is relative to the scenario's folder, {}",
+                folder.canonicalize().unwrap_or_else(|_| folder.clone()).display()
+            )),
         );
         None
     };
