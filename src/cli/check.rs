@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use redscreen::scenario::{self, Limits, Summary};
 
 use super::CliError;
+use super::check_format::{Format, problems_as_json, sarif};
 
 /// What `redscreen check` was asked to do.
 #[derive(Debug, clap::Args)]
@@ -19,6 +20,9 @@ pub struct CheckOptions {
     /// Print only problems, not the summary.
     #[arg(long, short)]
     quiet: bool,
+    /// How to print problems: drawn in the text, as JSON lines, or as a SARIF 2.1.0 log.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
 }
 
 /// Checks every file (or the flagship), printing each one's summary or problems; the exit code
@@ -36,6 +40,30 @@ pub fn check(options: CheckOptions) -> Result<ExitCode, CliError> {
             .map(|file| scenario::load_file(file, &limits))
             .collect(),
     };
+    if options.format != Format::Text {
+        let names: Vec<String> = match options.files.is_empty() {
+            true => vec!["embedded flagship".to_string()],
+            false => options.files.iter().map(|file| file.display().to_string()).collect(),
+        };
+        let failed: Vec<(&str, &scenario::LoadError)> = names
+            .iter()
+            .zip(&outcomes)
+            .filter_map(|(name, outcome)| outcome.as_ref().err().map(|error| (name.as_str(), error)))
+            .collect();
+        let problems = problems_as_json(failed.iter().copied());
+        match options.format {
+            Format::Json => {
+                for problem in &problems {
+                    println!("{problem}");
+                }
+            }
+            _ => println!(
+                "{}",
+                serde_json::to_string_pretty(&sarif(&problems)).unwrap_or_default()
+            ),
+        }
+        return Ok(ExitCode::from(u8::from(!failed.is_empty())));
+    }
     let mut worst = 0;
     for outcome in outcomes {
         match outcome {

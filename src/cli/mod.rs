@@ -3,6 +3,7 @@
 //! problems, 2 usage or I/O) and how to print itself.
 
 mod check;
+mod check_format;
 mod console;
 mod diff;
 mod error;

@@ -106,6 +106,35 @@ pub enum ProblemKind {
     Inconsistent(String),
 }
 
+impl ProblemKind {
+    /// A short stable name of the kind of problem, for tools that read problems as data
+    /// (`check --format json`, SARIF's rule ids).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProblemKind::Syntax(_) => "syntax",
+            ProblemKind::UnknownField { .. } => "unknown-field",
+            ProblemKind::UnknownVariant { .. } => "unknown-value",
+            ProblemKind::MissingField { .. } => "missing-field",
+            ProblemKind::DuplicateField { .. } => "duplicate-field",
+            ProblemKind::WrongType(_) => "wrong-type",
+            ProblemKind::FileTooLarge { .. } => "file-too-large",
+            ProblemKind::UnsupportedFormat { .. } => "unsupported-format",
+            ProblemKind::UnknownName { .. } => "unknown-name",
+            ProblemKind::DuplicateName { .. } => "duplicate-name",
+            ProblemKind::InvalidValue { .. } => "invalid-value",
+            ProblemKind::OverlappingSubnets { .. } => "overlapping-subnets",
+            ProblemKind::SubnetFull { .. } => "subnet-full",
+            ProblemKind::OutsideExercise { .. } => "outside-exercise",
+            ProblemKind::OddsOutOfRange { .. } => "odds-out-of-range",
+            ProblemKind::AssetOutsideFolder { .. } => "asset-outside-folder",
+            ProblemKind::AssetUnreadable { .. } => "asset-unreadable",
+            ProblemKind::TooManyHosts { .. } => "too-many-hosts",
+            ProblemKind::WeightsNotHundred { .. } => "weights-not-hundred",
+            ProblemKind::Inconsistent(_) => "inconsistent",
+        }
+    }
+}
+
 fn within(outer: &Option<String>) -> String {
     outer.as_ref().map(|outer| format!(" in `{outer}`")).unwrap_or_default()
 }
@@ -140,6 +169,30 @@ pub struct Report {
     pub file: String,
     pub source: String,
     pub problems: Vec<Problem>,
+}
+
+impl Report {
+    /// Where a problem's span ends: its 1-based line and column (in characters), just past
+    /// the span's last character (the start, for an empty span).
+    pub fn end_of(&self, problem: &Problem) -> (usize, usize) {
+        let end = problem
+            .location
+            .span
+            .end
+            .max(problem.location.span.start)
+            .min(self.source.len());
+        let start = problem.location.span.start.min(end);
+        let Some(between) = self.source.get(start..end) else {
+            return (problem.location.line, problem.location.column);
+        };
+        match between.rfind('\n') {
+            None => (problem.location.line, problem.location.column + between.chars().count()),
+            Some(last_break) => (
+                problem.location.line + between.matches('\n').count(),
+                between[last_break + 1..].chars().count() + 1,
+            ),
+        }
+    }
 }
 
 impl fmt::Display for Report {
