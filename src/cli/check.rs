@@ -1,8 +1,12 @@
 //! `redscreen check` (validate scenarios and summarise them) and `redscreen gen` (write a
 //! synthetic enterprise for scale tests).
 
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::mpsc;
+use std::time::Duration;
 
 use redscreen::scenario::{self, Limits, Summary};
 
@@ -23,27 +27,40 @@ pub struct CheckOptions {
     /// How to print problems: drawn in the text, as JSON lines, or as a SARIF 2.1.0 log.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// Check the files again each time one is saved, until stopped (Ctrl-C).
+    #[arg(long)]
+    watch: bool,
 }
 
 /// Checks every file (or the flagship), printing each one's summary or problems; the exit code
-/// is the worst outcome.
+/// is the worst outcome. With `--watch`, checks again each file that is saved, until stopped.
 pub fn check(options: CheckOptions) -> Result<ExitCode, CliError> {
     let limits = Limits {
         max_hosts: options.max_hosts,
         ..Limits::default()
     };
-    let outcomes: Vec<_> = match options.files.is_empty() {
-        true => vec![scenario::load_flagship(&limits)],
-        false => options
-            .files
-            .iter()
-            .map(|file| scenario::load_file(file, &limits))
-            .collect(),
+    if options.watch {
+        if options.files.is_empty() {
+            return Err(CliError::Usage(
+                "`--watch` needs the files to watch (the embedded flagship never changes)".to_string(),
+            ));
+        }
+        return watch(&options, &limits);
+    }
+    Ok(ExitCode::from(check_files(&options.files, &options, &limits)))
+}
+
+/// Checks `files` (the flagship when there are none) and prints what was found in the
+/// chosen format; returns the exit code of the worst outcome.
+fn check_files(files: &[PathBuf], options: &CheckOptions, limits: &Limits) -> u8 {
+    let outcomes: Vec<_> = match files.is_empty() {
+        true => vec![scenario::load_flagship(limits)],
+        false => files.iter().map(|file| scenario::load_file(file, limits)).collect(),
     };
     if options.format != Format::Text {
-        let names: Vec<String> = match options.files.is_empty() {
+        let names: Vec<String> = match files.is_empty() {
             true => vec!["embedded flagship".to_string()],
-            false => options.files.iter().map(|file| file.display().to_string()).collect(),
+            false => files.iter().map(|file| file.display().to_string()).collect(),
         };
         let failed: Vec<(&str, &scenario::LoadError)> = names
             .iter()
@@ -62,7 +79,7 @@ pub fn check(options: CheckOptions) -> Result<ExitCode, CliError> {
                 serde_json::to_string_pretty(&sarif(&problems)).unwrap_or_default()
             ),
         }
-        return Ok(ExitCode::from(u8::from(!failed.is_empty())));
+        return u8::from(!failed.is_empty());
     }
     let mut worst = 0;
     for outcome in outcomes {
@@ -76,7 +93,71 @@ pub fn check(options: CheckOptions) -> Result<ExitCode, CliError> {
             }
         }
     }
-    Ok(ExitCode::from(worst))
+    worst
+}
+
+/// How long a save's burst of events is waited out before checking: an editor writes, renames
+/// and changes a file's attributes within milliseconds.
+const SETTLE: Duration = Duration::from_millis(150);
+
+/// Checks the files, then each again whenever it is saved. The files' folders are watched, not
+/// the files, so that a save that writes a new file and renames it over the old one (as many
+/// editors do) is seen too.
+fn watch(options: &CheckOptions, limits: &Limits) -> Result<ExitCode, CliError> {
+    use notify::{EventKind, RecursiveMode, Watcher};
+    let cannot = |error: notify::Error| CliError::Failed(format!("cannot watch the files: {error}"));
+    // Each file by where the watcher will name it: its folder's real path and its name.
+    let mut watched: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    for file in &options.files {
+        let folder = match file.parent() {
+            Some(folder) if !folder.as_os_str().is_empty() => folder,
+            _ => Path::new("."),
+        };
+        let folder = folder
+            .canonicalize()
+            .map_err(|error| CliError::io(format!("cannot watch {}", file.display()), error))?;
+        let name = file.file_name().map(PathBuf::from).unwrap_or_default();
+        watched.insert(folder.join(name), file.clone());
+    }
+    let (sender, events) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |event| {
+        let _ = sender.send(event);
+    })
+    .map_err(cannot)?;
+    let folders: BTreeSet<&Path> = watched.keys().filter_map(|path| path.parent()).collect();
+    for folder in folders {
+        watcher.watch(folder, RecursiveMode::NonRecursive).map_err(cannot)?;
+    }
+    check_files(&options.files, options, limits);
+    eprintln!("watching {} file(s); Ctrl-C stops", options.files.len());
+    let _ = std::io::stdout().flush();
+    let changed_files = |event: notify::Result<notify::Event>, changed: &mut BTreeSet<PathBuf>| {
+        let Ok(event) = event else { return };
+        if matches!(event.kind, EventKind::Access(_)) {
+            return;
+        }
+        for path in event.paths {
+            if let Some(file) = watched.get(&path) {
+                changed.insert(file.clone());
+            }
+        }
+    };
+    while let Ok(event) = events.recv() {
+        let mut changed = BTreeSet::new();
+        changed_files(event, &mut changed);
+        while let Ok(event) = events.recv_timeout(SETTLE) {
+            changed_files(event, &mut changed);
+        }
+        for file in changed {
+            let time = jiff::ZonedDateTime::now().strftime("%H:%M:%S");
+            if options.format == Format::Text {
+                println!("── {time} {} changed ──", file.display());
+            }
+            check_files(std::slice::from_ref(&file), options, limits);
+        }
+        let _ = std::io::stdout().flush();
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// What `redscreen gen` was asked to write.
