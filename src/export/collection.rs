@@ -1,5 +1,6 @@
-//! The case as a collection looks on disk, a folder per machine: its events as JSON lines in
-//! the shape event-log parsers print (`logs/events.jsonl`), its files as a bodyfile for
+//! The case as a collection looks on disk, a folder per machine: its event logs as Windows
+//! keeps them (`logs/Security.evtx`, `logs/System.evtx`) and as JSON lines in the shape
+//! event-log parsers print (`logs/events.jsonl`), its files as a bodyfile for
 //! `mactime` (`disk/bodyfile`), its services (`disk/services.json`), its processes and cached
 //! passwords (`memory/processes.json`, `memory/credentials.json`) and its flows as a Zeek
 //! `conn.log` (`flows/conn.log`).
