@@ -9,6 +9,7 @@ pub mod exercise;
 pub mod export;
 #[cfg(feature = "gui")]
 pub mod gui;
+pub mod lsp;
 pub mod response;
 pub mod scenario;
 pub mod scoring;

@@ -47,6 +47,8 @@ enum Command {
     Screen(screen::ScreenOptions),
     /// Write a synthetic enterprise scenario, for scale tests.
     Gen(check::GenOptions),
+    /// A language server for scenario files, on standard input and output, for editors.
+    Lsp,
 }
 
 /// Runs the command; `redscreen` alone plays the flagship.
@@ -61,5 +63,8 @@ pub fn run(arguments: Arguments) -> Result<ExitCode, CliError> {
         Some(Command::Replay(options)) => replay::replay(options),
         Some(Command::Diff(options)) => diff::diff(options),
         Some(Command::Export(options)) => export::export(options),
+        Some(Command::Lsp) => redscreen::lsp::serve_stdio()
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(|error| CliError::Failed(format!("the language server stopped: {error}"))),
     }
 }
