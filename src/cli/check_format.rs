@@ -5,6 +5,8 @@
 use redscreen::scenario::{LoadError, Problem, Report};
 use serde_json::{Value, json};
 
+use super::error::chain;
+
 /// How `check` prints what it found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
@@ -44,20 +46,10 @@ fn unreadable_json(file: &str, error: &LoadError) -> Value {
         "end_column": null,
         "severity": "error",
         "code": "unreadable-file",
-        "message": error_text(error),
+        "message": chain(error),
         "label": null,
         "hint": null,
     })
-}
-
-fn error_text(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(inner) = cause {
-        text = format!("{text}: {inner}");
-        cause = inner.source();
-    }
-    text
 }
 
 /// Every problem of the files checked, as data; `file` names each outcome.

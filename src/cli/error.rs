@@ -74,7 +74,7 @@ impl From<LoadError> for CliError {
 }
 
 /// An error with its causes, each after a colon.
-fn chain(error: &dyn std::error::Error) -> String {
+pub(super) fn chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut cause = error.source();
     while let Some(inner) = cause {

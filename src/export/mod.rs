@@ -58,11 +58,6 @@ pub fn export_case(exercise: &Exercise, session: &str, destination: &Path, force
     files.extend(["timeline.jsonl", "timeline.csv", "timeline-l2t.csv"].map(String::from));
     let machines = exercise.case().machines();
     let manifest = json!({
-        "scenario": scenario.meta.id,
-        "title": scenario.meta.title,
-        "seed": exercise.seed(),
-        "session": session,
-        "until": exercise.now().map(|tick| scenario.time_of(tick).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()),
         "records": records.len(),
         "machines": machines.iter().map(|(host, summary)| json!({
             "name": scenario.hosts[host.index()].name,
@@ -74,9 +69,7 @@ pub fn export_case(exercise: &Exercise, session: &str, destination: &Path, force
         })).collect::<Vec<_>>(),
         "files": files,
     });
-    let mut text = serde_json::to_vec_pretty(&manifest)?;
-    text.push(b'\n');
-    staging.write("case.json", &text)?;
+    write_manifest(&staging, "case.json", exercise, session, manifest)?;
     files.insert(0, "case.json".to_string());
     let folder = staging.finish()?;
     Ok(CaseExport {
@@ -85,4 +78,29 @@ pub fn export_case(exercise: &Exercise, session: &str, destination: &Path, force
         machines: machines.len(),
         files,
     })
+}
+
+/// Writes an export's manifest: the exercise it comes from (scenario, title, seed, session,
+/// the moment it ends), then what the export itself says (`contents`, an object).
+fn write_manifest(
+    staging: &Staging,
+    name: &str,
+    exercise: &Exercise,
+    session: &str,
+    contents: serde_json::Value,
+) -> io::Result<()> {
+    let scenario = exercise.scenario();
+    let mut manifest = json!({
+        "scenario": scenario.meta.id,
+        "title": scenario.meta.title,
+        "seed": exercise.seed(),
+        "session": session,
+        "until": exercise.now().map(|tick| scenario.time_of(tick).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()),
+    });
+    if let (Some(manifest), serde_json::Value::Object(contents)) = (manifest.as_object_mut(), contents) {
+        manifest.extend(contents);
+    }
+    let mut text = serde_json::to_vec_pretty(&manifest)?;
+    text.push(b'\n');
+    staging.write(name, &text)
 }

@@ -101,11 +101,6 @@ pub fn export_truth(
     fs::remove_dir_all(staging.path(".runs"))?;
     files.extend(["timeline.jsonl", "timeline.csv", "timeline-l2t.csv"].map(String::from));
     let manifest = json!({
-        "scenario": scenario.meta.id,
-        "title": scenario.meta.title,
-        "seed": exercise.seed(),
-        "session": session,
-        "until": exercise.now().map(|tick| scenario.time_of(tick).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()),
         "records": records_written,
         "of_the_attack": of_the_attack,
         "lost": lost,
@@ -113,9 +108,7 @@ pub fn export_truth(
         // Every file of the export, this one included.
         "files": files.len() + 1,
     });
-    let mut text = serde_json::to_vec_pretty(&manifest)?;
-    text.push(b'\n');
-    staging.write("truth.json", &text)?;
+    super::write_manifest(&staging, "truth.json", exercise, session, manifest)?;
     let folder = staging.finish()?;
     Ok(TruthExport {
         folder,

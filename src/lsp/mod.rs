@@ -22,7 +22,7 @@ use lsp_types::{
 };
 
 use crate::scenario::source_map::{SourceMap, Step};
-use crate::scenario::{Limits, LoadError, Origin, Report, file, load_str};
+use crate::scenario::{Limits, LoadError, Origin, file, load_str};
 
 /// Serves one editor on standard input and output until it says `exit`.
 pub fn serve_stdio() -> Result<(), Box<dyn Error + Sync + Send>> {
@@ -187,8 +187,8 @@ pub fn diagnostics(uri: &str, text: &str) -> Vec<Diagnostic> {
             }
             Diagnostic {
                 range: Range {
-                    start: position(&report, problem.location.line, problem.location.column),
-                    end: position(&report, end_line, end_column),
+                    start: position(&report.source, problem.location.line, problem.location.column),
+                    end: position(&report.source, end_line, end_column),
                 },
                 severity: Some(DiagnosticSeverity::ERROR),
                 code: Some(lsp_types::NumberOrString::String(problem.kind.code().to_string())),
@@ -200,10 +200,15 @@ pub fn diagnostics(uri: &str, text: &str) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// A 1-based line and column in characters as the protocol counts: from 0, in UTF-16 units.
-fn position(report: &Report, line: usize, column: usize) -> Position {
-    let text = report.source.lines().nth(line.saturating_sub(1)).unwrap_or_default();
-    let units: usize = text.chars().take(column.saturating_sub(1)).map(char::len_utf16).sum();
+/// A 1-based line and column in characters of `text` as the protocol counts: from 0, in
+/// UTF-16 units.
+fn position(text: &str, line: usize, column: usize) -> Position {
+    let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or_default();
+    let units: usize = line_text
+        .chars()
+        .take(column.saturating_sub(1))
+        .map(char::len_utf16)
+        .sum();
     Position::new(line.saturating_sub(1) as u32, units as u32)
 }
 
@@ -219,18 +224,10 @@ pub fn outline(text: &str) -> Vec<DocumentSymbol> {
         let span = map.span(path);
         let (start_line, start_column) = map.line_column(text, span.start);
         let (end_line, end_column) = map.line_column(text, span.end);
-        let at = |line: usize, column: usize| {
-            let units: usize = text
-                .lines()
-                .nth(line - 1)
-                .unwrap_or_default()
-                .chars()
-                .take(column - 1)
-                .map(char::len_utf16)
-                .sum();
-            Position::new(line as u32 - 1, units as u32)
-        };
-        Range::new(at(start_line, start_column), at(end_line, end_column))
+        Range::new(
+            position(text, start_line, start_column),
+            position(text, end_line, end_column),
+        )
     };
     #[expect(deprecated, reason = "lsp-types requires the deprecated field to be given")]
     let symbol = |name: &str, detail: String, kind: SymbolKind, whole: Vec<Step>, children: Vec<DocumentSymbol>| {
