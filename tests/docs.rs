@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use redscreen::scenario::file::{self, ScenarioFile};
+use redscreen::lsp::reference::section;
+use redscreen::scenario::file;
 use redscreen::scenario::{Limits, Origin, load_str};
-use serde_reflection::{ContainerFormat, Tracer, TracerConfig};
+use serde_reflection::ContainerFormat;
 
 fn reference() -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scenario-format.md"))
@@ -15,59 +16,7 @@ fn reference() -> String {
 
 /// Every struct of the file format with its fields, and every enum with its values.
 fn file_format() -> BTreeMap<String, ContainerFormat> {
-    let mut tracer = Tracer::new(TracerConfig::default());
-    tracer
-        .trace_simple_type::<ScenarioFile>()
-        .expect("the format can be traced");
-    // Enums are explored one variant at a time; a new enum missing here fails `registry`.
-    macro_rules! trace_enums {
-        ($($name:ident),*) => {$(
-            tracer.trace_simple_type::<file::$name>().expect(stringify!($name));
-        )*};
-    }
-    trace_enums!(
-        AccountKind,
-        ActivityKind,
-        Animation,
-        Artifact,
-        Backup,
-        Channel,
-        Goal,
-        HostState,
-        Image,
-        Os,
-        Policy,
-        Role,
-        Scope,
-        Sensor,
-        Strength,
-        SubnetRole,
-        ToolKind,
-        UpWhen,
-        Weekday,
-        When
-    );
-    tracer.registry().expect("every type is complete")
-}
-
-/// The part of the reference under the heading that names `type_name` in backticks.
-fn section<'a>(reference: &'a str, type_name: &str) -> Option<&'a str> {
-    let marker = format!("(`{type_name}`)");
-    let start = reference
-        .lines()
-        .position(|line| line.starts_with('#') && line.contains(&marker))?;
-    let lines: Vec<&str> = reference.lines().collect();
-    let end = lines[start + 1..]
-        .iter()
-        .position(|line| line.starts_with('#'))
-        .map_or(lines.len(), |offset| start + 1 + offset);
-    let from = lines[..start].iter().map(|line| line.len() + 1).sum::<usize>();
-    let to = lines[..end]
-        .iter()
-        .map(|line| line.len() + 1)
-        .sum::<usize>()
-        .min(reference.len());
-    Some(&reference[from..to])
+    file::shape().expect("every type of the format is traced completely")
 }
 
 #[test]

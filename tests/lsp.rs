@@ -1,7 +1,8 @@
 //! `redscreen lsp` driven over standard input and output as an editor's client drives it:
 //! the handshake, a broken file opened and its problems published where `check` puts them,
 //! the fix typed and the problems cleared, the outline, garbage and half-typed text, a request
-//! it does not serve, and shutdown. It answers everything and never stops early.
+//! it does not serve, and shutdown. It answers everything and never stops early. Then what an
+//! author uses while writing: completion, hover, definition and references, and a playbook.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{ChildStdin, Command, Stdio};
@@ -80,6 +81,29 @@ impl Client {
                 return message;
             }
         }
+    }
+
+    fn start_and_initialize() -> Self {
+        let mut client = Self::start();
+        client.request(1, "initialize", json!({"capabilities": {}, "processId": null}));
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn open(&mut self, uri: &str, text: &str) -> Vec<Value> {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "ron", "version": 1, "text": text}}),
+        );
+        self.diagnostics()
+    }
+
+    fn change(&mut self, uri: &str, version: u64, text: &str) -> Vec<Value> {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+        self.diagnostics()
     }
 
     fn diagnostics(&mut self) -> Vec<Value> {
@@ -177,4 +201,254 @@ fn an_editor_gets_problems_as_it_types_and_the_outline() {
     client.notify("exit", Value::Null);
     let status = client.child.wait().expect("the server exits");
     assert!(status.success(), "{status:?}");
+}
+
+/// The protocol position (from zero) of the `nth` occurrence of `needle` in `text`, plus `plus`
+/// characters (the texts here are ASCII).
+fn position_of(text: &str, needle: &str, nth: usize, plus: usize) -> Value {
+    let offset = text
+        .match_indices(needle)
+        .nth(nth)
+        .expect("the needle is in the text")
+        .0
+        + plus;
+    let line = text[..offset].matches('\n').count();
+    let column = offset - text[..offset].rfind('\n').map_or(0, |at| at + 1);
+    json!({"line": line, "character": column})
+}
+
+fn at(uri: &str, position: Value) -> Value {
+    json!({"textDocument": {"uri": uri}, "position": position})
+}
+
+fn labels(answer: &Value) -> Vec<String> {
+    let items = answer["result"]["items"].as_array().expect("a completion list");
+    items
+        .iter()
+        .map(|item| item["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn an_author_completes_reads_documentation_and_follows_names() {
+    let mut client = Client::start_and_initialize();
+    let path = project_path("scenarios/tutorial.ron");
+    let uri = format!("file://{}", path.display());
+    let tutorial = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        client.open(&uri, &tutorial),
+        Vec::<Value>::new(),
+        "the tutorial is clean"
+    );
+
+    // A machine group's subnet: half-typed, the subnets of its own office are offered, named
+    // within the office, and what is typed is replaced.
+    let half = tutorial.replacen("subnet: \"servers\", role: FileServer", "subnet: \"se", 1);
+    assert!(
+        !client.change(&uri, 2, &half).is_empty(),
+        "half-typed text has problems"
+    );
+    let cursor = position_of(&half, "subnet: \"se", 0, 11);
+    let offered = client.request(2, "textDocument/completion", at(&uri, cursor.clone()));
+    assert_eq!(labels(&offered), ["studio", "servers"]);
+    let edit = &offered["result"]["items"][1]["textEdit"];
+    assert_eq!(edit["newText"], "servers");
+    assert_eq!(edit["range"]["end"], cursor);
+    assert_eq!(
+        edit["range"]["start"]["character"],
+        cursor["character"].as_u64().unwrap() - 2
+    );
+
+    // A field name where one goes: the fields not yet written, with their documentation.
+    let typing_field = tutorial.replacen(
+        "(name: \"LAN-BR-BK-01\", subnet: \"servers\", role: BackupServer)",
+        "(name: \"LAN-BR-BK-01\", ro",
+        1,
+    );
+    client.change(&uri, 3, &typing_field);
+    let cursor = position_of(&typing_field, "\"LAN-BR-BK-01\", ro", 0, 18);
+    let offered = client.request(3, "textDocument/completion", at(&uri, cursor));
+    let fields = labels(&offered);
+    assert!(
+        fields.contains(&"role".to_string()) && fields.contains(&"subnet".to_string()),
+        "{fields:?}"
+    );
+    assert!(
+        !fields.contains(&"name".to_string()),
+        "`name` is written already: {fields:?}"
+    );
+    let role = offered["result"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["label"] == "role")
+        .unwrap();
+    assert_eq!(role["textEdit"]["newText"], "role: ");
+    let documentation = role["documentation"]["value"].as_str().unwrap();
+    assert!(documentation.starts_with("`role`: `Role`"), "{documentation}");
+
+    // A choice's values where one is expected.
+    let typing_value = tutorial.replacen("role: BackupServer)", "role: Back", 1);
+    client.change(&uri, 4, &typing_value);
+    let cursor = position_of(&typing_value, "role: Back", 0, 10);
+    let offered = client.request(4, "textDocument/completion", at(&uri, cursor));
+    let roles = labels(&offered);
+    assert!(
+        roles.contains(&"BackupServer".to_string()) && roles.contains(&"Workstation".to_string()),
+        "{roles:?}"
+    );
+    assert_eq!(roles.len(), 11, "every role: {roles:?}");
+
+    // The clean file again: a machine name in a foothold completes from the machines.
+    client.change(&uri, 5, &tutorial);
+    let typing_host = tutorial.replacen("host: \"LAN-BR-WS-03\"", "host: \"LAN-TO-WS-0", 1);
+    client.change(&uri, 6, &typing_host);
+    let cursor = position_of(&typing_host, "host: \"LAN-TO-WS-0", 0, 17);
+    let offered = client.request(5, "textDocument/completion", at(&uri, cursor));
+    assert_eq!(
+        labels(&offered),
+        [
+            "LAN-TO-WS-01",
+            "LAN-TO-WS-02",
+            "LAN-TO-WS-03",
+            "LAN-TO-WS-04",
+            "LAN-TO-WS-05",
+            "LAN-TO-WS-06",
+            "LAN-TO-WS-07",
+            "LAN-TO-WS-08"
+        ]
+    );
+    client.change(&uri, 7, &tutorial);
+
+    // Hover: a field's documentation from the reference, a value's, a name's declaration.
+    let hover = client.request(
+        6,
+        "textDocument/hover",
+        at(&uri, position_of(&tutorial, "dwell:", 0, 1)),
+    );
+    let text = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(text.starts_with("`dwell`:"), "{text}");
+    let hover = client.request(
+        7,
+        "textDocument/hover",
+        at(&uri, position_of(&tutorial, "DomainController", 0, 3)),
+    );
+    let text = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("Active Directory"), "{text}");
+    let hover = client.request(
+        8,
+        "textDocument/hover",
+        at(&uri, position_of(&tutorial, "After(inject: \"first-call", 0, 17)),
+    );
+    let text = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(text.starts_with("inject `first-call`, declared on line 185"), "{text}");
+    let hover = client.request(
+        9,
+        "textDocument/hover",
+        at(&uri, position_of(&tutorial, "LAN-BR-WS-03", 0, 3)),
+    );
+    let text = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.starts_with("machine `LAN-BR-WS-03`, of the group on line 73"),
+        "{text}"
+    );
+
+    // Definition and references of an office.
+    let definition = client.request(
+        10,
+        "textDocument/definition",
+        at(&uri, position_of(&tutorial, "office: \"bristol\"", 0, 10)),
+    );
+    assert_eq!(
+        definition["result"][0]["range"]["start"],
+        position_of(&tutorial, "name: \"bristol\"", 0, 6)
+    );
+    assert_eq!(definition["result"][0]["uri"], uri);
+    let references = client.request(
+        11,
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": position_of(&tutorial, "name: \"bristol\"", 0, 8), "context": {"includeDeclaration": false}}),
+    );
+    let lines: Vec<u64> = references["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|location| location["range"]["start"]["line"].as_u64().unwrap() + 1)
+        .collect();
+    let expected: Vec<u64> = tutorial
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            line.contains("\"bristol\"") && !line.contains("name: \"bristol\"") && !line.trim().starts_with("//")
+        })
+        .map(|(index, _)| index as u64 + 1)
+        .collect();
+    assert_eq!(lines, expected, "every use of the office, in order");
+    assert!(lines.len() >= 3, "{lines:?}");
+
+    // Nothing to say: null, not an error.
+    let nothing = client.request(12, "textDocument/hover", at(&uri, json!({"line": 0, "character": 0})));
+    assert!(nothing["error"].is_null() && nothing["result"].is_null(), "{nothing}");
+    let nowhere = client.request(
+        13,
+        "textDocument/completion",
+        at("file:///not/open.ron", json!({"line": 0, "character": 0})),
+    );
+    assert!(nowhere["error"].is_null(), "{nowhere}");
+
+    // Every request at every place of a broken file is answered.
+    let broken = &tutorial[..tutorial.len() / 3];
+    client.change(&uri, 8, broken);
+    for (id, line) in (100..).zip(0..broken.lines().count() as u64) {
+        for method in [
+            "textDocument/completion",
+            "textDocument/hover",
+            "textDocument/definition",
+        ] {
+            let answer = client.request(
+                id * 10 + method.len() as u64,
+                method,
+                at(&uri, json!({"line": line, "character": 12})),
+            );
+            assert!(answer["error"].is_null(), "{method} on line {line}: {answer}");
+        }
+    }
+
+    client.request(99_999, "shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert!(client.child.wait().unwrap().success());
+}
+
+#[test]
+fn a_playbook_gets_its_problems_and_completion() {
+    let mut client = Client::start_and_initialize();
+    let path = project_path("scenarios/playbooks/good.ron");
+    let uri = format!("file://{}", path.display());
+    let good = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        client.open(&uri, &good),
+        Vec::<Value>::new(),
+        "the shipped playbook is clean"
+    );
+    let broken = good.replacen("\"declare incident\"", "\"declare incidnet\"", 1);
+    let problems = client.change(&uri, 2, &broken);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(
+        problems[0]["range"]["start"],
+        position_of(&broken, "incidnet", 0, 0),
+        "at the unknown word, as `check` puts it"
+    );
+
+    let typing = good.replacen("FirstSeen(AnyAlert)", "FirstSeen(Any", 1);
+    client.change(&uri, 3, &typing);
+    let offered = client.request(
+        2,
+        "textDocument/completion",
+        at(&uri, position_of(&typing, "FirstSeen(Any", 0, 13)),
+    );
+    let kinds = labels(&offered);
+    assert!(
+        kinds.contains(&"AnyAlert".to_string()) && kinds.contains(&"HelpdeskCall".to_string()),
+        "{kinds:?}"
+    );
 }

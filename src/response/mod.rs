@@ -12,7 +12,7 @@ pub use desk::{Desk, Entry, Progress, Secured};
 pub use parse::{ParseError, SYNTAX, VERBS, parse_action};
 pub use playbook::{
     FollowedPlaybook, ObservationKind, Pattern, Playbook, PlaybookStep, StepAction, Trigger, load_playbook,
-    parse_playbook,
+    parse_playbook, shape as playbook_shape,
 };
 
 /// The response team and its playbook join a simulation.

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 pub use diagnostic::{LoadError, Location, NameKind, Problem, ProblemKind, Report};
 pub use model::Scenario;
-pub use resolve::{FORMAT_VERSION, kind_roles, threat_indicators};
+pub use resolve::{FORMAT_VERSION, NameUse, kind_roles, threat_indicators};
 pub use source_map::Span;
 pub use summary::Summary;
 
@@ -117,7 +117,7 @@ pub fn load_file(path: &Path, limits: &Limits) -> Result<Scenario, LoadError> {
                 "not UTF-8".to_string(),
                 Some("save the scenario as UTF-8".to_string()),
             );
-            Err(invalid(&origin, &source, checker))
+            Err(invalid(&origin, &source, &mut checker))
         }
     }
 }
@@ -125,12 +125,29 @@ pub fn load_file(path: &Path, limits: &Limits) -> Result<Scenario, LoadError> {
 /// Checks and resolves scenario text.
 pub fn load_str(source: &str, origin: &Origin, limits: &Limits) -> Result<Scenario, LoadError> {
     let mut checker = Checker::new(source, origin, limits);
-    if source.len() as u64 > limits.max_file_bytes {
+    check(source, origin, &mut checker)
+}
+
+/// Checks scenario text as [`load_str`] does, and tells where every name is declared and used
+/// (for the language server). The uses are those found before any syntax error.
+pub fn load_str_with_names(
+    source: &str,
+    origin: &Origin,
+    limits: &Limits,
+) -> (Result<Scenario, LoadError>, Vec<NameUse>) {
+    let mut checker = Checker::new(source, origin, limits);
+    checker.name_uses = Some(Vec::new());
+    let loaded = check(source, origin, &mut checker);
+    (loaded, checker.name_uses.take().unwrap_or_default())
+}
+
+fn check(source: &str, origin: &Origin, checker: &mut Checker) -> Result<Scenario, LoadError> {
+    if source.len() as u64 > checker.limits.max_file_bytes {
         let location = checker.location_of_line_column(1, 1);
         checker.push(
             ProblemKind::FileTooLarge {
                 bytes: source.len() as u64,
-                limit: limits.max_file_bytes,
+                limit: checker.limits.max_file_bytes,
             },
             location,
             "refused".to_string(),
@@ -148,14 +165,14 @@ pub fn load_str(source: &str, origin: &Origin, limits: &Limits) -> Result<Scenar
             return Err(invalid(origin, source, checker));
         }
     };
-    match resolve::resolve(file, &mut checker) {
+    match resolve::resolve(file, checker) {
         Some(scenario) => Ok(scenario),
         None => Err(invalid(origin, source, checker)),
     }
 }
 
-fn invalid(origin: &Origin, source: &str, checker: Checker) -> LoadError {
-    let mut problems = checker.problems;
+fn invalid(origin: &Origin, source: &str, checker: &mut Checker) -> LoadError {
+    let mut problems = std::mem::take(&mut checker.problems);
     // Checks run section by section; a reader goes down the file.
     problems.sort_by_key(|problem| problem.location.span.start);
     if checker.problems_left_out > 0

@@ -302,3 +302,18 @@ fn unknown_placeholder(line: &str) -> Option<&str> {
     }
     None
 }
+
+/// The shape of the playbook format, traced from its types as the scenario's is
+/// ([`crate::scenario::file::shape`]).
+pub fn shape() -> Result<serde_reflection::Registry, String> {
+    let mut tracer = serde_reflection::Tracer::new(serde_reflection::TracerConfig::default());
+    let failed = |error: serde_reflection::Error| error.to_string();
+    tracer.trace_simple_type::<PlaybookFile>().map_err(failed)?;
+    tracer.trace_simple_type::<WhenFile>().map_err(failed)?;
+    tracer.trace_simple_type::<ObservationKind>().map_err(failed)?;
+    tracer.trace_simple_type::<Pattern>().map_err(failed)?;
+    tracer
+        .trace_simple_type::<crate::scenario::model::Role>()
+        .map_err(failed)?;
+    tracer.registry().map_err(failed)
+}

@@ -73,3 +73,41 @@ pub struct Meta {
 fn default_tick() -> String {
     "1m".to_string()
 }
+
+/// The shape of the format: every section with its fields and every choice with its values,
+/// traced from the types above, keyed by the names the reference uses (`Scenario`, `Office`).
+pub fn shape() -> Result<serde_reflection::Registry, String> {
+    let mut tracer = serde_reflection::Tracer::new(serde_reflection::TracerConfig::default());
+    let failed = |error: serde_reflection::Error| error.to_string();
+    tracer.trace_simple_type::<ScenarioFile>().map_err(failed)?;
+    // A choice is explored one value at a time only when traced on its own; a choice missing
+    // here makes `registry` fail, which the docs test notices.
+    macro_rules! trace_choices {
+        ($($name:ident),*) => {$(
+            tracer.trace_simple_type::<$name>().map_err(failed)?;
+        )*};
+    }
+    trace_choices!(
+        AccountKind,
+        ActivityKind,
+        Animation,
+        Artifact,
+        Backup,
+        Channel,
+        Goal,
+        HostState,
+        Image,
+        Os,
+        Policy,
+        Role,
+        Scope,
+        Sensor,
+        Strength,
+        SubnetRole,
+        ToolKind,
+        UpWhen,
+        Weekday,
+        When
+    );
+    tracer.registry().map_err(failed)
+}

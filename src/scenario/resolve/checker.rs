@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::scenario::diagnostic::{Location, NameKind, Problem, ProblemKind, suggestion};
-use crate::scenario::source_map::{SourceMap, Step};
+use crate::scenario::source_map::{SourceMap, Span, Step};
 use crate::scenario::values::{self};
 use crate::scenario::{Limits, Origin};
 
@@ -21,10 +21,26 @@ pub(in crate::scenario) struct Checker<'a> {
     pub(super) source: &'a str,
     pub(super) map: SourceMap,
     pub(super) origin: &'a Origin,
-    pub(super) limits: &'a Limits,
+    pub(in crate::scenario) limits: &'a Limits,
     pub(in crate::scenario) problems: Vec<Problem>,
     pub(in crate::scenario) problems_left_out: usize,
     pub(super) host_suggestions_made: usize,
+    /// Every declaration and use of a name, kept only when asked for (the language server).
+    pub(in crate::scenario) name_uses: Option<Vec<NameUse>>,
+}
+
+/// A name declared or used at a place in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameUse {
+    pub kind: NameKind,
+    /// What the name is known by: a subnet as `office/subnet`, a machine by the number of the
+    /// group (`hosts` entry, counted through the file) that generates it.
+    pub key: String,
+    /// The name as written at this place.
+    pub written: String,
+    /// The written value, quotes included.
+    pub span: Span,
+    pub declaration: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -37,6 +53,35 @@ impl<'a> Checker<'a> {
             problems: Vec::new(),
             problems_left_out: 0,
             host_suggestions_made: 0,
+            name_uses: None,
+        }
+    }
+
+    /// Notes a declaration or use of a name at `path`, when the uses are being kept.
+    pub(super) fn note_name(&mut self, kind: NameKind, key: &str, written: &str, path: &[Step], declaration: bool) {
+        if self.name_uses.is_none() {
+            return;
+        }
+        let mut span = self.map.span(path);
+        // A value such as `Office("hq")` is spanned whole; the name is its string.
+        let written_at = self.source.get(span.start..span.end).unwrap_or_default();
+        if !written_at.starts_with('"')
+            && let Some(open) = written_at.find('"')
+            && let Some(length) = written_at[open + 1..].find('"')
+        {
+            span = Span {
+                start: span.start + open,
+                end: span.start + open + length + 2,
+            };
+        }
+        if let Some(uses) = &mut self.name_uses {
+            uses.push(NameUse {
+                kind,
+                key: key.to_string(),
+                written: written.to_string(),
+                span,
+                declaration,
+            });
         }
     }
 
@@ -141,6 +186,7 @@ impl Names {
     /// Records a declaration; a second one of the same name is a problem.
     pub(super) fn declare(&mut self, checker: &mut Checker, name: &str, path: &[Step]) -> u32 {
         let id = self.order.len() as u32;
+        checker.note_name(self.kind, name, name, path, true);
         let line = checker.location(path).line;
         if name.trim().is_empty() {
             checker.inconsistent(path, format!("a {} needs a name", self.kind), "empty name", None);
@@ -180,6 +226,7 @@ impl Names {
 
     /// The id of a declared name; an unknown one is a problem with the closest name as hint.
     pub(super) fn lookup(&self, checker: &mut Checker, name: &str, path: &[Step]) -> Option<u32> {
+        checker.note_name(self.kind, name, name, path, false);
         if let Some(&id) = self.ids.get(name) {
             return Some(id);
         }

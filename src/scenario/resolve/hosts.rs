@@ -36,6 +36,14 @@ pub(super) fn resolve_hosts(
                     Field(field),
                 ]
             };
+            // A machine's name is declared by its group, which generates it.
+            checker.note_name(
+                NameKind::Host,
+                &groups.len().to_string(),
+                &group.name,
+                &path("name"),
+                true,
+            );
             let subnet = local_subnet(checker, tables, office, &group.subnet, &path("subnet"));
             let parsed = NamePattern::parse(&group.name);
             let pattern_parsed = parsed.is_ok();
@@ -162,7 +170,9 @@ pub(super) fn local_subnet(
     name: &str,
     path: &[Step],
 ) -> Option<SubnetId> {
-    if let Some(&id) = tables.subnets.ids.get(&format!("{}/{name}", office.name)) {
+    let qualified = format!("{}/{name}", office.name);
+    checker.note_name(NameKind::Subnet, &qualified, name, path, false);
+    if let Some(&id) = tables.subnets.ids.get(&qualified) {
         return Some(SubnetId(id));
     }
     let hint = suggestion(name, office.subnets.iter().map(|subnet| subnet.name.as_str()));
@@ -318,7 +328,15 @@ pub(super) fn host(checker: &mut Checker, table: &HostTable, name: &str, path: &
         .by_name
         .binary_search_by(|id| hosts[id.index()].name.as_str().cmp(name))
     {
-        return Some(table.by_name[position]);
+        let id = table.by_name[position];
+        checker.note_name(
+            NameKind::Host,
+            &hosts[id.index()].group.0.to_string(),
+            name,
+            path,
+            false,
+        );
+        return Some(id);
     }
     let hint = if checker.host_suggestions_made < MAX_HOST_SUGGESTIONS {
         checker.host_suggestions_made += 1;

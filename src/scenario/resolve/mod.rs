@@ -20,6 +20,7 @@ use super::model::*;
 use super::source_map::Step::{Field, Index};
 
 pub(in crate::scenario) use checker::Checker;
+pub use checker::NameUse;
 pub use threat::threat_indicators;
 
 use activity::resolve_activity;
