@@ -33,7 +33,8 @@ use serde::de::DeserializeOwned;
 
 pub use document::Document;
 use document::offset_of;
-use language::{FileKind, Language};
+pub use features::{completions, hover};
+pub use language::{FileKind, Language};
 
 /// Serves one editor on standard input and output until it says `exit`.
 pub fn serve_stdio() -> Result<(), Box<dyn Error + Sync + Send>> {
