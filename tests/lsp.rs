@@ -452,3 +452,43 @@ fn a_playbook_gets_its_problems_and_completion() {
         "{kinds:?}"
     );
 }
+
+/// A real editor's client: Neovim (Debian's, 0.7 or later) opens a broken scenario, shows the
+/// server's problems where `check` puts them, and completes a subnet. Run by `.ci/run`, which
+/// installs Neovim: `cargo test --test lsp -- --ignored`.
+#[test]
+#[ignore = "needs Neovim"]
+fn neovim_shows_the_problems_and_completes() {
+    let folder = std::env::temp_dir().join(format!("redscreen-neovim-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let tutorial = std::fs::read_to_string(project_path("scenarios/tutorial.ron")).unwrap();
+    let broken = tutorial.replacen("subnet: \"servers\", role: FileServer", "subnet: \"srvers\", role: FileServer", 1);
+    let scenario = folder.join("broken.ron");
+    std::fs::write(&scenario, &broken).unwrap();
+    let result = folder.join("result.json");
+    let typo = position_of(&broken, "\"srvers\"", 0, 2);
+    let status = Command::new("nvim")
+        .args(["--headless", "--clean", "-c"])
+        .arg(format!("luafile {}", project_path("tests/tools/neovim_lsp.lua").display()))
+        .arg(&scenario)
+        .current_dir(&folder)
+        .env("REDSCREEN", env!("CARGO_BIN_EXE_redscreen"))
+        .env("RESULT", &result)
+        .env("LINE", typo["line"].to_string())
+        .env("CHARACTER", typo["character"].to_string())
+        .stdin(Stdio::null())
+        .status()
+        .expect("Neovim runs (apt install neovim)");
+    assert!(status.success(), "{status:?}");
+    let seen: Value = serde_json::from_str(&std::fs::read_to_string(&result).unwrap()).unwrap();
+    assert_eq!(seen["published"], true, "{seen}");
+    let diagnostics = seen["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{seen}");
+    let expected = position_of(&broken, "\"srvers\"", 0, 0);
+    assert_eq!(diagnostics[0]["line"], expected["line"]);
+    assert_eq!(diagnostics[0]["column"], expected["character"]);
+    let message = diagnostics[0]["message"].as_str().unwrap();
+    assert!(message.contains("unknown subnet `srvers`") && message.contains("did you mean `servers`?"), "{message}");
+    assert_eq!(seen["completion"], json!(["studio", "servers"]), "the office's subnets");
+    std::fs::remove_dir_all(&folder).unwrap();
+}
