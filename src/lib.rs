@@ -17,3 +17,4 @@ pub mod screen;
 pub mod session;
 pub mod sim;
 pub mod testing;
+pub mod watch;

@@ -1,14 +1,12 @@
 //! `redscreen check` (validate scenarios and summarise them) and `redscreen gen` (write a
 //! synthetic enterprise for scale tests).
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::mpsc;
-use std::time::Duration;
 
 use redscreen::scenario::{self, Limits, Summary};
+use redscreen::watch::FileWatcher;
 
 use super::CliError;
 use super::check_format::{Format, problems_as_json, sarif};
@@ -96,59 +94,14 @@ fn check_files(files: &[PathBuf], options: &CheckOptions, limits: &Limits) -> u8
     worst
 }
 
-/// How long a save's burst of events is waited out before checking: an editor writes, renames
-/// and changes a file's attributes within milliseconds.
-const SETTLE: Duration = Duration::from_millis(150);
-
-/// Checks the files, then each again whenever it is saved. The files' folders are watched, not
-/// the files, so that a save that writes a new file and renames it over the old one (as many
-/// editors do) is seen too.
+/// Checks the files, then each again whenever it is saved (saves by rename included).
 fn watch(options: &CheckOptions, limits: &Limits) -> Result<ExitCode, CliError> {
-    use notify::{EventKind, RecursiveMode, Watcher};
-    let cannot = |error: notify::Error| CliError::Failed(format!("cannot watch the files: {error}"));
-    // Each file by where the watcher will name it: its folder's real path and its name.
-    let mut watched: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
-    for file in &options.files {
-        let folder = match file.parent() {
-            Some(folder) if !folder.as_os_str().is_empty() => folder,
-            _ => Path::new("."),
-        };
-        let folder = folder
-            .canonicalize()
-            .map_err(|error| CliError::io(format!("cannot watch {}", file.display()), error))?;
-        let name = file.file_name().map(PathBuf::from).unwrap_or_default();
-        watched.insert(folder.join(name), file.clone());
-    }
-    let (sender, events) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |event| {
-        let _ = sender.send(event);
-    })
-    .map_err(cannot)?;
-    let folders: BTreeSet<&Path> = watched.keys().filter_map(|path| path.parent()).collect();
-    for folder in folders {
-        watcher.watch(folder, RecursiveMode::NonRecursive).map_err(cannot)?;
-    }
+    let watcher = FileWatcher::new(&options.files, &[]).map_err(CliError::Failed)?;
     check_files(&options.files, options, limits);
     eprintln!("watching {} file(s); Ctrl-C stops", options.files.len());
     let _ = std::io::stdout().flush();
-    let changed_files = |event: notify::Result<notify::Event>, changed: &mut BTreeSet<PathBuf>| {
-        let Ok(event) = event else { return };
-        if matches!(event.kind, EventKind::Access(_)) {
-            return;
-        }
-        for path in event.paths {
-            if let Some(file) = watched.get(&path) {
-                changed.insert(file.clone());
-            }
-        }
-    };
-    while let Ok(event) = events.recv() {
-        let mut changed = BTreeSet::new();
-        changed_files(event, &mut changed);
-        while let Ok(event) = events.recv_timeout(SETTLE) {
-            changed_files(event, &mut changed);
-        }
-        for file in changed {
+    while let Some(changes) = watcher.next_changes() {
+        for file in changes.files {
             let time = jiff::ZonedDateTime::now().strftime("%H:%M:%S");
             if options.format == Format::Text {
                 println!("── {time} {} changed ──", file.display());
