@@ -462,14 +462,21 @@ fn neovim_shows_the_problems_and_completes() {
     let folder = std::env::temp_dir().join(format!("redscreen-neovim-{}", std::process::id()));
     std::fs::create_dir_all(&folder).unwrap();
     let tutorial = std::fs::read_to_string(project_path("scenarios/tutorial.ron")).unwrap();
-    let broken = tutorial.replacen("subnet: \"servers\", role: FileServer", "subnet: \"srvers\", role: FileServer", 1);
+    let broken = tutorial.replacen(
+        "subnet: \"servers\", role: FileServer",
+        "subnet: \"srvers\", role: FileServer",
+        1,
+    );
     let scenario = folder.join("broken.ron");
     std::fs::write(&scenario, &broken).unwrap();
     let result = folder.join("result.json");
     let typo = position_of(&broken, "\"srvers\"", 0, 2);
     let status = Command::new("nvim")
         .args(["--headless", "--clean", "-c"])
-        .arg(format!("luafile {}", project_path("tests/tools/neovim_lsp.lua").display()))
+        .arg(format!(
+            "luafile {}",
+            project_path("tests/tools/neovim_lsp.lua").display()
+        ))
         .arg(&scenario)
         .current_dir(&folder)
         .env("REDSCREEN", env!("CARGO_BIN_EXE_redscreen"))
@@ -488,7 +495,10 @@ fn neovim_shows_the_problems_and_completes() {
     assert_eq!(diagnostics[0]["line"], expected["line"]);
     assert_eq!(diagnostics[0]["column"], expected["character"]);
     let message = diagnostics[0]["message"].as_str().unwrap();
-    assert!(message.contains("unknown subnet `srvers`") && message.contains("did you mean `servers`?"), "{message}");
+    assert!(
+        message.contains("unknown subnet `srvers`") && message.contains("did you mean `servers`?"),
+        "{message}"
+    );
     assert_eq!(seen["completion"], json!(["studio", "servers"]), "the office's subnets");
     std::fs::remove_dir_all(&folder).unwrap();
 }

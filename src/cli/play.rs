@@ -25,6 +25,11 @@ pub struct PlayOptions {
     /// Where to record the session (default: a new file in `sessions/`).
     #[arg(long)]
     record: Option<PathBuf>,
+    /// Restart the exercise on the scenario file each time it is saved (each run recorded to a
+    /// new session); while it has problems, show them and pause. Saved fonts and art in
+    /// `assets/` show too.
+    #[arg(long, requires = "file")]
+    watch: bool,
 }
 
 /// How the exercise window opens; shared by `play` and `replay --gui`.
@@ -117,6 +122,7 @@ fn exercise_window(options: &WindowOptions, scenario: &Scenario) -> Result<redsc
             .map(|name| values::machine_named(scenario, name))
             .transpose()?,
         frame_stats: options.frame_stats.map(std::time::Duration::from_secs_f32),
+        watch: None,
     })
 }
 
@@ -142,6 +148,24 @@ pub fn play(options: PlayOptions) -> Result<ExitCode, CliError> {
     let source = load::scenario_source(options.file.as_deref());
     console.record_to(load::start_recording(&path, console.exercise(), &source, "gui")?);
     println!("Recording this session to {}.", path.display());
+    let mut window = window;
+    if let (true, Some(file)) = (options.watch, options.file) {
+        let seed = options.seed;
+        let restart: redscreen::gui::Restart = Box::new(move |scenario: Arc<Scenario>| {
+            let mut console = Console::new(Arc::clone(&scenario), seed);
+            let path = redscreen::session::next_session_path(&scenario.meta.id, seed);
+            let recorder =
+                load::start_recording(&path, console.exercise(), &source, "gui").map_err(|error| error.to_string())?;
+            console.record_to(recorder);
+            println!("The scenario was saved: recording the new run to {}.", path.display());
+            Ok((console, format!("recording to {}", path.display())))
+        });
+        println!(
+            "Watching {} (and assets/): a save restarts the exercise.",
+            file.display()
+        );
+        window.watch = Some(redscreen::gui::WatchedScenario { path: file, restart });
+    }
     window_closed(redscreen::gui::play(console, window))
 }
 
@@ -183,6 +207,7 @@ pub fn play_or_console() -> Result<ExitCode, CliError> {
             seed: 1,
             window: WindowOptions::default(),
             record: None,
+            watch: false,
         });
     }
     let reason = match display {

@@ -3,6 +3,7 @@
 //! screenshot through Bevy's own API, then exit (for tests and previews).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use bevy::asset::RenderAssetUsages;
 use bevy::prelude::*;
@@ -11,22 +12,37 @@ use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use bevy::text::{FontSize, TextFont};
 use bevy::window::{MonitorSelection, WindowMode, WindowResolution};
 
+use crate::scenario::Scenario;
 use crate::scenario::model::Rgb;
 use crate::screen::{Art, FRAMES, Fonts, Item, Layout, Part, picture_pixels};
 
 use super::assets::{self, ArtAsset, UiAssets};
+use super::watch::{self, SavedScenario, ScenarioProblems};
 
 /// How to show the page.
-#[derive(Debug, Clone)]
 pub struct PageWindow {
     pub title: String,
     pub fullscreen: bool,
     /// Take a screenshot to this file once the page is fully shown, then exit.
     pub screenshot: Option<PathBuf>,
+    /// Show the page again each time the scenario file is saved.
+    pub watch: Option<WatchedPage>,
 }
 
 /// Lays the page out again for a window size (a full screen, a resized window).
 pub type Relayout = Box<dyn Fn(u32, u32) -> Layout + Send + Sync>;
+
+/// The page of a saved scenario, or why it cannot be shown.
+pub type PageOf = Box<dyn Fn(Arc<Scenario>) -> Result<Relayout, String> + Send + Sync>;
+
+/// The scenario file to watch, and how to lay out its page.
+pub struct WatchedPage {
+    pub path: PathBuf,
+    pub page_of: PageOf,
+}
+
+#[derive(Resource)]
+struct PageOfSaved(PageOf);
 
 /// The layout being shown, and where its animation is.
 #[derive(Resource)]
@@ -38,6 +54,8 @@ struct Shown {
     screenshot: Option<PathBuf>,
     requested: bool,
     frames_drawn: u32,
+    /// The layout changed without the window's size: spawn it again.
+    stale: bool,
 }
 
 /// A spawned piece of the page: its part (for the animation) and its full colour.
@@ -89,31 +107,74 @@ pub fn show_page(relayout: Relayout, width: u32, height: u32, window: PageWindow
     } else {
         0
     };
-    App::new()
-        .add_plugins(DefaultPlugins.set(WindowPlugin {
-            primary_window: Some(Window {
-                title: window.title,
-                // One layout pixel is one screen pixel, so the window matches the PNG.
-                resolution: WindowResolution::new(width, height).with_scale_factor_override(1.0),
-                mode,
-                ..default()
-            }),
+    let mut app = App::new();
+    app.add_plugins(DefaultPlugins.set(WindowPlugin {
+        primary_window: Some(Window {
+            title: window.title,
+            // One layout pixel is one screen pixel, so the window matches the PNG.
+            resolution: WindowResolution::new(width, height).with_scale_factor_override(1.0),
+            mode,
             ..default()
-        }))
-        .add_plugins(assets::plugin)
-        .insert_resource(ClearColor(colour(layout.background, 1.0)))
-        .insert_resource(Shown {
-            layout,
-            relayout,
-            frame: frames,
-            since: 0.0,
-            screenshot: window.screenshot,
-            requested: false,
-            frames_drawn: 0,
-        })
-        .add_systems(Startup, spawn_page)
-        .add_systems(Update, (fit_to_window, animate_page, take_screenshot).chain())
-        .run()
+        }),
+        ..default()
+    }))
+    .add_plugins(assets::plugin)
+    .insert_resource(ClearColor(colour(layout.background, 1.0)))
+    .insert_resource(Shown {
+        layout,
+        relayout,
+        frame: frames,
+        since: 0.0,
+        screenshot: window.screenshot,
+        requested: false,
+        frames_drawn: 0,
+        stale: false,
+    })
+    .add_systems(Startup, spawn_page)
+    .add_systems(
+        Update,
+        ((fit_to_window, animate_page, take_screenshot).chain(), save_page_on_f12),
+    );
+    if let Some(watched) = window.watch {
+        app.add_plugins(watch::plugin(watched.path, "the page stays as it was"))
+            .insert_resource(PageOfSaved(watched.page_of))
+            .add_systems(Update, take_saved_scenario.before(fit_to_window));
+    }
+    app.run()
+}
+
+/// F12 saves the window as `screenshots/page.png` (numbered on when taken again) and says where.
+fn save_page_on_f12(mut commands: Commands, keys: Res<ButtonInput<KeyCode>>) {
+    if !keys.just_pressed(KeyCode::F12) {
+        return;
+    }
+    if let Err(error) = std::fs::create_dir_all("screenshots") {
+        eprintln!("cannot save a screenshot: screenshots/: {error}");
+        return;
+    }
+    let path = super::unused_path("screenshots", "page", "png");
+    println!("screenshot: {}", path.display());
+    commands.spawn(Screenshot::primary_window()).observe(save_to_disk(path));
+}
+
+/// Lays out the page of a saved scenario, to be shown from the next frame.
+fn take_saved_scenario(
+    mut saved: ResMut<SavedScenario>,
+    page_of: Res<PageOfSaved>,
+    mut shown: ResMut<Shown>,
+    mut problems: ResMut<ScenarioProblems>,
+    mut clear: ResMut<ClearColor>,
+) {
+    let Some(scenario) = saved.0.take() else { return };
+    match (page_of.0)(scenario) {
+        Ok(relayout) => {
+            shown.layout = relayout(shown.layout.width, shown.layout.height);
+            shown.relayout = relayout;
+            shown.stale = true;
+            clear.0 = colour(shown.layout.background, 1.0);
+        }
+        Err(reason) => problems.0 = Some(reason),
+    }
 }
 
 fn colour(rgb: Rgb, alpha: f32) -> Color {
@@ -133,8 +194,8 @@ fn spawn_page(
     spawn_layout(&mut commands, &shown.layout, &assets, art, &mut images);
 }
 
-/// Lays the page out again when the window's size is not the layout's, or when its art has
-/// been loaded or changed on disk.
+/// Lays the page out again when the window's size is not the layout's, when its art has been
+/// loaded or changed on disk, or when a saved scenario changed it.
 #[expect(clippy::too_many_arguments, reason = "a Bevy system names every resource it reads")]
 fn fit_to_window(
     mut commands: Commands,
@@ -151,9 +212,10 @@ fn fit_to_window(
         .read()
         .any(|event| event.is_loaded_with_dependencies(&assets.skeleton) || event.is_modified(&assets.skeleton));
     let resized = width != 0 && height != 0 && (width, height) != (shown.layout.width, shown.layout.height);
-    if !resized && !art_changed {
+    if !resized && !art_changed && !shown.stale {
         return;
     }
+    shown.stale = false;
     for root in &roots {
         commands.entity(root).despawn();
     }

@@ -18,9 +18,9 @@ use crate::scenario::model::{HostId, Scenario};
 use crate::screen::Face;
 
 use super::super::assets::UiAssets;
-use super::ExerciseSystems;
 use super::layout::{DIM, PANEL, Plain, Region, TEXT, button, region, show, text, write};
 use super::run::{CaseRequest, ExerciseRun, Inspected, Request, SortBy, Typing};
+use super::{ExerciseSystems, PanelState};
 
 /// Rows listed at once.
 const ROWS: usize = 12;
@@ -113,8 +113,8 @@ enum CaseButton {
 }
 
 pub fn plugin(app: &mut App) {
-    app.init_resource::<CaseView>()
-        .add_systems(PostStartup, spawn_case_panel)
+    app.init_panel_state::<CaseView>()
+        .add_systems(super::SpawnPanels, spawn_case_panel)
         .add_systems(
             Update,
             (

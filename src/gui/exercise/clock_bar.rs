@@ -18,7 +18,7 @@ use super::run::{ExerciseRun, Pace, Request, Typing};
 struct ClockText;
 
 pub fn plugin(app: &mut App) {
-    app.add_systems(PostStartup, spawn_clock).add_systems(
+    app.add_systems(super::SpawnPanels, spawn_clock).add_systems(
         Update,
         (
             steer_pace.in_set(ExerciseSystems::Input),

@@ -10,16 +10,16 @@ use crate::exercise::{complete, completions};
 use crate::screen::Face;
 
 use super::super::assets::UiAssets;
-use super::ExerciseSystems;
 use super::layout::{Only, Region, TEXT, region, text, write};
 use super::run::{ExerciseRun, Request, Typing};
+use super::{ExerciseSystems, PanelState};
 
 #[derive(Component)]
 struct ConsoleText;
 
 pub fn plugin(app: &mut App) {
-    app.init_resource::<Typing>()
-        .add_systems(PostStartup, spawn_console_line)
+    app.init_panel_state::<Typing>()
+        .add_systems(super::SpawnPanels, spawn_console_line)
         .add_systems(
             Update,
             (

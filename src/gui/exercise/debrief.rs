@@ -12,9 +12,9 @@ use crate::scenario::model::Tick;
 use crate::screen::{Face, SERIES, paint_chart};
 
 use super::super::assets::{UiAssets, blank};
-use super::ExerciseSystems;
 use super::layout::{DIM, Only, PANEL, Region, TEXT, button, region, show, text, write};
 use super::run::{DebriefView, ExerciseRun, Pace, Request, Typing};
+use super::{ExerciseSystems, PanelState};
 
 /// Size of the debrief's chart.
 const CHART: (u32, u32) = (400, 220);
@@ -45,9 +45,9 @@ struct Chart {
 }
 
 pub fn plugin(app: &mut App) {
-    app.init_resource::<DebriefView>()
-        .init_resource::<Chart>()
-        .add_systems(PostStartup, spawn_debrief)
+    app.init_panel_state::<DebriefView>()
+        .init_panel_state::<Chart>()
+        .add_systems(super::SpawnPanels, spawn_debrief)
         .add_systems(
             Update,
             (

@@ -18,7 +18,7 @@ const FEED_SLOTS: usize = 16;
 struct FeedSlot(usize);
 
 pub fn plugin(app: &mut App) {
-    app.add_systems(PostStartup, spawn_feed).add_systems(
+    app.add_systems(super::SpawnPanels, spawn_feed).add_systems(
         Update,
         (
             press_feed_lines.in_set(ExerciseSystems::Input),

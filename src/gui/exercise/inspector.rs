@@ -10,10 +10,10 @@ use crate::scenario::model::{Backup, HostId, Scope};
 use crate::screen::{FRAMES, Face, Showing, draw, screen_of, showing};
 
 use super::super::assets::{UiAssets, blank};
-use super::ExerciseSystems;
 use super::layout::{Region, TEXT, button, region, show, text, write};
 use super::map::about_machine;
 use super::run::{ExerciseRun, Inspected, Pace, Request, SeenStates};
+use super::{ExerciseSystems, PanelState};
 
 /// Size of the inspector's picture of a machine's screen.
 const SCREEN_PREVIEW: (u32, u32) = (320, 180);
@@ -103,8 +103,8 @@ struct Preview {
 }
 
 pub fn plugin(app: &mut App) {
-    app.init_resource::<Preview>()
-        .add_systems(PostStartup, spawn_inspector)
+    app.init_panel_state::<Preview>()
+        .add_systems(super::SpawnPanels, spawn_inspector)
         .add_systems(
             Update,
             (

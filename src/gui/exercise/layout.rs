@@ -52,7 +52,7 @@ pub enum Only {
 }
 
 pub fn plugin(app: &mut App) {
-    app.add_systems(Startup, spawn_regions)
+    app.add_systems(super::SpawnRegions, spawn_regions)
         .add_systems(Update, show_by_mode.in_set(super::ExerciseSystems::Draw));
 }
 

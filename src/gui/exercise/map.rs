@@ -18,10 +18,10 @@ use crate::screen::{Face, MapPlan, machine_at, paint_map, plan_map, stage_colour
 use crate::sim::{GroundTruth, Stage};
 
 use super::super::assets::{UiAssets, blank};
-use super::ExerciseSystems;
 use super::case_panel::CaseView;
 use super::layout::{DIM, PANEL, Region, TEXT, place, region, show, text, write};
 use super::run::{DebriefView, ExerciseRun, Inspected, Request, SeenStates, ShowTruth, Spent, Typing};
+use super::{ExerciseSystems, PanelState};
 
 /// How the map is shown in its frame: scaled by `zoom` around the map's origin, then moved so
 /// that map point `offset` sits at the frame's top-left corner.
@@ -115,9 +115,9 @@ struct LegendLabel(usize);
 struct Tooltip;
 
 pub fn plugin(app: &mut App) {
-    app.init_resource::<MapView>()
-        .init_resource::<MapState>()
-        .add_systems(PostStartup, spawn_map)
+    app.init_panel_state::<MapView>()
+        .init_panel_state::<MapState>()
+        .add_systems(super::SpawnPanels, spawn_map)
         .add_systems(
             Update,
             (

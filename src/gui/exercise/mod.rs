@@ -14,14 +14,16 @@ mod feed;
 mod inspector;
 mod layout;
 mod map;
+mod reload;
 mod replay_bar;
 mod run;
 
-use std::path::PathBuf;
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bevy::diagnostic::FrameTimeDiagnosticsPlugin;
+use bevy::ecs::schedule::ScheduleLabel;
 use bevy::input::ButtonState;
 use bevy::input::keyboard::KeyboardInput;
 use bevy::prelude::*;
@@ -35,6 +37,7 @@ use crate::session::{ReplayError, Session};
 use run::{ExerciseRun, Feed, Inspected, Pace, Replayed, Request, Run, SeenStates, ShowTruth, Spent};
 
 pub use map::MapView;
+pub use reload::{Restart, WatchedScenario};
 
 /// How to open the exercise window.
 pub struct ExerciseWindow {
@@ -50,6 +53,49 @@ pub struct ExerciseWindow {
     pub inspect: Option<HostId>,
     /// Measure frame times for this long, print them, and close.
     pub frame_stats: Option<Duration>,
+    /// Restart on the scenario file whenever it is saved (`play FILE --watch`).
+    pub watch: Option<WatchedScenario>,
+}
+
+/// The schedules that build the window for an exercise, run at the start and again when the
+/// exercise restarts on a saved scenario: the panels' own state made anew, the regions of the
+/// window, then the panels in them.
+#[derive(ScheduleLabel, Debug, Clone, PartialEq, Eq, Hash)]
+struct ResetPanels;
+#[derive(ScheduleLabel, Debug, Clone, PartialEq, Eq, Hash)]
+struct SpawnRegions;
+#[derive(ScheduleLabel, Debug, Clone, PartialEq, Eq, Hash)]
+struct SpawnPanels;
+
+/// A root entity the schedules above spawned: what a restart takes down.
+#[derive(Component)]
+struct ExercisePart;
+
+/// A panel's own state, made anew when the exercise restarts.
+trait PanelState {
+    fn init_panel_state<R: Resource + Default>(&mut self) -> &mut Self;
+}
+
+impl PanelState for App {
+    fn init_panel_state<R: Resource + Default>(&mut self) -> &mut Self {
+        self.init_resource::<R>()
+            .add_systems(ResetPanels, |mut commands: Commands| {
+                commands.insert_resource(R::default())
+            })
+    }
+}
+
+/// Builds the window's panels for the exercise being run, marking what it spawns.
+fn build_panels(world: &mut World) {
+    let mut roots = world.query_filtered::<Entity, Without<ChildOf>>();
+    let before: HashSet<Entity> = roots.iter(world).collect();
+    for schedule in [ResetPanels.intern(), SpawnRegions.intern(), SpawnPanels.intern()] {
+        let _ = world.try_run_schedule(schedule);
+    }
+    let spawned: Vec<Entity> = roots.iter(world).filter(|root| !before.contains(root)).collect();
+    for root in spawned {
+        world.entity_mut(root).insert(ExercisePart);
+    }
 }
 
 /// The order of the window's work in a frame, each variant a stage every panel may join.
@@ -141,6 +187,7 @@ fn open(run: Run, window: ExerciseWindow) -> AppExit {
         replay_bar::plugin,
         dev::plugin,
     ))
+    .add_systems(PostStartup, build_panels)
     .add_systems(Startup, move |mut requests: MessageWriter<Request>| {
         requests.write_batch(startup_requests.clone());
     })
@@ -155,22 +202,14 @@ fn open(run: Run, window: ExerciseWindow) -> AppExit {
         ),
     )
     .add_systems(Last, run::finish_on_exit);
+    if let Some(watch) = window.watch {
+        reload::watch_scenario(&mut app, watch);
+    }
     if let Some(measure) = window.frame_stats {
         app.add_plugins(FrameTimeDiagnosticsPlugin::new(100_000))
             .insert_resource(dev::FrameStats::new(measure));
     }
     app.run()
-}
-
-/// A new file in `folder`: `STEM.EXTENSION`, or `STEM-2.EXTENSION` and on when it exists.
-fn unused_path(folder: &str, stem: &str, extension: &str) -> PathBuf {
-    (1..)
-        .map(|number| match number {
-            1 => PathBuf::from(format!("{folder}/{stem}.{extension}")),
-            _ => PathBuf::from(format!("{folder}/{stem}-{number}.{extension}")),
-        })
-        .find(|path| !path.exists())
-        .unwrap_or_default()
 }
 
 /// F12 saves the window as `screenshots/ID-tickN.png` (numbered on when taken twice), whether
@@ -190,7 +229,7 @@ fn save_screenshot_on_f12(
     let exercise = run.exercise();
     let id = &exercise.scenario().meta.id;
     let tick = exercise.now().map_or(0, |now| now.0);
-    let path = unused_path("screenshots", &format!("{id}-tick{tick}"), "png");
+    let path = super::unused_path("screenshots", &format!("{id}-tick{tick}"), "png");
     if let Err(error) = std::fs::create_dir_all("screenshots") {
         feed.say(format!("cannot save a screenshot: screenshots/: {error}"));
         return;

@@ -23,7 +23,7 @@ struct ScrubberFill;
 struct ReplayStatus;
 
 pub fn plugin(app: &mut App) {
-    app.add_systems(PostStartup, spawn_replay_bar).add_systems(
+    app.add_systems(super::SpawnPanels, spawn_replay_bar).add_systems(
         Update,
         (
             (replay_keys, press_scrubber).in_set(ExerciseSystems::Input),

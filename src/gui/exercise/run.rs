@@ -413,7 +413,7 @@ fn save_report(run: &mut ExerciseRun, panels: &mut Panels, path: Option<PathBuf>
     let path = path.unwrap_or_else(|| {
         let id = &exercise.scenario().meta.id;
         let tick = exercise.now().map_or(0, |now| now.0);
-        super::unused_path("reports", &format!("{id}-tick{tick}"), "html")
+        super::super::unused_path("reports", &format!("{id}-tick{tick}"), "html")
     });
     let html = report_html(exercise, &graded, &session);
     let written = path
