@@ -262,3 +262,46 @@ fn location(document: &Document, uri: &Uri, name: &NameUse) -> Location {
         range: range_of(&document.text, name.span.start..name.span.end),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lsp::language::FileKind;
+
+    /// Everywhere in a scenario, whole and cut short, and in a playbook, every feature answers
+    /// without panicking; on every name, definition and references agree.
+    #[test]
+    fn answers_anywhere_in_whole_and_broken_files() {
+        let uri: Uri = "file:///test/tutorial.ron".parse().unwrap();
+        let scenario = Language::new(FileKind::Scenario);
+        let tutorial = include_str!("../../scenarios/tutorial.ron");
+        let mut texts = vec![tutorial.to_string()];
+        texts.extend([0.2, 0.5, 0.9].map(|share| tutorial[..(tutorial.len() as f64 * share) as usize].to_string()));
+        texts.push("Scenario((((é\"".to_string());
+        for text in texts {
+            let document = Document::open(uri.as_str(), text.clone());
+            for offset in (0..=text.len())
+                .step_by(5)
+                .filter(|&offset| text.is_char_boundary(offset))
+            {
+                let _ = completions(&document, &scenario, offset);
+                let _ = hover(&document, &scenario, offset);
+                let definitions = definition(&document, &uri, offset);
+                let all = references(&document, &uri, offset, true);
+                for found in &definitions {
+                    assert!(all.contains(found), "a definition is among the references");
+                }
+            }
+        }
+        let playbook = Language::new(FileKind::Playbook);
+        let good = include_str!("../../scenarios/playbooks/good.ron");
+        let document = Document::open("file:///test/playbooks/good.ron", good.to_string());
+        for offset in (0..=good.len())
+            .step_by(3)
+            .filter(|&offset| good.is_char_boundary(offset))
+        {
+            let _ = completions(&document, &playbook, offset);
+            let _ = hover(&document, &playbook, offset);
+        }
+    }
+}
