@@ -9,6 +9,7 @@ pub mod exercise;
 pub mod export;
 #[cfg(feature = "gui")]
 pub mod gui;
+pub mod html;
 pub mod lsp;
 pub mod response;
 pub mod scenario;
@@ -16,5 +17,6 @@ pub mod scoring;
 pub mod screen;
 pub mod session;
 pub mod sim;
+pub mod sweep;
 pub mod testing;
 pub mod watch;

@@ -1,6 +1,6 @@
 //! The architecture holds: each folder of `src/` uses only the layers below it, and the
 //! scenario format knows nothing of Bevy. The layers, bottom up (DESIGN.md, README "Layout"):
-//! checksum, watch < scenario < sim < case < response < scoring < session < exercise < screen,
+//! checksum, watch, html < scenario < sim < case < response < scoring < session < exercise < screen,
 //! export, sweep, server, lsp < gui < the binary (cli). Code under `#[cfg(test)]` may use anything.
 
 use std::path::{Path, PathBuf};
@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, u32)] = &[
     ("checksum", 0),
     ("watch", 0),
+    ("html", 0),
     ("scenario", 1),
     ("sim", 2),
     ("case", 3),

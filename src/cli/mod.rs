@@ -13,6 +13,7 @@ mod play;
 mod replay;
 mod run;
 mod screen;
+mod sweep;
 mod values;
 
 use std::process::ExitCode;
@@ -45,6 +46,9 @@ enum Command {
     Play(play::PlayOptions),
     /// Draw the warning page (or what a machine shows at a moment) to a PNG, without a GPU.
     Screen(screen::ScreenOptions),
+    /// Run playbooks over many seeds on every core, and compare them (`sweep merge` combines
+    /// shards).
+    Sweep(sweep::SweepOptions),
     /// Write a synthetic enterprise scenario, for scale tests.
     Gen(check::GenOptions),
     /// A language server for scenario files, on standard input and output, for editors.
@@ -63,6 +67,7 @@ pub fn run(arguments: Arguments) -> Result<ExitCode, CliError> {
         Some(Command::Replay(options)) => replay::replay(options),
         Some(Command::Diff(options)) => diff::diff(options),
         Some(Command::Export(options)) => export::export(options),
+        Some(Command::Sweep(options)) => sweep::sweep(options),
         Some(Command::Lsp) => redscreen::lsp::serve_stdio()
             .map(|()| ExitCode::SUCCESS)
             .map_err(|error| CliError::Failed(format!("the language server stopped: {error}"))),

@@ -8,6 +8,8 @@
 mod chart;
 mod improvement;
 
+use crate::html::escape;
+
 use std::fmt::Write;
 
 use crate::exercise::{Exercise, Graded};
@@ -311,22 +313,6 @@ pub fn report_html(exercise: &Exercise, graded: &Graded, session: &str) -> Strin
         escape(session)
     );
     html
-}
-
-/// Text made safe for HTML, in content and in attributes.
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            other => escaped.push(other),
-        }
-    }
-    escaped
 }
 
 /// Standard base64 with padding, for the inline image.
