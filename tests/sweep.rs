@@ -289,3 +289,56 @@ fn the_kubernetes_manifest_in_the_docs_is_an_indexed_job_of_shards() {
     succeeded(&output);
     std::fs::remove_dir_all(&work).ok();
 }
+
+/// The sweep's report as a reader sees it: Debian's Chromium renders the page, and the
+/// screenshot holds every plan's dots and bars in its colour and the medians' black ticks.
+/// Run by `.ci/run`, which installs Chromium: `cargo test --test sweep -- --ignored`.
+#[test]
+#[ignore = "needs Debian's chromium, which .ci/setup installs; .ci/run runs it"]
+fn chromium_draws_the_sweep_report() {
+    let work = folder("chromium");
+    succeeded(&sweep(
+        &work,
+        "1..4",
+        &["isolate", "nothing"],
+        &["--report", "report.html"],
+    ));
+    let screenshot = work.join("report.png");
+    let output = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--window-size=900,3000",
+        ])
+        .arg(format!("--screenshot={}", screenshot.display()))
+        .arg(format!("file://{}", work.join("report.html").display()))
+        .output()
+        .expect("chromium runs (.ci/setup installs it)");
+    let pixmap = tiny_skia::Pixmap::load_png(&screenshot)
+        .unwrap_or_else(|_| panic!("a screenshot: {}", String::from_utf8_lossy(&output.stderr)));
+    let near = |colour: [u8; 3], tolerance: u8| {
+        pixmap
+            .pixels()
+            .iter()
+            .filter(|pixel| {
+                [pixel.red(), pixel.green(), pixel.blue()]
+                    .iter()
+                    .zip(colour)
+                    .all(|(have, want)| have.abs_diff(want) <= tolerance)
+            })
+            .count()
+    };
+    // The first plan's dots (red, over white at 55%) and the second's (blue).
+    let (red, blue, ticks) = (
+        near([0xd9, 0x84, 0x7a], 30),
+        near([0x76, 0xa4, 0xc6], 30),
+        near([0x11, 0x11, 0x11], 6),
+    );
+    println!("sweep report: {red} red, {blue} blue, {ticks} black pixels");
+    // `nothing` scores 0 on every seed: its dots sit under the median ticks at zero.
+    assert!(red > 200 && blue > 40, "both plans are drawn");
+    assert!(ticks > 300, "the medians are marked");
+    std::fs::remove_dir_all(&work).ok();
+}
