@@ -431,6 +431,17 @@ fn xdotool(arguments: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).trim().to_string()
 }
 
+/// The first window whose title holds `title`, waited for up to a minute.
+fn wait_for_window(title: &str) -> Option<String> {
+    for _ in 0..120 {
+        if let Some(window) = xdotool(&["search", "--name", title]).lines().next() {
+            return Some(window.to_string());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    None
+}
+
 /// Presses F12 and reads the screenshot the window saves (whatever tick it is named after).
 fn screenshot_by_f12(folder: &std::path::Path) -> Pixmap {
     let shots = folder.join("screenshots");
@@ -487,15 +498,7 @@ fn a_trainee_types_clicks_and_zooms_in_the_window() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("the window opens");
-    let mut window = String::new();
-    for _ in 0..120 {
-        window = xdotool(&["search", "--name", "redscreen: Lantern"]);
-        if !window.is_empty() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(500));
-    }
-    let window = window.lines().next().expect("the window appeared").to_string();
+    let window = wait_for_window("redscreen: Lantern").expect("the window appeared");
     // The first frames load fonts and build the pipelines.
     std::thread::sleep(std::time::Duration::from_secs(5));
     xdotool(&["windowfocus", "--sync", &window]);
@@ -726,17 +729,7 @@ fn saving_the_scenario_restarts_the_exercise_or_shows_its_problems() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("the window opens");
-    let find_window = |title: &str| {
-        for _ in 0..60 {
-            let found = xdotool(&["search", "--name", title]);
-            if let Some(window) = found.lines().next() {
-                return Some(window.to_string());
-            }
-            std::thread::sleep(std::time::Duration::from_millis(500));
-        }
-        None
-    };
-    let window = find_window("redscreen: Lantern Animation: a quiet Tuesday").expect("the window appeared");
+    let window = wait_for_window("redscreen: Lantern Animation: a quiet Tuesday").expect("the window appeared");
     std::thread::sleep(std::time::Duration::from_secs(5));
     xdotool(&["windowfocus", "--sync", &window]);
     // The overlay's dark red sheet over the map's dark background.
@@ -765,7 +758,7 @@ fn saving_the_scenario_restarts_the_exercise_or_shows_its_problems() {
     // Saved fixed, with a new title: the exercise restarts on it.
     let fixed = tutorial.replacen("a quiet Tuesday", "a saved Tuesday", 1);
     std::fs::write(&scenario, &fixed).expect("saved");
-    let restarted = find_window("redscreen: Lantern Animation: a saved Tuesday");
+    let restarted = wait_for_window("redscreen: Lantern Animation: a saved Tuesday");
     assert!(restarted.is_some(), "the window took the new scenario's title");
     std::thread::sleep(std::time::Duration::from_secs(1));
     let after = screenshot_by_f12(&folder);
@@ -838,15 +831,7 @@ fn the_page_window_shows_what_is_saved() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("the window opens");
-    let mut window = String::new();
-    for _ in 0..60 {
-        window = xdotool(&["search", "--name", "redscreen: Lantern"]);
-        if !window.is_empty() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(500));
-    }
-    let window = window.lines().next().expect("the window appeared").to_string();
+    let window = wait_for_window("redscreen: Lantern").expect("the window appeared");
     std::thread::sleep(std::time::Duration::from_secs(5));
     xdotool(&["windowfocus", "--sync", &window]);
     let wait = || std::thread::sleep(std::time::Duration::from_secs(2));
