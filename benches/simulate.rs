@@ -2,6 +2,10 @@
 //! companies of 10,000 and 1,000,000 machines for one simulated day. Run with
 //! `cargo bench --bench simulate`; figures go to standard output.
 //!
+//! Then the path users run: `redscreen gen --hosts N` and `redscreen run FILE --seed 1 --until
+//! 1440 --json` as child processes at 10,000, 100,000 and 1,000,000 machines, load included,
+//! printed as a table with the peak memory per machine.
+//!
 //! Targets: the flagship's week under 1 s after loading, and with the good playbook within 20%
 //! of the plan that does nothing; a million machines for a day under 20 s and under 1 KiB of memory per machine;
 //! host-ticks per second reported.
@@ -143,5 +147,60 @@ fn main() {
             "  peak memory {:.0} MiB, {per_host:.0} bytes per machine (target 1,024)  {verdict}",
             peak as f64 / 1024.0
         );
+    }
+
+    command_line_table();
+}
+
+/// Seconds and peak resident memory (KiB) of one `redscreen` command run as a child. The peak
+/// is the child's own high-water mark, read from /proc while it runs (a fork's resource usage
+/// would count the benchmark's own memory).
+fn timed_command(arguments: &[&str]) -> (f64, u64) {
+    let start = Instant::now();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_redscreen"))
+        .args(arguments)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("redscreen runs");
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the child is waited for") {
+            break status;
+        }
+        let high_water = std::fs::read_to_string(&status_file).ok().and_then(|status| {
+            let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        });
+        peak_kib = peak_kib.max(high_water.unwrap_or(0));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    let seconds = start.elapsed().as_secs_f64();
+    assert!(status.success(), "redscreen {arguments:?} failed");
+    (seconds, peak_kib)
+}
+
+/// The table of the command line.
+fn command_line_table() {
+    println!();
+    println!("command line: redscreen run FILE --seed 1 --until T --json (load included)");
+    println!(
+        "{:>10}  {:>12}  {:>22}  {:>26}  {:>20}",
+        "machines", "day, wall", "host-ticks/s (day)", "host-ticks/s (ticks 0-240)", "peak per machine"
+    );
+    for hosts in [10_000u64, 100_000, 1_000_000] {
+        let file = std::env::temp_dir().join(format!("redscreen-bench-{hosts}.ron"));
+        let path = file.to_str().expect("a UTF-8 path");
+        timed_command(&["gen", "--hosts", &hosts.to_string(), "-o", path]);
+        let (active, _) = timed_command(&["run", path, "--seed", "1", "--until", "240", "--json"]);
+        let (day, peak_kib) = timed_command(&["run", path, "--seed", "1", "--until", "1440", "--json"]);
+        println!(
+            "{hosts:>10}  {day:>10.2} s  {:>20.1} M  {:>24.1} M  {:>17.2} KB",
+            hosts as f64 * 1441.0 / day / 1e6,
+            hosts as f64 * 241.0 / active / 1e6,
+            peak_kib as f64 * 1024.0 / hosts as f64 / 1000.0
+        );
+        std::fs::remove_file(&file).ok();
     }
 }
