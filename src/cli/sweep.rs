@@ -102,17 +102,17 @@ pub fn sweep(options: SweepOptions) -> Result<ExitCode, CliError> {
         shard: options.shard,
     };
     let names: Vec<String> = sweep.playbooks.iter().map(|playbook| playbook.name.clone()).collect();
-    let wanted: HashSet<u64> = sweep.seeds().collect();
     let mut results: Vec<RunResult> = existing
         .results
         .into_iter()
-        .filter(|result| wanted.contains(&result.seed) && names.contains(&result.playbook))
+        .filter(|result| sweep.includes(result.seed) && names.contains(&result.playbook))
         .collect();
     let done: HashSet<(u64, String)> = results
         .iter()
         .map(|result| (result.seed, result.playbook.clone()))
         .collect();
     let total = sweep.run_count();
+    let seed_count = total / names.len().max(1) as u64;
     let to_run = total - done.len() as u64;
     let mut out = open_results(&path, existing.whole_bytes)?;
     if let Some(threads) = options.threads {
@@ -124,7 +124,7 @@ pub fn sweep(options: SweepOptions) -> Result<ExitCode, CliError> {
     eprintln!(
         "{} runs: {} seeds x {} playbooks{}; {} already in {}, {to_run} to run on {} threads",
         total,
-        wanted.len(),
+        seed_count,
         names.len(),
         options
             .shard

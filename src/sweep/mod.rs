@@ -80,21 +80,21 @@ impl Sweep {
         done: &std::collections::HashSet<(u64, String)>,
         mut batch_done: impl FnMut(Vec<RunResult>) -> Result<(), E>,
     ) -> Result<(), E> {
-        let to_run: Vec<(u64, Vec<&Playbook>)> = self
-            .seeds()
-            .map(|seed| {
-                let missing = self
-                    .playbooks
-                    .iter()
-                    .filter(|playbook| !done.contains(&(seed, playbook.name.clone())))
-                    .collect();
-                (seed, missing)
-            })
-            .filter(|(_, missing): &(u64, Vec<&Playbook>)| !missing.is_empty())
-            .collect();
+        let mut to_run = self.seeds().filter_map(|seed| {
+            let missing: Vec<&Playbook> = self
+                .playbooks
+                .iter()
+                .filter(|playbook| !done.contains(&(seed, playbook.name.clone())))
+                .collect();
+            (!missing.is_empty()).then_some((seed, missing))
+        });
         // Small batches keep the progress moving and lose little when stopped.
         let batch = rayon::current_num_threads().max(1) * 2;
-        for seeds in to_run.chunks(batch) {
+        loop {
+            let seeds: Vec<(u64, Vec<&Playbook>)> = to_run.by_ref().take(batch).collect();
+            if seeds.is_empty() {
+                break;
+            }
             let results: Vec<RunResult> = seeds
                 .par_iter()
                 .flat_map_iter(|(seed, playbooks)| run_seed(&self.scenario, *seed, playbooks))
@@ -102,6 +102,12 @@ impl Sweep {
             batch_done(results)?;
         }
         Ok(())
+    }
+
+    /// Whether a seed is one of this sweep's (of its shard's).
+    pub fn includes(&self, seed: u64) -> bool {
+        let (index, count) = self.shard.unwrap_or((0, 1));
+        self.seeds.contains(&seed) && (seed - self.seeds.start()) % count == index
     }
 
     /// How many runs the sweep has, done or not.
@@ -211,5 +217,20 @@ mod tests {
         assert!(parse_shard("4/4").unwrap_err().contains("0/4 to 3/4"));
         assert!(parse_shard("1/0").is_err());
         assert!(parse_shard("x").is_err());
+    }
+
+    #[test]
+    fn a_shard_includes_exactly_its_seeds() {
+        let scenario = crate::scenario::load_flagship(&crate::scenario::Limits::default()).unwrap();
+        let sweep = Sweep {
+            scenario: Arc::new(scenario),
+            seeds: 5..=20,
+            playbooks: Vec::new(),
+            shard: Some((1, 3)),
+        };
+        let listed: Vec<u64> = sweep.seeds().collect();
+        assert_eq!(listed, [6, 9, 12, 15, 18]);
+        let included: Vec<u64> = (0..30).filter(|&seed| sweep.includes(seed)).collect();
+        assert_eq!(included, listed);
     }
 }
