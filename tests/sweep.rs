@@ -54,6 +54,15 @@ fn succeeded(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).to_string()
 }
 
+/// `sweep merge` of results files into `output` (sorted by seed and playbook), and its text.
+fn merged(folder: &Path, files: &[&str], output: &str) -> String {
+    let mut arguments = vec!["sweep", "merge"];
+    arguments.extend(files);
+    arguments.extend(["-o", output]);
+    succeeded(&redscreen(folder, &arguments));
+    std::fs::read_to_string(folder.join(output)).unwrap()
+}
+
 #[test]
 fn a_sweep_is_deterministic_splits_into_shards_and_resumes() {
     let work = folder("determinism");
@@ -83,17 +92,10 @@ fn a_sweep_is_deterministic_splits_into_shards_and_resumes() {
     ));
     let shard_a = std::fs::read_to_string(work.join("a.jsonl")).unwrap();
     assert!(shard_a.contains("\"seed\":1,") && shard_a.contains("\"seed\":3,") && !shard_a.contains("\"seed\":2,"));
-    succeeded(&redscreen(
-        &work,
-        &["sweep", "merge", "a.jsonl", "b.jsonl", "-o", "merged.jsonl"],
-    ));
-    succeeded(&redscreen(
-        &work,
-        &["sweep", "merge", "first.jsonl", "-o", "whole.jsonl"],
-    ));
+    let whole = merged(&work, &["first.jsonl"], "whole.jsonl");
     assert_eq!(
-        std::fs::read_to_string(work.join("merged.jsonl")).unwrap(),
-        std::fs::read_to_string(work.join("whole.jsonl")).unwrap(),
+        merged(&work, &["a.jsonl", "b.jsonl"], "merged.jsonl"),
+        whole,
         "the shards merged are the whole sweep"
     );
 
@@ -107,13 +109,9 @@ fn a_sweep_is_deterministic_splits_into_shards_and_resumes() {
     succeeded(&output);
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(said.contains("7 already in resumed.jsonl, 5 to run"), "{said}");
-    succeeded(&redscreen(
-        &work,
-        &["sweep", "merge", "resumed.jsonl", "-o", "resumed-sorted.jsonl"],
-    ));
     assert_eq!(
-        std::fs::read_to_string(work.join("resumed-sorted.jsonl")).unwrap(),
-        std::fs::read_to_string(work.join("whole.jsonl")).unwrap(),
+        merged(&work, &["resumed.jsonl"], "resumed-sorted.jsonl"),
+        whole,
         "a resumed sweep has the results of one run straight through"
     );
     let again = sweep(&work, "1..6", &plans, &["--results", "resumed.jsonl"]);
@@ -241,31 +239,20 @@ fn the_slurm_script_in_the_docs_runs_the_shards() {
             .expect("bash runs");
         succeeded(&output);
     }
-    succeeded(&redscreen(
-        &work,
-        &[
-            "sweep",
-            "merge",
-            "results/shard-0.jsonl",
-            "results/shard-1.jsonl",
-            "results/shard-2.jsonl",
-            "-o",
-            "all.jsonl",
-        ],
-    ));
     succeeded(&sweep(
         &work,
         "1..4",
         &["nothing", "isolate"],
         &["--results", "whole.jsonl"],
     ));
-    succeeded(&redscreen(
-        &work,
-        &["sweep", "merge", "whole.jsonl", "-o", "whole-sorted.jsonl"],
-    ));
+    let shards = [
+        "results/shard-0.jsonl",
+        "results/shard-1.jsonl",
+        "results/shard-2.jsonl",
+    ];
     assert_eq!(
-        std::fs::read_to_string(work.join("all.jsonl")).unwrap(),
-        std::fs::read_to_string(work.join("whole-sorted.jsonl")).unwrap()
+        merged(&work, &shards, "all.jsonl"),
+        merged(&work, &["whole.jsonl"], "whole-sorted.jsonl")
     );
     std::fs::remove_dir_all(&work).ok();
 }

@@ -442,6 +442,15 @@ fn wait_for_window(title: &str) -> Option<String> {
     None
 }
 
+/// The window whose title holds `title`, once its first frames are drawn (fonts loaded,
+/// pipelines built), focused for the keys to come.
+fn focused_window(title: &str) -> String {
+    let window = wait_for_window(title).expect("the window appeared");
+    std::thread::sleep(std::time::Duration::from_secs(5));
+    xdotool(&["windowfocus", "--sync", &window]);
+    window
+}
+
 /// Presses F12 and reads the screenshot the window saves (whatever tick it is named after).
 fn screenshot_by_f12(folder: &std::path::Path) -> Pixmap {
     let shots = folder.join("screenshots");
@@ -498,10 +507,7 @@ fn a_trainee_types_clicks_and_zooms_in_the_window() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("the window opens");
-    let window = wait_for_window("redscreen: Lantern").expect("the window appeared");
-    // The first frames load fonts and build the pipelines.
-    std::thread::sleep(std::time::Duration::from_secs(5));
-    xdotool(&["windowfocus", "--sync", &window]);
+    let window = focused_window("redscreen: Lantern");
     let pause = || std::thread::sleep(std::time::Duration::from_millis(700));
 
     // Typed, with Tab completing the machine's name (Tab lists LAN-BR-WS-10 to 16).
@@ -729,9 +735,7 @@ fn saving_the_scenario_restarts_the_exercise_or_shows_its_problems() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("the window opens");
-    let window = wait_for_window("redscreen: Lantern Animation: a quiet Tuesday").expect("the window appeared");
-    std::thread::sleep(std::time::Duration::from_secs(5));
-    xdotool(&["windowfocus", "--sync", &window]);
+    focused_window("redscreen: Lantern Animation: a quiet Tuesday");
     // The overlay's dark red sheet over the map's dark background.
     let sheet = |shot: &Pixmap| pixels_like(shot, 40..1240, 60..160, [55, 9, 9], 8);
     let before = screenshot_by_f12(&folder);
@@ -831,9 +835,7 @@ fn the_page_window_shows_what_is_saved() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("the window opens");
-    let window = wait_for_window("redscreen: Lantern").expect("the window appeared");
-    std::thread::sleep(std::time::Duration::from_secs(5));
-    xdotool(&["windowfocus", "--sync", &window]);
+    focused_window("redscreen: Lantern");
     let wait = || std::thread::sleep(std::time::Duration::from_secs(2));
     let first = screenshot_by_f12(&folder);
 

@@ -1,8 +1,8 @@
 //! The outline of a scenario: offices with their subnets and machine groups, then the injects.
 
-use lsp_types::{DocumentSymbol, Range, SymbolKind};
+use lsp_types::{DocumentSymbol, SymbolKind};
 
-use super::document::position;
+use super::document::range_of;
 use crate::scenario::file;
 use crate::scenario::source_map::{SourceMap, Step};
 
@@ -16,12 +16,7 @@ pub fn outline(text: &str) -> Vec<DocumentSymbol> {
     let map = SourceMap::new(text);
     let range = |path: &[Step]| {
         let span = map.span(path);
-        let (start_line, start_column) = map.line_column(text, span.start);
-        let (end_line, end_column) = map.line_column(text, span.end);
-        Range::new(
-            position(text, start_line, start_column),
-            position(text, end_line, end_column),
-        )
+        range_of(text, span.start..span.end)
     };
     #[expect(deprecated, reason = "lsp-types requires the deprecated field to be given")]
     let symbol = |name: &str, detail: String, kind: SymbolKind, whole: Vec<Step>, children: Vec<DocumentSymbol>| {

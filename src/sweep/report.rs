@@ -15,11 +15,10 @@ const ROW: f64 = 34.0;
 const PLAN_COLOURS: [&str; 6] = ["#c0392b", "#2471a3", "#229954", "#b9770e", "#7d3c98", "#566573"];
 
 /// A measure drawn for every plan: its name, its unit, and how to read it from a run.
-struct Measure<'a> {
+struct Measure {
     title: String,
     unit: &'static str,
-    value: Box<dyn Fn(&RunResult) -> f64 + 'a>,
-    pick: Box<dyn Fn(&PlanSummary) -> Distribution + 'a>,
+    value: Box<dyn Fn(&RunResult) -> f64>,
 }
 
 /// The page for a sweep of `scenario` (its title) over `seeds`.
@@ -34,7 +33,6 @@ pub fn report_html(
         title: "Score".to_string(),
         unit: "points",
         value: Box::new(|run| run.score),
-        pick: Box::new(|plan| plan.score),
     }];
     let objectives: Vec<String> = plans
         .first()
@@ -45,11 +43,6 @@ pub fn report_html(
             title: format!("Objective `{name}`"),
             unit: "points",
             value: Box::new(move |run| run.objectives.get(index).map_or(0.0, |objective| objective.points)),
-            pick: Box::new(move |plan| {
-                plan.objectives
-                    .get(index)
-                    .map_or(Distribution::of(&[]), |(_, points)| *points)
-            }),
         });
     }
     measures.extend([
@@ -57,13 +50,11 @@ pub fn report_html(
             title: "Machines wiped".to_string(),
             unit: "machines",
             value: Box::new(|run| run.wiped as f64),
-            pick: Box::new(|plan| plan.wiped),
         },
         Measure {
             title: "Service downtime".to_string(),
             unit: "hours",
             value: Box::new(|run| run.downtime_minutes as f64 / 60.0),
-            pick: Box::new(|plan| plan.downtime_hours),
         },
     ]);
     let mut html = String::new();
@@ -116,7 +107,8 @@ fn strips(measure: &Measure, results: &[RunResult], plans: &[PlanSummary]) -> St
     for (row, plan) in plans.iter().enumerate() {
         let colour = PLAN_COLOURS[row % PLAN_COLOURS.len()];
         let middle = ROW * row as f64 + ROW / 2.0;
-        let distribution = (measure.pick)(plan);
+        let runs: Vec<&RunResult> = results.iter().filter(|run| run.playbook == plan.playbook).collect();
+        let distribution = Distribution::of(&runs.iter().map(|run| (measure.value)(run)).collect::<Vec<f64>>());
         let _ = writeln!(
             svg,
             "<text x=\"0\" y=\"{:.1}\" font-size=\"13\">{}</text>",
@@ -131,7 +123,7 @@ fn strips(measure: &Measure, results: &[RunResult], plans: &[PlanSummary]) -> St
             (x(distribution.p90) - x(distribution.p10)).max(1.0)
         );
         // A dot per seed, spread over the row by the seed's number so equal values stay visible.
-        for run in results.iter().filter(|run| run.playbook == plan.playbook) {
+        for run in runs {
             let spread = ((run.seed.wrapping_mul(2_654_435_761) % 1000) as f64 / 1000.0 - 0.5) * (ROW - 14.0);
             let _ = writeln!(
                 svg,
