@@ -282,10 +282,10 @@ fn tampered_sessions_are_refused_with_a_clear_reason() {
     );
     expect(
         tampered(&folder, &session, "version.jsonl", |text| {
-            text.replacen("{\"session\":2,", "{\"session\":1,", 1)
+            text.replacen("{\"session\":3,", "{\"session\":2,", 1)
         }),
         2,
-        "session format 1; this redscreen reads format 2",
+        "session format 2; this redscreen reads format 3",
     );
     expect(
         tampered(&folder, &session, "damaged.jsonl", |text| {

@@ -249,7 +249,8 @@ fn a_wipe_destroys_what_lives_on_the_machine_but_not_forwarded_logs_or_flows() {
 
 #[test]
 fn services_fall_when_their_machines_do_and_injects_follow() {
-    let simulation = run_to_end(tutorial(), 4);
+    // A seed on which the worm reaches the mail server.
+    let simulation = run_to_end(tutorial(), 1);
     let outcome = simulation.outcome();
     let mail = outcome
         .services

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use redscreen::session::SESSION_FORMAT;
 use redscreen::testing::project_path;
 
 fn redscreen(folder: &Path, arguments: &[&str]) -> Output {
@@ -199,6 +200,17 @@ fn bad_input_is_refused_clearly_and_writes_nothing() {
         "another scenario",
     );
     assert!(!work.join("merged.jsonl").exists(), "a refused merge writes nothing");
+
+    // Results an older simulation made (format 2, before results named their simulation) do
+    // not mix with this one's either: the same seed plays out differently.
+    let older = mine.replace(&format!("\"simulation\":{SESSION_FORMAT},"), "");
+    assert_ne!(older, mine, "results name their simulation");
+    std::fs::write(work.join("older.jsonl"), older).unwrap();
+    refused(
+        sweep(&work, "1..2", &["nothing"], &["--results", "older.jsonl"]),
+        1,
+        &format!("made by the simulation of session format 2; this redscreen simulates as format {SESSION_FORMAT}"),
+    );
     std::fs::remove_dir_all(&work).ok();
 }
 

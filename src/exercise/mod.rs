@@ -182,7 +182,7 @@ mod tests {
         let mut acting = Exercise::new(flagship(), 1);
         ask(&mut acting, "reset admins");
         acting.run_through(Tick(60), |_| {});
-        assert_eq!(format!("{:016x}", quiet.state_hash()), "050e3710612fcc32");
-        assert_eq!(format!("{:016x}", acting.state_hash()), "3b8bb9d7fca37e93");
+        assert_eq!(format!("{:016x}", quiet.state_hash()), "7feacd3c4bf8ae4e");
+        assert_eq!(format!("{:016x}", acting.state_hash()), "15b604ff4b953d73");
     }
 }

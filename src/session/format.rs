@@ -9,9 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::checksum::Fnv1a;
 
-/// The session format this build writes and reads. Format 1 had no record chain and hashed its
-/// checkpoints differently: its files are refused with both versions named.
-pub const SESSION_FORMAT: u32 = 2;
+/// The session format this build writes and reads; older files are refused with both versions
+/// named. Format 1 had no record chain and hashed its checkpoints differently. Format 2 was
+/// recorded while the worm drew every probe; since format 3 it draws how many probes in a row
+/// miss (`sim/spread.rs`), so the same seed takes other machines and a format 2 session's
+/// checkpoints can no longer be met.
+pub const SESSION_FORMAT: u32 = 3;
 
 /// The first line of a session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -351,12 +354,12 @@ mod tests {
         let session = Session::parse(cut, "s").expect("a cut tail is not damage");
         assert!(session.cut_tail);
         assert_eq!(session.records.len(), 2);
-        let old = text.replacen("\"session\":2", "\"session\":1", 1);
-        let error = Session::parse(&old, "old.jsonl").expect_err("format 1 is refused");
+        let old = text.replacen("\"session\":3", "\"session\":2", 1);
+        let error = Session::parse(&old, "old.jsonl").expect_err("format 2 is refused");
         assert!(
             error
                 .to_string()
-                .contains("session format 1; this redscreen reads format 2")
+                .contains("session format 2; this redscreen reads format 3")
         );
     }
 }

@@ -15,7 +15,7 @@ mod spread;
 mod state;
 mod telemetry;
 mod wiper;
-mod worm_bits;
+mod worm_view;
 
 use std::sync::Arc;
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use bevy::prelude::*;
 use rand_chacha::ChaCha8Rng;
 
-use super::worm_bits::WormBits;
+use super::worm_view::WormView;
 use crate::scenario::model::{AccountId, GroupId, HostId, HostState, Role, Scenario, Scope, Tick};
 
 /// The checked scenario the world was built from.
@@ -155,6 +155,14 @@ pub struct HostTruth {
     pub restored_at: u32,
 }
 
+/// Whether the attacker holds an admin account for the machines of a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminOdds {
+    Surely,
+    Perhaps,
+    Not,
+}
+
 /// Machines that have reached each stage, per scope, for triggers and summaries.
 #[derive(Debug, Clone, Default)]
 pub struct StageCounts {
@@ -176,12 +184,10 @@ pub struct GroundTruth {
     /// Each machine's stage, apart from the rest: a byte per machine stays in cache where the
     /// whole record would not. Written only through `put_stage`, which keeps `worm` in step.
     stages: Vec<Stage>,
-    /// The worm's compact view of the stages and records (`worm_bits.rs`).
-    worm: WormBits,
+    /// The worm's view of the stages and records: where it runs, what it can take
+    /// (`worm_view.rs`).
+    worm: WormView,
     pub hosts: Vec<HostTruth>,
-    /// Machines the worm runs on, in the order they were taken, with their host groups (the
-    /// network decides by group; a lookup per machine would miss the cache each time).
-    pub active: Vec<(HostId, GroupId)>,
     /// Machines on the worm's target list, in id order.
     pub targets: Vec<HostId>,
     /// Accounts whose password the attacker holds.
@@ -251,12 +257,11 @@ impl GroundTruth {
             .map(HostId)
             .filter(|host| hosts[host.index()].targeted)
             .collect();
-        let worm = WormBits::new(scenario, &hosts, &targets);
+        let worm = WormView::new(scenario, &hosts, &targets);
         let mut truth = Self {
             stages: vec![Stage::Clean; hosts.len()],
             worm,
             hosts,
-            active: Vec::new(),
             targets,
             held: vec![false; scenario.accounts.len()],
             valid: vec![true; scenario.accounts.len()],
@@ -306,6 +311,18 @@ impl GroundTruth {
         }
     }
 
+    /// Whether the attacker can be admin on a group's machines: surely (an account over the
+    /// whole group), perhaps (an account over single machines: ask `admin_account`), or not.
+    pub fn admin_odds(&self, group: GroupId) -> AdminOdds {
+        if self.group_open[group.index()] {
+            AdminOdds::Surely
+        } else if self.host_admins.iter().any(|&(_, account)| self.usable(account)) {
+            AdminOdds::Perhaps
+        } else {
+            AdminOdds::Not
+        }
+    }
+
     /// The account (lowest id first) the attacker can use as admin on a machine, if any.
     pub fn admin_account(&self, host: HostId, group: GroupId) -> Option<AccountId> {
         if self.group_open[group.index()] {
@@ -332,43 +349,54 @@ impl GroundTruth {
 
     /// Sets a machine's stage without counting it (`set_stage` counts).
     pub fn put_stage(&mut self, host: HostId, stage: Stage) {
-        self.stages[host.index()] = stage;
-        self.worm.refresh(host, stage, &self.hosts[host.index()]);
+        let before = std::mem::replace(&mut self.stages[host.index()], stage);
+        // The worm cares whether a machine is clean and whether it spreads; the rest of the
+        // way (armed, wiping, wiped) changes nothing for it.
+        if (before == Stage::Clean) != (stage == Stage::Clean) || before.spreads() != stage.spreads() {
+            self.worm.refresh(host, stage);
+        }
     }
 
-    /// Whether the worm runs on a machine now (it spreads, and is neither cut off nor off).
-    pub fn worm_runs(&self, host: HostId) -> bool {
-        self.worm.runs(host)
+    /// How many machines of a host group the worm runs on now.
+    pub fn running_in(&mut self, group: GroupId) -> usize {
+        self.worm.running_in(group)
     }
 
-    /// Whether the target at a place on the list is worth an attempt now: clean, on the
-    /// network, switched on.
-    pub fn open_target(&self, place: usize) -> bool {
-        self.worm.open_target(place)
+    /// A machine of a group the worm runs on, by its position in the order they started
+    /// (below `running_in`).
+    pub fn runner(&self, group: GroupId, position: usize) -> HostId {
+        self.worm.runner(group, position)
     }
 
-    /// The host group of the target at a place on the list.
-    pub fn target_group(&self, place: usize) -> crate::scenario::model::GroupId {
-        self.worm.target_group(place)
+    /// How many targets are worth an attempt now (clean, on the network, switched on), all
+    /// groups together.
+    pub fn open_total(&self) -> usize {
+        self.worm.open_total()
+    }
+
+    /// How many targets of a host group are worth an attempt now.
+    pub fn open_in(&self, group: GroupId) -> usize {
+        self.worm.open_in(group)
+    }
+
+    /// One of a group's targets worth an attempt (below `open_in`).
+    pub fn open_target(&self, group: GroupId, position: usize) -> HostId {
+        self.worm.open_target(group, position)
     }
 
     /// Follows the offices' hours: workstations their users switch off sleep while closed.
     pub fn follow_office_hours(&mut self, hours: &super::network::OfficeHours, now: Tick) {
         for office in 0..hours.offices() {
             let office = crate::scenario::model::OfficeId(office as u32);
-            self.worm.set_office_open(
-                office,
-                hours.is_open(office, now),
-                &self.targets,
-                &self.stages,
-                &self.hosts,
-            );
+            self.worm
+                .set_office_open(office, hours.is_open(office, now), &self.targets, &self.stages);
         }
     }
 
     fn refresh_held_back(&mut self, host: HostId) {
+        let truth = &self.hosts[host.index()];
         self.worm
-            .refresh(host, self.stages[host.index()], &self.hosts[host.index()]);
+            .set_held_back(host, self.stages[host.index()], truth.isolated || truth.powered_off);
     }
 
     /// Whether a machine does its job: not locked by the page, on, and on the network.
@@ -484,11 +512,16 @@ impl Agenda {
         }
     }
 
-    /// Takes the transitions due at a tick.
+    /// Takes the transitions due at a tick, by machine (each machine's in the order they were
+    /// scheduled): a large tick then walks the per-machine tables front to back instead of
+    /// jumping about them in the order the worm happened to reach the machines.
     pub fn take(&mut self, tick: Tick) -> Vec<(HostId, Transition)> {
-        self.buckets
+        let mut due = self
+            .buckets
             .get_mut(tick.0 as usize)
             .map(std::mem::take)
-            .unwrap_or_default()
+            .unwrap_or_default();
+        due.sort_by_key(|&(host, _)| host);
+        due
     }
 }

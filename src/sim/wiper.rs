@@ -44,7 +44,6 @@ impl Effects<'_, '_, '_> {
 
     fn compromise(&mut self, host: HostId, source: Option<HostId>, account: Option<AccountId>) {
         self.reach(host, Stage::Compromised, source, account);
-        self.truth.active.push((host, self.scenario.hosts[host.index()].group));
         if !self.scenario.threat.harvests_cached_credentials {
             return;
         }
@@ -139,7 +138,4 @@ fn progress_hosts(
             _ => {}
         }
     }
-    let mut active = std::mem::take(&mut truth.active);
-    active.retain(|&(host, _)| truth.stage(host).spreads());
-    truth.active = active;
 }

@@ -25,6 +25,10 @@ pub use stats::{Comparison, Distribution, PlanSummary, compare, summarize};
 /// A sweep of more seeds than this is refused as a mistake in the range.
 pub const MAX_SEEDS: u64 = 10_000_000;
 
+fn simulation_before_the_field() -> u32 {
+    2
+}
+
 /// One playbook run on one seed, graded against the run with no response of that seed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunResult {
@@ -32,6 +36,10 @@ pub struct RunResult {
     /// The scenario file's content hash (FNV-1a, hexadecimal): results of other versions of
     /// the file do not mix.
     pub scenario_hash: String,
+    /// The simulation that made the run, by its session format: another draws differently from
+    /// the same seed, so its results do not mix (lines written before this field: format 2).
+    #[serde(default = "simulation_before_the_field")]
+    pub simulation: u32,
     pub seed: u64,
     pub playbook: String,
     /// The grade, 0 to 100.
@@ -132,6 +140,7 @@ pub fn run_seed(scenario: &Arc<Scenario>, seed: u64, playbooks: &[&Playbook]) ->
             RunResult {
                 scenario: scenario.meta.id.clone(),
                 scenario_hash: format!("{:016x}", scenario.content_hash),
+                simulation: crate::session::SESSION_FORMAT,
                 seed,
                 playbook: playbook.name.clone(),
                 score: graded.score.total,

@@ -33,6 +33,12 @@ pub enum ResultsError {
         expected: String,
     },
     #[error(
+        "{}:{line} was made by the simulation of session format {found}; this redscreen simulates as format {}: the same seed plays out differently, so run the sweep again",
+        path.display(),
+        crate::session::SESSION_FORMAT
+    )]
+    OtherSimulation { path: PathBuf, line: usize, found: u32 },
+    #[error(
         "seed {seed} with playbook `{playbook}` has two different results ({} and {}): the runs were not made by the same redscreen",
         first.display(),
         second.display()
@@ -81,6 +87,13 @@ pub fn read_results(path: &Path, scenario_hash: Option<&str>) -> Result<ResultsF
             line: index + 1,
             message: error.to_string(),
         })?;
+        if result.simulation != crate::session::SESSION_FORMAT {
+            return Err(ResultsError::OtherSimulation {
+                path: path.to_path_buf(),
+                line: index + 1,
+                found: result.simulation,
+            });
+        }
         match &expected {
             Some(hash) if *hash != result.scenario_hash => {
                 return Err(ResultsError::OtherScenario {

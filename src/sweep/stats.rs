@@ -343,6 +343,7 @@ mod tests {
         RunResult {
             scenario: "test".to_string(),
             scenario_hash: "0".repeat(16),
+            simulation: crate::session::SESSION_FORMAT,
             seed,
             playbook: playbook.to_string(),
             score,

@@ -19,7 +19,7 @@ use super::record::{
     Body, CallTopic, CredentialEntry, FileEntry, FlowEntry, ProcessEntry, Record, RecordKey, ServiceEntry, file_name,
     logon_data, process_created, security, service_installed, subject, target,
 };
-use super::values::{self, Purpose, chance, pick};
+use super::values::{self, Purpose, chance_of_mixed, mix, mix_more, pick};
 use super::{EvidenceSeed, event_id};
 use crate::sim::facts::{Observation, Observed};
 use crate::sim::network::OfficeHours;
@@ -278,17 +278,22 @@ pub struct Occurrence {
 /// with the odds of its fraction.
 fn count(plan: &ActivityPlan, scenario: &Scenario, seed: u64, host: HostId, kind: ActivityKind, hour: i32) -> u16 {
     let rate = plan.rate(scenario.hosts[host.index()].group, kind, hour);
+    count_at_rate(rate, count_mix(seed, kind, hour), host)
+}
+
+/// What the counts of one kind in one hour share, mixed: the machine comes last, so that a
+/// scan of every machine mixes one number each.
+fn count_mix(seed: u64, kind: ActivityKind, hour: i32) -> u64 {
+    mix(&[seed, code(kind) as u64, hour as u64, Purpose::Count as u64])
+}
+
+fn count_at_rate(rate: u32, count_mix: u64, host: HostId) -> u16 {
     if rate == 0 {
         return 0;
     }
-    let parts = [
-        seed,
-        host.0 as u64,
-        code(kind) as u64,
-        hour as u64,
-        Purpose::Count as u64,
-    ];
-    (rate / 1000 + u32::from(chance(&parts, (rate % 1000) as u64 * 1000))).min(u16::MAX as u32) as u16
+    let extra =
+        !rate.is_multiple_of(1000) && chance_of_mixed(mix_more(count_mix, host.0 as u64), (rate % 1000) as u64 * 1000);
+    (rate / 1000 + u32::from(extra)).min(u16::MAX as u32) as u16
 }
 
 /// The occurrences of a kind on a machine in an hour.
@@ -300,7 +305,17 @@ fn occurrences(
     kind: ActivityKind,
     hour: i32,
 ) -> impl Iterator<Item = Occurrence> {
-    let count = count(plan, scenario, seed, host, kind, hour);
+    occurrences_counted(count(plan, scenario, seed, host, kind, hour), seed, host, kind, hour)
+}
+
+/// The same, with their number known.
+fn occurrences_counted(
+    count: u16,
+    seed: u64,
+    host: HostId,
+    kind: ActivityKind,
+    hour: i32,
+) -> impl Iterator<Item = Occurrence> {
     (0..count).map(move |n| Occurrence {
         host,
         kind,
@@ -1038,16 +1053,27 @@ fn raise_ordinary_alerts(
     let telemetry = &scenario.telemetry;
     // At the start the collector is still working through the hour before: its alerts that
     // fall due in the exercise come in too.
-    let looked: &[i32] = if clock.now.0 == 0 { &[hour - 1, hour] } else { &[hour] };
+    let looked: Vec<i32> = if clock.now.0 == 0 {
+        vec![hour - 1, hour]
+    } else {
+        vec![hour]
+    };
     let due = |at: i64, delay: u32| at.div_euclid(tick_seconds) + delay.max(1) as i64;
     for (group_index, group) in scenario.host_groups.iter().enumerate() {
         let logs = group.sensors.contains(&Sensor::LogForwarding);
         let edr = group.sensors.contains(&Sensor::Edr);
         for kind in KINDS.into_iter().filter(|kind| alerting(*kind)) {
-            if looked
+            let rates: Vec<(i32, u32, u64)> = looked
                 .iter()
-                .all(|&hour| plan.rate(GroupId(group_index as u32), kind, hour) == 0)
-            {
+                .map(|&hour| {
+                    (
+                        hour,
+                        plan.rate(GroupId(group_index as u32), kind, hour),
+                        count_mix(seed.0, kind, hour),
+                    )
+                })
+                .collect();
+            if rates.iter().all(|&(_, rate, _)| rate == 0) {
                 continue;
             }
             // Failed sign-ins are seen at the domain controller too.
@@ -1056,8 +1082,9 @@ fn raise_ordinary_alerts(
                 continue;
             }
             for host in group.hosts.clone().map(HostId) {
-                for &hour in looked {
-                    for occurrence in occurrences(&plan, scenario, seed.0, host, kind, hour) {
+                for &(hour, rate, count_mix) in &rates {
+                    let count = count_at_rate(rate, count_mix, host);
+                    for occurrence in occurrences_counted(count, seed.0, host, kind, hour) {
                         let key = |part| RecordKey::Activity {
                             host,
                             kind,
@@ -1155,15 +1182,10 @@ fn raise_ordinary_alerts(
         if odds == 0 || workstations.is_empty() {
             continue;
         }
+        // The person comes last, so the scan mixes one number each.
+        let calls = mix(&[seed.0, office_index as u64, hour as u64, Purpose::Count as u64]);
         for person in 0..office.headcount {
-            let parts = [
-                seed.0,
-                office_index as u64,
-                hour as u64,
-                person as u64,
-                Purpose::Count as u64,
-            ];
-            if !chance(&parts, odds as u64 * 1000) {
+            if !chance_of_mixed(mix_more(calls, person as u64), odds as u64 * 1000) {
                 continue;
             }
             let host = workstations[pick(

@@ -16,9 +16,15 @@ fn finalise(mut value: u64) -> u64 {
 
 /// A well-mixed number from some numbers.
 pub fn mix(parts: &[u64]) -> u64 {
-    parts.iter().fold(0x9e37_79b9_7f4a_7c15, |state, &part| {
-        finalise(state ^ part.wrapping_mul(0xd6e8_feb8_6659_fd93))
-    })
+    parts
+        .iter()
+        .fold(0x9e37_79b9_7f4a_7c15, |state, &part| mix_more(state, part))
+}
+
+/// `mix` of some numbers and one more, from the `mix` of the first ones: a scan over many
+/// machines mixes what they share once, and each machine's number last.
+pub fn mix_more(mixed: u64, part: u64) -> u64 {
+    finalise(mixed ^ part.wrapping_mul(0xd6e8_feb8_6659_fd93))
 }
 
 /// A number in `0..bound` from some numbers.
@@ -28,7 +34,12 @@ pub fn pick(parts: &[u64], bound: u64) -> u64 {
 
 /// Whether something with these odds (per-mille of per-mille: parts per million) happens.
 pub fn chance(parts: &[u64], per_million: u64) -> bool {
-    pick(parts, 1_000_000) < per_million
+    chance_of_mixed(mix(parts), per_million)
+}
+
+/// The same, from numbers already mixed.
+pub fn chance_of_mixed(mixed: u64, per_million: u64) -> bool {
+    mixed % 1_000_000 < per_million
 }
 
 /// What a value is for, so that two values drawn from the same inputs differ.
@@ -110,6 +121,12 @@ mod tests {
         let pids: Vec<u32> = (0..100).map(|n| pid(&[n])).collect();
         assert!(pids.iter().all(|pid| pid % 4 == 0 && (400..60_400).contains(pid)));
         assert!((0..100).map(|n| ephemeral_port(&[n])).all(|port| port >= 49_152));
+    }
+
+    #[test]
+    fn mixing_more_continues_a_mix() {
+        assert_eq!(mix_more(mix(&[1, 2, 3]), 4), mix(&[1, 2, 3, 4]));
+        assert_eq!(mix_more(mix(&[]), 9), mix(&[9]));
     }
 
     #[test]
