@@ -24,14 +24,11 @@ fn flagship_at(local: &str, seed: u64) -> Simulation {
 /// The record of the first trace that matches.
 fn first_record(simulation: &Simulation, wanted: impl Fn(&Trace) -> bool) -> Record {
     let store = simulation.world().resource::<EvidenceStore>();
-    let index = store
-        .items
+    let (index, _) = store
         .iter()
-        .position(|evidence| wanted(&evidence.trace))
+        .find(|(_, evidence)| wanted(&evidence.trace))
         .expect("the attack left such a trace");
-    simulation
-        .record(RecordKey::Trace(index as u32))
-        .expect("it reads back")
+    simulation.record(RecordKey::Trace(index)).expect("it reads back")
 }
 
 fn field(record: &Record, scenario: &Scenario, name: &str) -> String {

@@ -180,7 +180,7 @@ fn power_off_destroys_memory_and_imaging_preserves_the_disk() {
         .filter(|(_, piece)| piece.trace.artifact() == Artifact::Memory)
         .collect();
     assert!(!memory.is_empty(), "the foothold had evidence in memory");
-    let gone = |piece: &&Evidence| !store.survives(exercise.scenario(), host, Artifact::Memory, piece.at as i64);
+    let gone = |piece: &Evidence| !store.survives(exercise.scenario(), host, Artifact::Memory, piece.at as i64);
     assert!(memory.iter().all(|(_, piece)| gone(piece)));
     ask(&mut exercise, "capture memory LAN-BR-WS-03");
     exercise.step();

@@ -224,7 +224,7 @@ fn a_wipe_destroys_what_lives_on_the_machine_but_not_forwarded_logs_or_flows() {
     let store = simulation.world().resource::<EvidenceStore>();
     let scenario = simulation.scenario();
     let mut forwarded_kept = 0;
-    for evidence in &store.items {
+    for (_, evidence) in store.iter() {
         let wiped_at = simulation.truth(evidence.host).wiped_at;
         let artifact = evidence.trace.artifact();
         let at = evidence.at as i64;

@@ -381,15 +381,15 @@ fn clues(
 ) -> Vec<Option<Clue>> {
     let end_second = end.0 as i64 * scenario.meta.tick_seconds as i64;
     // Per answer: the best piece so far, as (lost, when left, index).
-    let mut best: Vec<Option<(bool, i64, usize)>> = vec![None; missing.len()];
-    for (index, evidence) in store.items.iter().enumerate() {
+    let mut best: Vec<Option<(bool, i64, u32)>> = vec![None; missing.len()];
+    for (index, evidence) in store.iter() {
         let at = evidence.at as i64;
         let lost = !(store.survives(scenario, evidence.host, evidence.trace.artifact(), at) || at > end_second);
-        let better = |slot: &Option<(bool, i64, usize)>| slot.is_none_or(|known| (lost, at) < (known.0, known.1));
+        let better = |slot: &Option<(bool, i64, u32)>| slot.is_none_or(|known| (lost, at) < (known.0, known.1));
         if !best.iter().any(better) {
             continue;
         }
-        let record = record_of_trace(scenario, seed, index as u32, evidence);
+        let record = record_of_trace(scenario, seed, index, &evidence);
         for (answer, slot) in missing.iter().zip(best.iter_mut()) {
             if better(slot) && shows(scenario, answer, &record) {
                 *slot = Some((lost, at, index));
@@ -399,8 +399,8 @@ fn clues(
     best.into_iter()
         .map(|slot| {
             let (lost, _, index) = slot?;
-            let evidence = &store.items[index];
-            let record = record_of_trace(scenario, seed, index as u32, evidence);
+            let evidence = store.get(index)?;
+            let record = record_of_trace(scenario, seed, index, &evidence);
             let artifact = record.artifact();
             let lost_at = lost.then(|| store.cleared_at(evidence.host, artifact) as i64);
             Some(Clue {

@@ -189,7 +189,7 @@ fn held_from(scenario: &Scenario, log: &TruthLog) -> Vec<u32> {
     for account in &scenario.threat.credentials {
         from[account.index()] = 0;
     }
-    for fact in &log.facts {
+    for fact in log.facts() {
         if let Fact::CredentialHarvested(harvested) = fact {
             let slot = &mut from[harvested.account.index()];
             *slot = (*slot).min(harvested.tick.0);

@@ -326,7 +326,7 @@ impl Simulation {
         }
         hash.write_u64(world.resource::<TruthLog>().hash());
         hash.write_u64(world.resource::<ObservationLog>().observations.len() as u64);
-        hash.write_u64(world.resource::<EvidenceStore>().items.len() as u64);
+        hash.write_u64(world.resource::<EvidenceStore>().len() as u64);
         hash.write(&world.resource::<SimRng>().0.get_word_pos().to_le_bytes());
         hash.finish()
     }

@@ -187,7 +187,7 @@ impl Outcome {
             kept_by_forwarding: 0,
         };
         let store = world.resource::<EvidenceStore>();
-        for item in &store.items {
+        for (_, item) in store.iter() {
             evidence.left += 1;
             let artifact = item.trace.artifact();
             if artifact == Artifact::Flows || item.at > store.cleared_at(item.host, artifact) {

@@ -733,9 +733,8 @@ pub fn record_by_key(
 ) -> Option<Record> {
     match key {
         RecordKey::Trace(index) => store
-            .items
-            .get(index as usize)
-            .map(|evidence| record_of_trace(scenario, seed, index, evidence)),
+            .get(index)
+            .map(|evidence| record_of_trace(scenario, seed, index, &evidence)),
         RecordKey::Activity { .. } => super::activity::activity_record(plan, scenario, seed, key),
         RecordKey::Baseline { .. } => super::activity::baseline_record(plan, scenario, seed, key),
     }
@@ -771,21 +770,19 @@ pub fn records_ever_on(
     let mut records: Vec<Record> = store
         .on_host(host)
         .filter(|(_, evidence)| (evidence.at as i64) <= until)
-        .map(|(index, evidence)| record_of_trace(scenario, seed, index, evidence))
+        .map(|(index, evidence)| record_of_trace(scenario, seed, index, &evidence))
         .collect();
     // Flows are kept at collection points: those from this machine sit on the other end.
     records.extend(
         store
-            .items
             .iter()
-            .enumerate()
             .filter(|(_, evidence)| {
                 evidence.host != host
                     && evidence.trace.peer() == Some(host)
                     && evidence.trace.artifact() == Artifact::Flows
             })
             .filter(|(_, evidence)| (evidence.at as i64) <= until)
-            .map(|(index, evidence)| record_of_trace(scenario, seed, index as u32, evidence)),
+            .map(|(index, evidence)| record_of_trace(scenario, seed, index, &evidence)),
     );
     records.extend(super::activity::baseline(plan, scenario, seed, host));
     records.extend(super::activity::activity_records_on(plan, scenario, seed, host, until));
