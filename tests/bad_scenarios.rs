@@ -97,7 +97,7 @@ bad_scenarios! {
     template_without_placeholder: 19:24, "10 machines would all be named `WS`", Some("`WS-{n:04}`");
     time_zone_abbreviation: 26:24, "unknown time zone `KST`", Some("use the IANA name `Asia/Seoul`");
     time_bomb_outside: 44:30, "the time bomb at 2025-01-08 10:00 falls outside the exercise", None;
-    too_many_hosts: 28:51, "the scenario describes 4,000,000,012 machines; the limit is 2,000,000", Some("--max-hosts");
+    too_many_hosts: 28:51, "the scenario describes 4,000,000,012 machines; the limit is 20,000,000", Some("--max-hosts");
     trailing_text: 69:2, "invalid RON: Non-whitespace trailing characters", None;
     unknown_backup_server: 20:109, "unknown host `BK-02`", Some("did you mean `BK-01`?");
     unknown_cached_account: 19:102, "unknown account `CORP\\suport`", Some("did you mean `CORP\\support`?");

@@ -97,7 +97,7 @@ fn the_report_is_one_self_contained_page_with_every_section() {
         }
     }
     let wiped = between(&html, "<tr><th>No response, same seed</th>", "</tr>");
-    assert!(wiped.contains(">4144<"), "{wiped}");
+    assert!(wiped.contains(">4145<"), "{wiped}");
     // The warning page is a real PNG, inline.
     let image = between(&html, "src=\"data:image/png;base64,", "\"");
     assert!(image.starts_with("iVBORw0KGgo"), "a PNG's signature in base64");

@@ -282,10 +282,10 @@ fn tampered_sessions_are_refused_with_a_clear_reason() {
     );
     expect(
         tampered(&folder, &session, "version.jsonl", |text| {
-            text.replacen("{\"session\":3,", "{\"session\":2,", 1)
+            text.replacen("{\"session\":4,", "{\"session\":3,", 1)
         }),
         2,
-        "session format 2; this redscreen reads format 3",
+        "session format 3; this redscreen reads format 4",
     );
     expect(
         tampered(&folder, &session, "damaged.jsonl", |text| {

@@ -337,7 +337,7 @@ fn chromium_draws_the_sweep_report() {
     );
     println!("sweep report: {red} red, {blue} blue, {ticks} black pixels");
     // `nothing` scores 0 on every seed: its dots sit under the median ticks at zero.
-    assert!(red > 200 && blue > 40, "both plans are drawn");
+    assert!(red > 80 && blue > 40, "both plans are drawn");
     assert!(ticks > 300, "the medians are marked");
     std::fs::remove_dir_all(&work).ok();
 }

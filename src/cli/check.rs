@@ -116,8 +116,8 @@ fn watch(options: &CheckOptions, limits: &Limits) -> Result<ExitCode, CliError> 
 /// What `redscreen gen` was asked to write.
 #[derive(Debug, clap::Args)]
 pub struct GenOptions {
-    /// Number of machines.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(10..=2_000_000))]
+    /// Number of machines (up to 16,000,000: the company is numbered in 10.0.0.0/8).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(10..=scenario::generate::MAX_HOSTS))]
     hosts: u64,
     /// Output file (standard output when absent).
     #[arg(long, short)]

@@ -127,7 +127,11 @@ impl SeenMap {
                 }
                 _ => continue,
             };
-            let slot = &mut self.states[host.index()];
+            // What arrives while the disk is being imaged shows once the imaging is done.
+            let slot = match self.states[host.index()] {
+                Seen::BeingImaged => self.before_imaging.entry(host).or_insert(Seen::Unknown),
+                _ => &mut self.states[host.index()],
+            };
             // An alert adds nothing to a reported page.
             if !(state == Seen::Alerting && *slot == Seen::PageReported) {
                 changed |= *slot != state;

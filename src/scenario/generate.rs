@@ -13,6 +13,10 @@ const TIME_ZONES: [&str; 6] = [
     "Australia/Sydney",
 ];
 
+/// The most machines the generator lays out: 10.0.0.0/8 as /20 subnets, with room to spare
+/// for the last subnets of each office.
+pub const MAX_HOSTS: u64 = 16_000_000;
+
 /// Usable addresses of the /20 subnets the generator lays out.
 const SUBNET_ROOM: u64 = 4_094;
 
@@ -26,10 +30,11 @@ pub fn synthetic_enterprise(hosts: u64) -> String {
     let mut office_blocks = String::new();
     let mut links = String::new();
     let mut remaining = hosts;
+    let mut next_block = 0;
     for office in 0..offices {
         let share = remaining / (offices - office);
         remaining -= share;
-        write_office(&mut office_blocks, office, share);
+        next_block = write_office(&mut office_blocks, office, share, next_block);
         if office > 0 {
             let _ = writeln!(
                 links,
@@ -110,15 +115,15 @@ Scenario(
     text
 }
 
-/// One office: workstation subnets of up to 4,094 machines, one server subnet.
-fn write_office(text: &mut String, office: u64, hosts: u64) {
+/// One office: workstation subnets of up to 4,094 machines, then its server subnets, from the
+/// /20 numbered `first_block` in 10.0.0.0/8; returns the next free /20. The offices' subnets
+/// follow each other, so 10.0.0.0/8's 4,096 /20s hold up to 16.7 million machines.
+fn write_office(text: &mut String, office: u64, hosts: u64, first_block: u64) -> u64 {
     let servers = (hosts * SERVER_PER_MILLE / 1000).max(8);
     let workstations = hosts.saturating_sub(servers);
     let zone = TIME_ZONES[office as usize % TIME_ZONES.len()];
-    // Each office owns 10.<a>.<b>.0/14 worth of /20s: room for 63 subnets.
-    let base = office * 64;
     let subnet_cidr = |index: u64| {
-        let block = base + index;
+        let block = first_block + index;
         format!("10.{}.{}.0/20", block / 16, (block % 16) * 16)
     };
     let workstation_subnets = workstations.div_ceil(SUBNET_ROOM);
@@ -192,6 +197,7 @@ fn write_office(text: &mut String, office: u64, hosts: u64) {
         }
     }
     let _ = writeln!(text, "            ],\n        ),");
+    first_block + workstation_subnets + server_subnets
 }
 
 #[cfg(test)]

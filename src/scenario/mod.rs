@@ -42,7 +42,8 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            max_hosts: 2_000_000,
+            // Ten million machines fit in memory here; a typo of a few more digits does not.
+            max_hosts: 20_000_000,
             max_file_bytes: 64 * 1024 * 1024,
         }
     }

@@ -11,10 +11,11 @@ use crate::checksum::Fnv1a;
 
 /// The session format this build writes and reads; older files are refused with both versions
 /// named. Format 1 had no record chain and hashed its checkpoints differently. Format 2 was
-/// recorded while the worm drew every probe; since format 3 it draws how many probes in a row
-/// miss (`sim/spread.rs`), so the same seed takes other machines and a format 2 session's
-/// checkpoints can no longer be met.
-pub const SESSION_FORMAT: u32 = 3;
+/// recorded while the worm drew every probe; format 3 drew how many probes in a row miss for
+/// one source group at a time; format 4 draws them for all sources at once (`sim/spread.rs`).
+/// Each takes other machines from the same seed, so an older session's checkpoints cannot be
+/// met.
+pub const SESSION_FORMAT: u32 = 4;
 
 /// The first line of a session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -354,12 +355,12 @@ mod tests {
         let session = Session::parse(cut, "s").expect("a cut tail is not damage");
         assert!(session.cut_tail);
         assert_eq!(session.records.len(), 2);
-        let old = text.replacen("\"session\":3", "\"session\":2", 1);
-        let error = Session::parse(&old, "old.jsonl").expect_err("format 2 is refused");
+        let old = text.replacen("\"session\":4", "\"session\":3", 1);
+        let error = Session::parse(&old, "old.jsonl").expect_err("format 3 is refused");
         assert!(
             error
                 .to_string()
-                .contains("session format 2; this redscreen reads format 3")
+                .contains("session format 3; this redscreen reads format 4")
         );
     }
 }

@@ -4,17 +4,17 @@
 //! Most probes come to nothing: the target is already taken or asleep, out of reach, or its
 //! password is not guessed. Drawing each would make a tick cost what the worm tries rather than
 //! what it achieves (late in a large outbreak, thousands of probes per machine taken). So the
-//! worm draws in two steps, with the same odds: for the machines of one host group, how many
-//! probes in a row come to nothing (a geometric draw from the odds that one succeeds, summed
-//! over the target groups), then which group and which of its open targets the next one takes.
-//! Where the odds depend on the single machine (firewall rules or admin accounts that name
-//! machines), the group's odds are an upper bound and the machine's own decide.
+//! worm draws in two steps, with the same odds: how many probes in a row come to nothing by
+//! the odds that do not depend on the source (a target is open, and its group's password is
+//! held or guessed: a geometric draw), then which probe hits, which target group (weighed by
+//! its open targets and its odds) and which open target; the network (and, where admin
+//! accounts name single machines, the machine's own account) then decides that hit alone.
 
 use bevy::prelude::*;
 use rand::{Rng, RngExt};
 use rand_chacha::ChaCha8Rng;
 
-use crate::scenario::model::{GroupId, HostId, Scenario, Tick};
+use crate::scenario::model::{GroupId, Tick};
 
 use super::facts::WormCopied;
 use super::network::{OfficeHours, Reachability, is_powered};
@@ -27,18 +27,6 @@ pub(super) fn plugin(app: &mut App) {
 
 /// Odds are counted in thousandths.
 const CERTAIN: u64 = 1000;
-
-/// The chance that a probe from one source group takes a machine of a target group, as an
-/// upper bound in thousandths per open target, and whether the machine must be asked.
-#[derive(Debug, Clone, Copy)]
-struct Odds {
-    group: GroupId,
-    per_mille: u64,
-    /// The firewall decides per machine.
-    ask_network: bool,
-    /// An admin account may cover single machines.
-    ask_account: bool,
-}
 
 #[expect(clippy::too_many_arguments, reason = "a Bevy system names every resource it touches")]
 fn spread_worm(
@@ -59,116 +47,127 @@ fn spread_worm(
     }
     let arrival = Tick(now.0 + spread.copy_delay_ticks.max(1));
     truth.follow_office_hours(&hours, now);
+    let groups = scenario.host_groups.len();
+    // The machines the worm runs on, group after group: `running[g]` of them before group g.
+    let mut running_before = Vec::with_capacity(groups + 1);
+    running_before.push(0u64);
+    for group in (0..groups as u32).map(GroupId) {
+        let before = running_before[group.index()];
+        running_before.push(before + truth.running_in(group) as u64);
+    }
     let scan_rate = u64::from(spread.scan_rate);
-    // Every probe picks from the whole list; these are the odds per place on it.
+    let probes = running_before[groups] * scan_rate;
+    if probes == 0 || truth.open_total() == 0 {
+        return;
+    }
+    // Each target group's odds per open target, and their weights.
+    let odds: Vec<u64> = (0..groups as u32)
+        .map(|group| match truth.admin_odds(GroupId(group)) {
+            AdminOdds::Surely | AdminOdds::Perhaps => CERTAIN,
+            AdminOdds::Not => u64::from(spread.guess_per_mille),
+        })
+        .collect();
+    let mut weights = Weights::new(
+        (0..groups)
+            .map(|group| truth.open_in(GroupId(group as u32)) as u64 * odds[group])
+            .collect(),
+    );
+    // Every probe picks from the whole list: these are the odds per place on it.
     let all_odds = truth.targets.len() as u64 * CERTAIN;
-    for source_group in (0..scenario.host_groups.len() as u32).map(GroupId) {
-        let probes = truth.running_in(source_group) as u64 * scan_rate;
-        if probes == 0 || truth.open_total() == 0 {
+    let mut probe: u64 = 0;
+    while weights.total() > 0 {
+        probe = probe.saturating_add(misses_before_a_hit(&mut rng.0, weights.total(), all_odds));
+        if probe >= probes {
+            break;
+        }
+        let runner = probe / scan_rate;
+        probe += 1;
+        let source_group = running_before.partition_point(|&before| before <= runner) - 1;
+        let source = truth.runner(
+            GroupId(source_group as u32),
+            (runner - running_before[source_group]) as usize,
+        );
+        let group = GroupId(weights.find(rng.0.random_range(0..weights.total())) as u32);
+        let target = truth.open_target(group, rng.0.random_range(0..truth.open_in(group)));
+        debug_assert!(is_powered(
+            &hours,
+            &truth.hosts[target.index()],
+            &scenario.host_groups[group.index()],
+            now
+        ));
+        // The hit's own answers: the network between the two machines, and the account.
+        if !spread.ports.iter().all(|&port| {
+            reachability.allows_between(scenario, (source, GroupId(source_group as u32)), group, || target, port)
+        }) {
             continue;
         }
-        let sample_source = truth.runner(source_group, 0);
-        let odds = odds_from(scenario, &truth, &mut reachability, (sample_source, source_group));
-        let mut weight: u64 = odds
-            .iter()
-            .map(|odds| truth.open_in(odds.group) as u64 * odds.per_mille)
-            .sum();
-        let mut probe: u64 = 0;
-        while weight > 0 {
-            probe = probe.saturating_add(misses_before_a_hit(&mut rng.0, weight, all_odds));
-            if probe >= probes {
-                break;
-            }
-            let source = truth.runner(source_group, (probe / scan_rate) as usize);
-            probe += 1;
-            let odds = pick_group(&mut rng.0, &truth, &odds, weight);
-            let group = odds.group;
-            let target = truth.open_target(group, rng.0.random_range(0..truth.open_in(group)));
-            debug_assert!(is_powered(
-                &hours,
-                &truth.hosts[target.index()],
-                &scenario.host_groups[group.index()],
-                now
-            ));
-            // The machine's own answers, where the group's odds were only a bound.
-            if odds.ask_network
-                && !spread
-                    .ports
-                    .iter()
-                    .all(|&port| reachability.allows_between(scenario, (source, source_group), group, || target, port))
-            {
-                continue;
-            }
-            let account = truth.admin_account(target, group);
-            if odds.ask_account
-                && account.is_none()
-                && rng.0.random_range(0..CERTAIN) >= u64::from(spread.guess_per_mille)
-            {
-                continue;
-            }
-            truth.put_stage(target, Stage::Infecting);
-            weight -= odds.per_mille;
-            agenda.schedule(arrival, target, Transition::Install { source, account });
-            copied.write(WormCopied {
-                tick: now,
-                source,
-                target,
-                account,
-            });
+        let account = truth.admin_account(target, group);
+        if odds[group.index()] == CERTAIN
+            && account.is_none()
+            && rng.0.random_range(0..CERTAIN) >= u64::from(spread.guess_per_mille)
+        {
+            continue;
         }
+        truth.put_stage(target, Stage::Infecting);
+        weights.take(group.index(), odds[group.index()]);
+        agenda.schedule(arrival, target, Transition::Install { source, account });
+        copied.write(WormCopied {
+            tick: now,
+            source,
+            target,
+            account,
+        });
     }
 }
 
-/// The odds of a probe from a source group against every target group with open targets.
-fn odds_from(
-    scenario: &Scenario,
-    truth: &GroundTruth,
-    reachability: &mut Reachability,
-    source: (HostId, GroupId),
-) -> Vec<Odds> {
-    let spread = &scenario.threat.spread;
-    let mut all = Vec::new();
-    for group in (0..scenario.host_groups.len() as u32).map(GroupId) {
-        if truth.open_in(group) == 0 {
-            continue;
-        }
-        let sample_target = truth.open_target(group, 0);
-        let mut ask_network = false;
-        let mut reachable = true;
-        for &port in &spread.ports {
-            match reachability.allows_groups(scenario, source, group, &|| sample_target, port) {
-                Some(allowed) => reachable &= allowed,
-                None => ask_network = true,
-            }
-        }
-        let (per_mille, ask_account) = match truth.admin_odds(group) {
-            AdminOdds::Surely => (CERTAIN, false),
-            AdminOdds::Perhaps => (CERTAIN, true),
-            AdminOdds::Not => (u64::from(spread.guess_per_mille), false),
-        };
-        if reachable && per_mille > 0 {
-            all.push(Odds {
-                group,
-                per_mille,
-                ask_network,
-                ask_account,
-            });
-        }
-    }
-    all
+/// Weights of the target groups, as a Fenwick tree: a weighed pick and a change each take a
+/// few steps however many groups a company has.
+struct Weights {
+    tree: Vec<u64>,
+    total: u64,
 }
 
-/// The target group a hit lands in: each group weighs its open targets times its odds.
-fn pick_group<'a>(rng: &mut ChaCha8Rng, truth: &GroundTruth, odds: &'a [Odds], weight: u64) -> &'a Odds {
-    let mut point = rng.random_range(0..weight);
-    for entry in odds {
-        let share = truth.open_in(entry.group) as u64 * entry.per_mille;
-        if point < share {
-            return entry;
+impl Weights {
+    fn new(weights: Vec<u64>) -> Self {
+        let total = weights.iter().sum();
+        let mut tree = weights;
+        for index in 0..tree.len() {
+            let parent = index | (index + 1);
+            if parent < tree.len() {
+                tree[parent] += tree[index];
+            }
         }
-        point -= share;
+        Self { tree, total }
     }
-    unreachable!("the weight is the sum of the groups' shares")
+
+    fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// Lowers one weight.
+    fn take(&mut self, index: usize, amount: u64) {
+        self.total -= amount;
+        let mut at = index;
+        while at < self.tree.len() {
+            self.tree[at] -= amount;
+            at |= at + 1;
+        }
+    }
+
+    /// The index whose share of the total holds `point` (below the total).
+    fn find(&self, mut point: u64) -> usize {
+        let mut found = 0;
+        let mut step = self.tree.len().next_power_of_two();
+        while step > 0 {
+            let next = found + step;
+            if next <= self.tree.len() && self.tree[next - 1] <= point {
+                point -= self.tree[next - 1];
+                found = next;
+            }
+            step /= 2;
+        }
+        found
+    }
 }
 
 /// How many probes in a row come to nothing before one hits, when the odds of a hit are
@@ -202,5 +201,22 @@ mod tests {
         assert!((zeros - 0.25).abs() < 0.01, "share of immediate hits {zeros}");
         assert!((mean - 3.0).abs() < 0.05, "mean misses {mean}");
         assert_eq!(misses_before_a_hit(&mut rng, 1000, 1000), 0, "certain odds: no misses");
+    }
+
+    /// A weighed pick lands in each index for exactly its share of the points, before and
+    /// after a weight is lowered.
+    #[test]
+    fn weighed_picks_follow_the_weights() {
+        let mut weights = Weights::new(vec![3, 0, 5, 1, 0, 2, 7]);
+        let shares = |weights: &Weights| {
+            let mut shares = vec![0; 7];
+            (0..weights.total()).for_each(|point| shares[weights.find(point)] += 1);
+            shares
+        };
+        assert_eq!(shares(&weights), [3, 0, 5, 1, 0, 2, 7]);
+        weights.take(2, 4);
+        weights.take(6, 7);
+        assert_eq!(weights.total(), 7);
+        assert_eq!(shares(&weights), [3, 0, 1, 1, 0, 2, 0]);
     }
 }
