@@ -198,8 +198,8 @@ pub struct GroundTruth {
     group_admins: Vec<Vec<AccountId>>,
     /// Per host group: whether the attacker holds a valid admin account for it.
     group_open: Vec<bool>,
-    /// Accounts admin on single machines (`Host` scopes).
-    host_admins: Vec<(HostId, AccountId)>,
+    /// Accounts admin on single machines (`Host` scopes), with the machines' groups.
+    host_admins: Vec<(HostId, GroupId, AccountId)>,
     pub counts: StageCounts,
     /// Per tool: whether EDR machines now stop it (the responder deployed a block).
     pub edr_blocked: Vec<bool>,
@@ -225,7 +225,7 @@ impl GroundTruth {
             let account_id = AccountId(account_index as u32);
             for scope in &account.admin_on {
                 if let Scope::Host(host) = scope {
-                    host_admins.push((*host, account_id));
+                    host_admins.push((*host, scenario.hosts[host.index()].group, account_id));
                     continue;
                 }
                 for (group_index, group) in scenario.host_groups.iter().enumerate() {
@@ -312,11 +312,16 @@ impl GroundTruth {
     }
 
     /// Whether the attacker can be admin on a group's machines: surely (an account over the
-    /// whole group), perhaps (an account over single machines: ask `admin_account`), or not.
+    /// whole group), perhaps (an account over some of its machines: ask `admin_account`), or
+    /// not.
     pub fn admin_odds(&self, group: GroupId) -> AdminOdds {
         if self.group_open[group.index()] {
             AdminOdds::Surely
-        } else if self.host_admins.iter().any(|&(_, account)| self.usable(account)) {
+        } else if self
+            .host_admins
+            .iter()
+            .any(|&(_, admin_group, account)| admin_group == group && self.usable(account))
+        {
             AdminOdds::Perhaps
         } else {
             AdminOdds::Not
@@ -333,8 +338,8 @@ impl GroundTruth {
         }
         self.host_admins
             .iter()
-            .find(|&&(target, account)| target == host && self.usable(account))
-            .map(|&(_, account)| account)
+            .find(|&&(target, _, account)| target == host && self.usable(account))
+            .map(|&(_, _, account)| account)
     }
 
     /// Every machine's stage, by id.
