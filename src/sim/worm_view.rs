@@ -1,9 +1,8 @@
-//! The worm's view of the company: which machines it runs from, as a list it can draw from,
-//! and which targets are worth an attempt now (clean, on the network, switched on), as a set
-//! it can draw from. The worm draws among these instead of probing the whole target list, so
-//! a tick costs what the worm achieves, not what it tries: late in a large outbreak almost
-//! every probe would find a machine already taken or asleep. They mirror the ground truth
-//! exactly.
+//! The worm's view of the company, per host group: the machines it runs from, and the targets
+//! worth an attempt now (clean, on the network, switched on), each as a list it can draw from
+//! by position. The worm draws among these instead of probing the whole target list
+//! (`spread.rs`), so a tick costs what the worm achieves, not what it tries. They mirror the
+//! ground truth exactly.
 
 use crate::scenario::model::{GroupId, HostId, OfficeId, Role, Scenario};
 
