@@ -1053,11 +1053,7 @@ fn raise_ordinary_alerts(
     let telemetry = &scenario.telemetry;
     // At the start the collector is still working through the hour before: its alerts that
     // fall due in the exercise come in too.
-    let looked: Vec<i32> = if clock.now.0 == 0 {
-        vec![hour - 1, hour]
-    } else {
-        vec![hour]
-    };
+    let looked: &[i32] = if clock.now.0 == 0 { &[hour - 1, hour] } else { &[hour] };
     let due = |at: i64, delay: u32| at.div_euclid(tick_seconds) + delay.max(1) as i64;
     for (group_index, group) in scenario.host_groups.iter().enumerate() {
         let logs = group.sensors.contains(&Sensor::LogForwarding);
