@@ -83,40 +83,26 @@ impl Reachability {
     pub fn allows_between(
         &mut self,
         scenario: &Scenario,
-        from: (HostId, GroupId),
+        (source, from_group): (HostId, GroupId),
         to_group: GroupId,
         target: impl Fn() -> HostId,
         port: u16,
     ) -> bool {
-        self.allows_groups(scenario, from, to_group, &target, port)
-            .unwrap_or_else(|| self.decide(scenario, from.0, target(), port))
-    }
-
-    /// Whether a connection from a machine of one group to the machines of another gets
-    /// through, when the answer holds for the groups as wholes (`None`: rules naming single
-    /// machines make it a question per machine). `target` is any machine of the second group.
-    pub fn allows_groups(
-        &mut self,
-        scenario: &Scenario,
-        (source, from_group): (HostId, GroupId),
-        to_group: GroupId,
-        target: &impl Fn() -> HostId,
-        port: u16,
-    ) -> Option<bool> {
         // Groups rather than machines: the group table stays in cache, the machines do not.
         let (from, to) = (
             &scenario.host_groups[from_group.index()],
             &scenario.host_groups[to_group.index()],
         );
         if from.subnet == to.subnet {
-            return Some(true);
+            return true;
         }
         if !self.offices_connected(from.office, to.office) {
-            return Some(false);
+            return false;
         }
         if self.per_host_rules {
-            return None;
+            return self.decide(scenario, source, target(), port);
         }
+        // Without single-machine rules a decision holds for whole host groups.
         let slot = from_group.index() * self.groups + to_group.index();
         let table = match self.decisions.iter().position(|(known, _)| *known == port) {
             Some(index) => index,
@@ -125,7 +111,7 @@ impl Reachability {
                 self.decisions.len() - 1
             }
         };
-        Some(match self.decisions[table].1[slot] {
+        match self.decisions[table].1[slot] {
             1 => true,
             2 => false,
             _ => {
@@ -133,7 +119,7 @@ impl Reachability {
                 self.decisions[table].1[slot] = if allowed { 1 } else { 2 };
                 allowed
             }
-        })
+        }
     }
 }
 

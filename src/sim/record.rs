@@ -59,6 +59,8 @@ impl TruthLog {
     }
 
     fn push(&mut self, fact: Fact) {
+        // The hash keeps its own six-word encoding, older than the packed one: sessions'
+        // checksums are made of it.
         let words: [u32; 6] = match fact {
             Fact::WormCopied(copied) => [
                 1,

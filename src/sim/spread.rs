@@ -18,7 +18,7 @@ use crate::scenario::model::{GroupId, Tick};
 
 use super::facts::WormCopied;
 use super::network::{OfficeHours, Reachability, is_powered};
-use super::state::{AdminOdds, Agenda, Clock, GroundTruth, ScenarioData, SimRng, Stage, Transition};
+use super::state::{Agenda, Clock, GroundTruth, ScenarioData, SimRng, Stage, Transition};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<WormCopied>()
@@ -62,9 +62,9 @@ fn spread_worm(
     }
     // Each target group's odds per open target, and their weights.
     let odds: Vec<u64> = (0..groups as u32)
-        .map(|group| match truth.admin_odds(GroupId(group)) {
-            AdminOdds::Surely | AdminOdds::Perhaps => CERTAIN,
-            AdminOdds::Not => u64::from(spread.guess_per_mille),
+        .map(|group| match truth.may_be_admin(GroupId(group)) {
+            true => CERTAIN,
+            false => u64::from(spread.guess_per_mille),
         })
         .collect();
     let mut weights = Weights::new(

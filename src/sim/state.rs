@@ -155,14 +155,6 @@ pub struct HostTruth {
     pub restored_at: u32,
 }
 
-/// Whether the attacker holds an admin account for the machines of a group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AdminOdds {
-    Surely,
-    Perhaps,
-    Not,
-}
-
 /// Machines that have reached each stage, per scope, for triggers and summaries.
 #[derive(Debug, Clone, Default)]
 pub struct StageCounts {
@@ -311,21 +303,14 @@ impl GroundTruth {
         }
     }
 
-    /// Whether the attacker can be admin on a group's machines: surely (an account over the
-    /// whole group), perhaps (an account over some of its machines: ask `admin_account`), or
-    /// not.
-    pub fn admin_odds(&self, group: GroupId) -> AdminOdds {
-        if self.group_open[group.index()] {
-            AdminOdds::Surely
-        } else if self
-            .host_admins
-            .iter()
-            .any(|&(_, admin_group, account)| admin_group == group && self.usable(account))
-        {
-            AdminOdds::Perhaps
-        } else {
-            AdminOdds::Not
-        }
+    /// Whether the attacker may be admin on some of a group's machines: an account over the
+    /// whole group, or one over single machines of it (`admin_account` says which).
+    pub fn may_be_admin(&self, group: GroupId) -> bool {
+        self.group_open[group.index()]
+            || self
+                .host_admins
+                .iter()
+                .any(|&(_, admin_group, account)| admin_group == group && self.usable(account))
     }
 
     /// The account (lowest id first) the attacker can use as admin on a machine, if any.

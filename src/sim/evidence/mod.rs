@@ -193,13 +193,11 @@ impl EvidenceStore {
 
     /// The piece at an index.
     pub fn get(&self, index: u32) -> Option<Evidence> {
-        let stored = self.stored.get(index as usize)?;
+        if index as usize >= self.stored.len() {
+            return None;
+        }
         let run = self.runs.partition_point(|run| run.first <= index) - 1;
-        Some(Evidence {
-            host: self.runs[run].host,
-            at: stored.at,
-            trace: stored.trace,
-        })
+        Some(self.piece(self.runs[run].host, index).1)
     }
 
     /// The indices of a run's pieces.
