@@ -6,7 +6,10 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use redscreen::exercise::{Baseline, Console, Seen, SeenMap};
-use redscreen::screen::{SERIES, machine_at, paint_chart, paint_map, plan_map};
+use redscreen::scenario::model::HostId;
+use redscreen::screen::{
+    MapOrder, MapShares, SERIES, machine_at, paint_chart, paint_map, plan_finer, plan_level, plan_map,
+};
 use redscreen::testing::{exercise_at, flagship, tutorial};
 
 #[test]
@@ -14,7 +17,13 @@ fn every_machine_gets_its_own_cell_inside_the_map() {
     let scenario = flagship();
     for (width, height) in [(896, 680), (640, 400), (1800, 1000)] {
         let plan = plan_map(&scenario, width, height);
-        let distinct: HashSet<(u32, u32)> = plan.cells.iter().copied().collect();
+        assert_eq!(plan.per_cell, 1);
+        let distinct: HashSet<(u32, u32)> = scenario
+            .hosts
+            .iter()
+            .enumerate()
+            .map(|(index, _)| plan.position_of(HostId(index as u32)))
+            .collect();
         assert_eq!(
             distinct.len(),
             scenario.hosts.len(),
@@ -45,9 +54,10 @@ fn the_map_shows_only_what_the_responder_could_see() {
         "no sensor watches patient zero"
     );
     let plan = plan_map(&scenario, 896, 680);
-    let pixels = paint_map(&plan, seen.iter().map(|state| state.colour()));
+    let palette = Seen::ALL.map(Seen::colour);
+    let pixels = paint_map(&plan, &palette, |host| seen[host.index()] as u8);
     assert_eq!(pixels.len(), 896 * 680 * 4);
-    let (x, y) = plan.cells[patient_zero.index()];
+    let (x, y) = plan.position_of(patient_zero);
     let at = ((y * 896 + x) * 4) as usize;
     assert_eq!(pixels[at..at + 3], Seen::Unknown.colour());
 }
@@ -57,7 +67,7 @@ fn a_click_on_a_cell_finds_its_machine() {
     let scenario = flagship();
     let plan = plan_map(&scenario, 896, 680);
     let patient_zero = scenario.host_named("SPE-CC-WS-0412").expect("the foothold");
-    let (x, y) = plan.cells[patient_zero.index()];
+    let (x, y) = plan.position_of(patient_zero);
     let middle = plan.cell as f32 / 2.0;
     assert_eq!(
         machine_at(&plan, x as f32 + middle, y as f32 + middle),
@@ -159,4 +169,151 @@ fn the_debrief_chart_draws_both_runs() {
     // Where the runs part, the baseline's dimmed curve shows: here, the machines wiped.
     let [r, g, b] = SERIES[2].1;
     assert!(drawn([r / 2, g / 2, b / 2]) > 20, "the baseline's wiped curve is drawn");
+}
+
+/// A generated company of `hosts` machines.
+fn generated(hosts: u64) -> Arc<redscreen::scenario::model::Scenario> {
+    use redscreen::scenario::{Limits, Origin, generate, load_str};
+    let origin = Origin {
+        name: "generated".to_string(),
+        folder: None,
+    };
+    let text = generate::synthetic_enterprise(hosts);
+    Arc::new(load_str(&text, &origin, &Limits::default()).unwrap_or_else(|_| panic!("{hosts} machines load")))
+}
+
+#[test]
+fn a_company_too_large_for_a_cell_per_machine_gets_cells_of_many_and_finer_levels() {
+    let scenario = generated(200_000);
+    let order = Arc::new(MapOrder::of(&scenario));
+    let plan = plan_level(&order, 896, 612);
+    assert!(plan.per_cell > 1, "200,000 machines do not fit 896x612 one to a cell");
+    // Every machine in exactly one cell, each cell inside the map, and found where it is.
+    let mut counted = vec![0u32; plan.cells.len()];
+    for index in 0..scenario.hosts.len() {
+        let host = HostId(index as u32);
+        let cell = plan.cell_of(host);
+        assert!(plan.machines_in(cell).contains(&host));
+        counted[cell as usize] += 1;
+    }
+    assert!(
+        counted
+            .iter()
+            .all(|&machines| machines >= 1 && machines <= plan.per_cell)
+    );
+    for (index, &(x, y)) in plan.cells.iter().enumerate() {
+        assert!(
+            x + plan.cell <= 896 && y + plan.cell <= 612,
+            "cell {index} leaves the map"
+        );
+        let middle = plan.cell as f32 / 2.0;
+        assert_eq!(plan.cell_at(x as f32 + middle, y as f32 + middle), Some(index as u32));
+    }
+    // Zoomed in twice, four times...: finer cells in the same places, until one machine a
+    // cell.
+    let mut per_cell = plan.per_cell;
+    let mut level = 1;
+    while per_cell > 1 {
+        let finer = plan_finer(&plan, 1 << level);
+        assert!(finer.per_cell < per_cell, "level {level} is no finer");
+        for index in (0..scenario.hosts.len()).step_by(997) {
+            let host = HostId(index as u32);
+            let (x, y) = plan.position_of(host);
+            let (finer_x, finer_y) = finer.position_of(host);
+            let block = plan.blocks[plan
+                .blocks
+                .iter()
+                .position(|&[left, top, right, bottom]| (left..right).contains(&x) && (top..bottom).contains(&y))
+                .expect("a machine's cell is on its subnet's block")];
+            assert!(
+                (block[0] << level..=block[2] << level).contains(&finer_x)
+                    && (block[1] << level..=block[3] << level).contains(&finer_y),
+                "level {level} moved a machine out of its subnet's place"
+            );
+        }
+        per_cell = finer.per_cell;
+        level += 1;
+    }
+    assert!(level <= 5, "a cell per machine within four doublings of the zoom");
+}
+
+#[test]
+fn a_cell_of_many_shows_every_state_among_its_machines() {
+    let scenario = generated(200_000);
+    let plan = plan_map(&scenario, 896, 612);
+    let palette = Seen::ALL.map(Seen::colour);
+    // One machine of a cell has an alert; the rest are unknown.
+    let alerting = HostId(123_457);
+    let pixels = paint_map(&plan, &palette, |host| match host == alerting {
+        true => Seen::Alerting as u8,
+        false => Seen::Unknown as u8,
+    });
+    let (x, y) = plan.position_of(alerting);
+    let inner = plan.cell - 1;
+    let colours: Vec<[u8; 3]> = (y..y + inner)
+        .flat_map(|py| (x..x + inner).map(move |px| (px, py)))
+        .map(|(px, py)| {
+            let at = ((py * 896 + px) * 4) as usize;
+            [pixels[at], pixels[at + 1], pixels[at + 2]]
+        })
+        .collect();
+    let amber = colours
+        .iter()
+        .filter(|&&colour| colour == Seen::Alerting.colour())
+        .count();
+    let grey = colours
+        .iter()
+        .filter(|&&colour| colour == Seen::Unknown.colour())
+        .count();
+    // Its share of the cell rounded up, and at least a pixel.
+    let most = 1 + colours.len().div_ceil(plan.per_cell as usize);
+    assert!(
+        (1..=most).contains(&amber),
+        "one alert among {} machines: {amber} pixels",
+        plan.per_cell
+    );
+    assert_eq!(amber + grey, colours.len());
+}
+
+#[test]
+fn shares_kept_up_from_the_changes_match_shares_counted_at_the_end() {
+    let console = tutorial_with_actions(SEED);
+    let scenario = console.exercise().shared_scenario();
+    // Small enough a map that the tutorial's machines share cells.
+    let order = Arc::new(MapOrder::of(&scenario));
+    let plan = (44..80)
+        .flat_map(|height| (40..400).step_by(20).map(move |width| (width, height)))
+        .map(|(width, height)| plan_level(&order, width, height))
+        .find(|plan| plan.per_cell > 1)
+        .expect("a size at which a few machines share each cell");
+    let mut again = Console::new(Arc::clone(&scenario), SEED);
+    let mut seen = SeenMap::new(scenario.hosts.len());
+    let mut shares = MapShares::count(&plan, |_| Seen::Unknown as u8);
+    let mut keep_up = |console: &Console, seen: &mut SeenMap| {
+        seen.update(console.exercise());
+        for &(host, before, after) in seen.last_changes() {
+            shares.shift(&plan, host, before as u8, after as u8);
+        }
+    };
+    for line in ACTIONS {
+        if let Some(time) = line.strip_prefix("until ") {
+            let target = scenario.tick_at(time).expect("a time");
+            while again.exercise().now().is_none_or(|now| now < target) {
+                again.advance(1);
+                keep_up(&again, &mut seen);
+            }
+        } else {
+            again.handle(line);
+            keep_up(&again, &mut seen);
+        }
+    }
+    let at_end = SeenMap::of(console.exercise());
+    let counted = MapShares::count(&plan, |host| at_end.get(host) as u8);
+    for cell in 0..plan.cells.len() as u32 {
+        assert_eq!(shares.of(cell), counted.of(cell), "cell {cell}");
+    }
+    let touched = (0..plan.cells.len() as u32)
+        .filter(|&cell| counted.of(cell)[Seen::Unknown as usize] < plan.machines_in(cell).len() as u16)
+        .count();
+    assert!(touched >= 3, "the actions changed what several cells show");
 }

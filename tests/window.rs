@@ -11,6 +11,9 @@
 
 mod common;
 
+use std::collections::HashSet;
+
+use redscreen::exercise::Seen;
 use redscreen::scenario::{Limits, load_flagship};
 use redscreen::screen::{FRAMES, draw, warning_page};
 use tiny_skia::Pixmap;
@@ -521,7 +524,7 @@ fn a_trainee_types_clicks_and_zooms_in_the_window() {
     // A click on LAN-BR-WS-07's cell (its user reported the page at 10:33) inspects it.
     let scenario = redscreen::scenario::load_file(&tutorial, &redscreen::scenario::Limits::default()).expect("loads");
     let plan = plan_map(&scenario, 896, 612);
-    let (x, y) = plan.cells[scenario.host_named("LAN-BR-WS-07").expect("a machine").index()];
+    let (x, y) = plan.position_of(scenario.host_named("LAN-BR-WS-07").expect("a machine"));
     let middle = plan.cell / 2;
     let (cell_x, cell_y) = ((x + middle).to_string(), (y + 40 + middle).to_string());
     xdotool(&["mousemove", &cell_x, &cell_y, "click", "1"]);
@@ -883,5 +886,93 @@ fn the_page_window_shows_what_is_saved() {
     assert!(sheet > 10_000, "the problem is shown over the page");
     child.kill().ok();
     child.wait().ok();
+    std::fs::remove_dir_all(&folder).ok();
+}
+
+/// A generated company of 200,000 machines at 09:25, its time bomb 25 minutes gone: on the
+/// whole map each cell stands for many machines and shows the share of each state among them
+/// as a small waffle; zoomed in, the cells get finer.
+#[test]
+#[ignore = "needs a display and Vulkan: .ci/run runs it under Xvfb"]
+fn a_company_too_large_for_a_cell_per_machine_is_mapped_in_cells_of_many() {
+    let _display = one_window_at_a_time();
+    let folder = std::env::temp_dir().join(format!("redscreen-aggregated-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("a temporary folder");
+    let path = |name: &str| folder.join(name).to_str().expect("a UTF-8 path").to_string();
+    assert_success(&common::redscreen(&[
+        "gen",
+        "--hosts",
+        "200000",
+        "-o",
+        &path("company.ron"),
+    ]));
+    let script = [
+        format!("screenshot {}", path("whole.png")),
+        "zoom 4".to_string(),
+        format!("screenshot {}", path("zoomed.png")),
+        "quit".to_string(),
+    ];
+    std::fs::write(path("script.txt"), script.join("\n")).expect("written");
+    let window = common::redscreen(&[
+        "play",
+        &path("company.ron"),
+        "--seed",
+        "1",
+        "--speed",
+        "0",
+        "--from",
+        "09:25",
+        "--script",
+        &path("script.txt"),
+        "--record",
+        &path("session.jsonl"),
+    ]);
+    assert_success(&window);
+    let whole = Pixmap::load_png(path("whole.png")).expect("the whole map's screenshot");
+    let zoomed = Pixmap::load_png(path("zoomed.png")).expect("the zoomed map's screenshot");
+    let (xs, ys) = (0..896, 40..652);
+    let colour = |shot: &Pixmap, seen: Seen| pixels_like(shot, xs.clone(), ys.clone(), seen.colour(), 6);
+    let (unknown, alerting, reported) = (
+        colour(&whole, Seen::Unknown),
+        colour(&whole, Seen::Alerting),
+        colour(&whole, Seen::PageReported),
+    );
+    println!("whole map: {unknown} unknown, {alerting} alerting, {reported} page-reported pixels");
+    assert!(unknown > 1_000 && alerting > 1_000 && reported > 1_000);
+
+    // The cells as the window plans them: many machines each, most of them in two states or
+    // more at this moment, painted as such.
+    let scenario = redscreen::scenario::load_file(
+        std::path::Path::new(&path("company.ron")),
+        &redscreen::scenario::Limits::default(),
+    )
+    .expect("loads");
+    let plan = redscreen::screen::plan_map(&scenario, 896, 612);
+    assert!(plan.per_cell > 1);
+    let mixed = plan
+        .cells
+        .iter()
+        .filter(|&&(x, y)| {
+            let inner = plan.cell - 1;
+            let colours: HashSet<[u8; 3]> = (y..y + inner)
+                .flat_map(|py| (x..x + inner).map(move |px| (px, py + 40)))
+                .filter_map(|(px, py)| whole.pixel(px, py))
+                .map(|pixel| [pixel.red(), pixel.green(), pixel.blue()])
+                .collect();
+            colours.len() >= 2
+        })
+        .count();
+    println!(
+        "{mixed} of {} cells of {} machines show two states or more",
+        plan.cells.len(),
+        plan.per_cell
+    );
+    assert!(mixed > 100, "cells of many machines show the shares of their states");
+
+    // Zoomed in four times: finer cells, the same states.
+    let changed = changed_pixels(&whole, &zoomed, xs.clone(), ys.clone());
+    println!("zoomed: {changed} pixels changed");
+    assert!(changed > 100_000, "the map is drawn again, finer");
+    assert!(colour(&zoomed, Seen::Alerting) > 1_000 || colour(&zoomed, Seen::PageReported) > 1_000);
     std::fs::remove_dir_all(&folder).ok();
 }

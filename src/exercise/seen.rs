@@ -81,6 +81,9 @@ pub struct SeenMap {
     observations_read: usize,
     /// Per desk entry, the progress last taken into account.
     progress_read: Vec<Option<Progress>>,
+    /// The last update's changes, in order: machine, state before, state after (a map that
+    /// counts states keeps up with these instead of counting again).
+    changes: Vec<(HostId, Seen, Seen)>,
 }
 
 impl SeenMap {
@@ -91,6 +94,7 @@ impl SeenMap {
             before_imaging: HashMap::new(),
             observations_read: 0,
             progress_read: Vec::new(),
+            changes: Vec::new(),
         }
     }
 
@@ -111,6 +115,19 @@ impl SeenMap {
         self.states[host.index()]
     }
 
+    /// What the last update changed: machine, state before, state after, in order.
+    pub fn last_changes(&self) -> &[(HostId, Seen, Seen)] {
+        &self.changes
+    }
+
+    fn set(&mut self, host: HostId, state: Seen) {
+        let slot = &mut self.states[host.index()];
+        if *slot != state {
+            self.changes.push((host, *slot, state));
+            *slot = state;
+        }
+    }
+
     /// Takes in what was observed and done since the last update; returns whether anything
     /// changed.
     pub fn update(&mut self, exercise: &Exercise) -> bool {
@@ -118,6 +135,7 @@ impl SeenMap {
         let desk = exercise.desk();
         let new_observations = &observations[self.observations_read.min(observations.len())..];
         let mut changed = false;
+        self.changes.clear();
         for observed in new_observations {
             let Some(host) = observed.host else { continue };
             let state = match observed.what {
@@ -128,14 +146,21 @@ impl SeenMap {
                 _ => continue,
             };
             // What arrives while the disk is being imaged shows once the imaging is done.
-            let slot = match self.states[host.index()] {
-                Seen::BeingImaged => self.before_imaging.entry(host).or_insert(Seen::Unknown),
-                _ => &mut self.states[host.index()],
+            let imaging = self.states[host.index()] == Seen::BeingImaged;
+            let before = match imaging {
+                true => *self.before_imaging.entry(host).or_insert(Seen::Unknown),
+                false => self.states[host.index()],
             };
             // An alert adds nothing to a reported page.
-            if !(state == Seen::Alerting && *slot == Seen::PageReported) {
-                changed |= *slot != state;
-                *slot = state;
+            if before == state || (state == Seen::Alerting && before == Seen::PageReported) {
+                continue;
+            }
+            changed = true;
+            match imaging {
+                true => {
+                    self.before_imaging.insert(host, state);
+                }
+                false => self.set(host, state),
             }
         }
         self.observations_read = observations.len();
@@ -150,37 +175,35 @@ impl SeenMap {
             match (&entry.progress, &entry.action) {
                 (Progress::Started { .. }, Action::ImageDisk(host)) => {
                     self.before_imaging.insert(*host, self.states[host.index()]);
-                    self.states[host.index()] = Seen::BeingImaged;
+                    self.set(*host, Seen::BeingImaged);
                 }
                 (Progress::Completed { .. }, action) => match action {
                     Action::Isolate(scope) => {
                         for host in scenario.hosts_in(scope) {
-                            self.states[host.index()] = Seen::Isolated;
+                            self.set(host, Seen::Isolated);
                         }
                     }
                     Action::Reconnect(scope) => {
                         for host in scenario.hosts_in(scope) {
-                            let slot = &mut self.states[host.index()];
-                            if *slot == Seen::Isolated {
-                                *slot = Seen::Unknown;
+                            if self.states[host.index()] == Seen::Isolated {
+                                self.set(host, Seen::Unknown);
                             }
                         }
                     }
-                    Action::PowerOff(host) => self.states[host.index()] = Seen::Offline,
-                    Action::RestoreFromBackup(host) | Action::Rebuild(host) => {
-                        self.states[host.index()] = Seen::Restored
-                    }
+                    Action::PowerOff(host) => self.set(*host, Seen::Offline),
+                    Action::RestoreFromBackup(host) | Action::Rebuild(host) => self.set(*host, Seen::Restored),
                     Action::ImageDisk(host) => {
                         let before = self.before_imaging.remove(host).unwrap_or(self.states[host.index()]);
-                        self.states[host.index()] = match before {
+                        let after = match before {
                             Seen::Unknown | Seen::BeingImaged => Seen::Examined,
                             before => before,
                         };
+                        self.set(*host, after);
                     }
                     Action::CaptureMemory(host) | Action::CollectLogs(host)
                         if self.states[host.index()] == Seen::Unknown =>
                     {
-                        self.states[host.index()] = Seen::Examined
+                        self.set(*host, Seen::Examined)
                     }
                     _ => {}
                 },

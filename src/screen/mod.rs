@@ -17,7 +17,10 @@ pub use art::{Art, Paint, SKELETON_SOURCE, Shape};
 pub use chart::{SERIES, paint_chart};
 pub use fonts::{Face, Fonts};
 pub use layout::{FRAMES, Item, Layout, Part, Picture, desktop, no_boot, warning_page, wrap};
-pub use map::{MapPlan, machine_at, paint_map, plan_map, stage_colour};
+pub use map::{
+    MAP_STATES, MapOrder, MapPlan, MapShares, MapWindow, OfficeLabel, finer_cells, machine_at, paint_cell, paint_map,
+    paint_view, plan_finer, plan_level, plan_map, share_out, stage_colour,
+};
 pub use raster::{RenderError, draw, picture_pixels, png};
 
 /// Whether a file holds a whole PNG (a screenshot still being written does not).

@@ -63,34 +63,50 @@ fn steer_pace(
     }
 }
 
-fn refresh_clock(run: NonSend<ExerciseRun>, pace: Res<Pace>, mut texts: Query<&mut Text, With<ClockText>>) {
+/// Width of a character of the clock bar's monospaced 14-pixel face, in pixels.
+const CHARACTER_WIDTH: f32 = 8.5;
+
+fn refresh_clock(
+    run: NonSend<ExerciseRun>,
+    pace: Res<Pace>,
+    window: Single<&Window>,
+    mut texts: Query<&mut Text, With<ClockText>>,
+) {
     let Ok(mut text) = texts.single_mut() else { return };
     let exercise = run.exercise();
     let scenario = exercise.scenario();
     let now = exercise.now().unwrap_or_default();
-    let offices: Vec<String> = scenario
-        .offices
-        .iter()
-        .enumerate()
-        .map(|(index, office)| {
-            let local = scenario.local_time(OfficeId(index as u32), now);
-            format!("{} {}", office.name, local.strftime("%a %H:%M"))
-        })
-        .collect();
     let shown_pace = match (pace.ended, pace.paused) {
         (true, _) => "ended".to_string(),
         (_, true) => "paused".to_string(),
         _ => format!("{}x", pace.speed),
     };
     let desk = exercise.desk();
-    write(
-        &mut text,
-        format!(
-            "{}  | {shown_pace} | team: {} of {} free, {} waiting",
-            offices.join("  "),
-            desk.free(),
-            scenario.responders.team_size,
-            desk.queued()
-        ),
+    let status = format!(
+        "  | {shown_pace} | team: {} of {} free, {} waiting",
+        desk.free(),
+        scenario.responders.team_size,
+        desk.queued()
     );
+    // As many offices' times as fit on one line; the map's labels have the others.
+    let room = ((window.width() - 16.0) / CHARACTER_WIDTH) as usize;
+    let mut offices = String::new();
+    for (index, office) in scenario.offices.iter().enumerate() {
+        let local = scenario.local_time(OfficeId(index as u32), now);
+        let entry = format!(
+            "{}{} {}",
+            if index > 0 { "  " } else { "" },
+            office.name,
+            local.strftime("%a %H:%M")
+        );
+        let rest = scenario.offices.len() - index;
+        let more = |count: usize| format!("  +{count} offices");
+        let after = if rest > 1 { more(rest - 1).len() } else { 0 };
+        if offices.len() + entry.len() + after + status.len() > room {
+            offices.push_str(&more(rest));
+            break;
+        }
+        offices.push_str(&entry);
+    }
+    write(&mut text, format!("{}{status}", offices.trim_start()));
 }

@@ -1,9 +1,15 @@
-//! The map panel: every machine a cell coloured by what the responder observes (or, in a
-//! replay, by ground truth), offices named with their local time, the inspected machine
-//! framed, a legend, and a tooltip under the pointer. The wheel zooms around the pointer, a
-//! right or middle drag pans (arrows too), Escape resets the view, a click inspects. The map is
-//! planned and painted on the CPU (`screen::map`) for the size the layout gives its frame.
+//! The map panel: machines in cells coloured by what the responder observes (or, in a replay,
+//! by ground truth), offices named with their local time, the inspected machine framed, a
+//! legend, and a tooltip under the pointer. The wheel zooms around the pointer, a right or
+//! middle drag pans (arrows too), Escape resets the view, a click inspects (or, on a cell of
+//! many machines, zooms in on it).
+//!
+//! The map is planned and painted on the CPU (`screen::map`) for the size the layout gives its
+//! frame, one level per doubling of the zoom until every machine has a cell of its own; only
+//! what the frame shows is painted, and when the observations change, only the cells they
+//! touch.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use bevy::input::ButtonState;
@@ -14,7 +20,10 @@ use bevy::ui::RelativeCursorPosition;
 
 use crate::exercise::Seen;
 use crate::scenario::model::{HostId, OfficeId, Tick};
-use crate::screen::{Face, MapPlan, machine_at, paint_map, plan_map, stage_colour};
+use crate::screen::{
+    Face, MapOrder, MapPlan, MapShares, MapWindow, finer_cells, paint_cell, paint_view, plan_finer, plan_level,
+    stage_colour,
+};
 use crate::sim::{GroundTruth, Stage};
 
 use super::super::assets::{UiAssets, blank};
@@ -24,11 +33,14 @@ use super::run::{DebriefView, ExerciseRun, Inspected, Request, SeenStates, ShowT
 use super::{ExerciseSystems, PanelState};
 
 /// How the map is shown in its frame: scaled by `zoom` around the map's origin, then moved so
-/// that map point `offset` sits at the frame's top-left corner.
+/// that map point `offset` sits at the frame's top-left corner. Map points are the frame's
+/// pixels at zoom 1.
 #[derive(Resource, Debug, Clone, Copy, PartialEq)]
 pub struct MapView {
     pub zoom: f32,
     pub offset: Vec2,
+    /// How far the map zooms: further on a company too large for a cell per machine at first.
+    pub max_zoom: f32,
 }
 
 impl Default for MapView {
@@ -36,11 +48,13 @@ impl Default for MapView {
         Self {
             zoom: 1.0,
             offset: Vec2::ZERO,
+            max_zoom: Self::MAX_ZOOM,
         }
     }
 }
 
 impl MapView {
+    /// How far a map whose machines all have a cell at zoom 1 zooms.
     pub const MAX_ZOOM: f32 = 8.0;
 
     /// The map point under a point of the frame.
@@ -51,7 +65,7 @@ impl MapView {
     /// Zooms by `factor`, keeping the map point under `frame_point` where it is.
     pub fn zoom_at(&mut self, factor: f32, frame_point: Vec2, frame: Vec2) {
         let anchor = self.to_map(frame_point);
-        self.zoom = (self.zoom * factor).clamp(1.0, Self::MAX_ZOOM);
+        self.zoom = (self.zoom * factor).clamp(1.0, self.max_zoom);
         self.offset = anchor - frame_point / self.zoom;
         self.clamp(frame);
     }
@@ -62,6 +76,14 @@ impl MapView {
         self.clamp(frame);
     }
 
+    /// Back to the whole map.
+    pub fn reset(&mut self) {
+        *self = Self {
+            max_zoom: self.max_zoom,
+            ..Self::default()
+        };
+    }
+
     /// Keeps the map covering the frame: no panning past its edges.
     fn clamp(&mut self, frame: Vec2) {
         let visible = frame / self.zoom;
@@ -69,26 +91,69 @@ impl MapView {
     }
 }
 
-/// The map as planned for its frame, its texture, and what it was last painted from.
+/// The map's levels for the frame's size, the shares of states in the shown level's cells, the
+/// frame's pixels and texture, and what they were last painted from.
 #[derive(Resource, Default)]
 pub struct MapState {
-    pub plan: Option<MapPlan>,
+    /// The frame's size in pixels.
+    frame: UVec2,
+    order: Option<Arc<MapOrder>>,
+    /// Plans for the frame zoomed 1, 2, 4... times, made as the trainee zooms in; the last is
+    /// the first with a cell per machine.
+    levels: Vec<MapPlan>,
+    /// The level shown.
+    level: usize,
+    shares: Option<MapShares>,
+    /// What the shares count.
+    counted: Option<(usize, Painted)>,
+    /// What the pixels show.
+    shown: Option<MapWindow>,
+    pixels: Vec<u8>,
     image: Handle<Image>,
-    painted: Option<Painted>,
 }
 
 impl MapState {
-    /// The frame's size in pixels (the plan's), once laid out.
+    /// The frame's size in pixels, once laid out.
     pub fn frame(&self) -> Vec2 {
-        self.plan
-            .as_ref()
-            .map_or(Vec2::ZERO, |plan| Vec2::new(plan.width as f32, plan.height as f32))
+        self.frame.as_vec2()
     }
 
-    /// The machine under a point of the frame, as the map is zoomed and panned.
-    fn machine_under(&self, view: &MapView, frame_point: Vec2) -> Option<HostId> {
-        let at = view.to_map(frame_point);
-        machine_at(self.plan.as_ref()?, at.x, at.y)
+    /// The plan shown.
+    pub fn plan(&self) -> Option<&MapPlan> {
+        self.levels.get(self.level)
+    }
+
+    /// The part of the shown plan the view puts in the frame.
+    fn window(&self, view: &MapView) -> MapWindow {
+        let level = (1u32 << self.level) as f32;
+        MapWindow {
+            left: view.offset.x * level,
+            top: view.offset.y * level,
+            scale: view.zoom / level,
+            width: self.frame.x,
+            height: self.frame.y,
+        }
+    }
+
+    /// The shown plan's cell under a point of the frame, as the map is zoomed and panned.
+    fn cell_under(&self, view: &MapView, frame_point: Vec2) -> Option<u32> {
+        let window = self.window(view);
+        let at = Vec2::new(window.left, window.top) + frame_point / window.scale;
+        self.plan()?.cell_at(at.x, at.y)
+    }
+
+    /// The level a zoom shows: one per doubling, planned when first needed, up to the first
+    /// with a cell per machine.
+    fn level_for(&mut self, zoom: f32) -> usize {
+        let mut level = 0;
+        while (2u32 << level) as f32 <= zoom && self.levels.get(level).is_some_and(|plan| plan.per_cell > 1) {
+            level += 1;
+            if level == self.levels.len() {
+                let finer = plan_finer(&self.levels[0], 1 << level);
+                self.levels.push(finer);
+            }
+        }
+        level
     }
 }
 
@@ -215,7 +280,7 @@ fn frame_point(cursor: &RelativeCursorPosition, frame: Vec2) -> Option<Vec2> {
     (point.x >= 0.0 && point.y >= 0.0 && point.x < frame.x && point.y < frame.y).then_some(point)
 }
 
-/// A new plan and texture whenever the layout gives the frame another size.
+/// New plans and a new texture whenever the layout gives the frame another size.
 fn follow_frame(
     frames: Query<(&Region, &ComputedNode)>,
     run: NonSend<ExerciseRun>,
@@ -227,53 +292,112 @@ fn follow_frame(
     let Some(size) = frames
         .iter()
         .find(|(region, _)| **region == Region::Map)
-        .map(|(_, node)| node.size().round())
+        .map(|(_, node)| node.size().round().as_uvec2())
     else {
         return;
     };
-    if size.x < 1.0 || size.y < 1.0 || size == state.frame() {
+    if size.x < 1 || size.y < 1 || size == state.frame {
         return;
     }
-    let plan = plan_map(run.exercise().scenario(), size.x as u32, size.y as u32);
-    state.image = images.add(blank(plan.width, plan.height));
-    state.plan = Some(plan);
-    state.painted = None;
-    *view = MapView::default();
+    let order = state
+        .order
+        .get_or_insert_with(|| Arc::new(MapOrder::of(run.exercise().scenario())))
+        .clone();
+    // Zooming goes on past the first level with a cell per machine as far as it goes past
+    // the whole map when that is the first.
+    let base = plan_level(&order, size.x, size.y);
+    let mut finest = 0;
+    while finer_cells(&base, 1 << finest).1 > 1 && finest < 16 {
+        finest += 1;
+    }
+    *state = MapState {
+        frame: size,
+        levels: vec![base],
+        order: Some(order),
+        image: images.add(blank(size.x, size.y)),
+        ..default()
+    };
+    *view = MapView {
+        max_zoom: MapView::MAX_ZOOM * (1u32 << finest) as f32,
+        ..default()
+    };
     for mut image in &mut maps {
         image.image = state.image.clone();
     }
 }
 
-/// Repaints the map when what it shows has changed.
+/// Repaints the map when what it shows has changed: the cells the last observations touched,
+/// or, when the view, the level or the kind of map changed, everything in the frame.
 fn repaint_map(
     run: NonSend<ExerciseRun>,
     seen: Res<SeenStates>,
     truth: Res<ShowTruth>,
+    view: Res<MapView>,
     mut state: ResMut<MapState>,
     mut images: ResMut<Assets<Image>>,
     mut spent: ResMut<Spent>,
 ) {
     let started = Instant::now();
+    if state.levels.is_empty() {
+        return;
+    }
     let simulation = run.exercise().simulation();
     let wanted = match truth.0 {
         true => Painted::Truth(simulation.now()),
         false => Painted::Seen(seen.generation),
     };
-    let Some(plan) = &state.plan else { return };
-    if state.painted == Some(wanted) {
+    let level = state.level_for(view.zoom);
+    let window = state.window(&view);
+    if state.counted == Some((level, wanted)) && state.shown == Some(window) {
         return;
     }
-    let pixels = match wanted {
-        Painted::Truth(_) => {
-            let stages = simulation.world().resource::<GroundTruth>().stages();
-            paint_map(plan, stages.iter().map(|stage| stage_colour(*stage)))
-        }
-        Painted::Seen(_) => paint_map(plan, seen.map.states().iter().map(|seen| seen.colour())),
+    let state = &mut *state;
+    state.level = level;
+    let plan = &state.levels[level];
+    let palette: Vec<[u8; 3]> = match wanted {
+        Painted::Truth(_) => Stage::ALL.iter().map(|stage| stage_colour(*stage)).collect(),
+        Painted::Seen(_) => Seen::ALL.iter().map(|seen| seen.colour()).collect(),
     };
-    if let Some(mut image) = images.get_mut(&state.image) {
-        image.data = Some(pixels);
+    // The next generation of the same map on the same level: only the changes to count.
+    let follows = match (state.counted, wanted) {
+        (Some((counted_level, Painted::Seen(before))), Painted::Seen(now)) => {
+            counted_level == level && before + 1 == now && seen.restarted != now
+        }
+        _ => false,
+    };
+    let mut touched = Vec::new();
+    let already = state.counted == Some((level, wanted));
+    match (&mut state.shares, follows) {
+        _ if already => {}
+        (Some(shares), true) => {
+            for &(host, before, after) in seen.map.last_changes() {
+                touched.push(shares.shift(plan, host, before as u8, after as u8));
+            }
+        }
+        _ => {
+            state.shares = Some(match wanted {
+                Painted::Truth(_) => {
+                    let stages = simulation.world().resource::<GroundTruth>().stages();
+                    MapShares::count(plan, |host| stages[host.index()] as u8)
+                }
+                Painted::Seen(_) => MapShares::count(plan, |host| seen.map.get(host) as u8),
+            });
+            state.shown = None;
+        }
     }
-    state.painted = Some(wanted);
+    let shares = state.shares.as_ref().expect("counted above");
+    if state.shown == Some(window) {
+        for cell in touched {
+            paint_cell(plan, shares, &palette, &window, cell, &mut state.pixels);
+        }
+    } else {
+        state.pixels = paint_view(plan, shares, &palette, &window);
+    }
+    if let Some(mut image) = images.get_mut(&state.image) {
+        image.data = Some(state.pixels.clone());
+    }
+    state.counted = Some((level, wanted));
+    state.shown = Some(window);
     spent.painting += started.elapsed();
 }
 
@@ -318,11 +442,17 @@ fn steer_map(
         view.pan(now - before, frame);
     }
     *last_cursor = cursor;
+    // A click inspects a machine, or zooms in on a cell of many.
     if mouse.just_pressed(MouseButton::Left)
         && let Some(point) = inside
-        && let Some(host) = state.machine_under(&view, point)
+        && let Some((plan, cell)) = state.plan().zip(state.cell_under(&view, point))
     {
-        requests.write(Request::Inspect(host));
+        match plan.machines_in(cell) {
+            [host] => {
+                requests.write(Request::Inspect(*host));
+            }
+            _ => view.zoom_at(2.0, point, frame),
+        }
     }
 }
 
@@ -346,7 +476,7 @@ fn zoom_and_pan_keys(
         let sideways = |x: f32| (!run.is_replay()).then_some(Vec2::new(x, 0.0));
         let step = match (&key.logical_key, key.key_code) {
             (Key::Escape, _) if !debrief.shown => {
-                *view = MapView::default();
+                view.reset();
                 None
             }
             (Key::Character(text), _) if text == "+" || text == "=" => {
@@ -369,7 +499,8 @@ fn zoom_and_pan_keys(
     }
 }
 
-/// Places the map, its labels and the selection frame where the view puts them.
+/// Places the office labels (those with room for their name) and the selection frame where
+/// the view puts them; the map's texture fills the frame.
 #[expect(clippy::type_complexity, reason = "Bevy queries spell out their filters")]
 fn place_map(
     run: NonSend<ExerciseRun>,
@@ -382,41 +513,49 @@ fn place_map(
         Query<&mut Node, With<Selection>>,
     )>,
 ) {
-    let Some(plan) = &state.plan else { return };
-    let view = *view;
+    let Some(plan) = state.plan() else { return };
+    let window = state.window(&view);
+    let to_frame = |x: u32, y: u32| {
+        Vec2::new(
+            (x as f32 - window.left) * window.scale,
+            (y as f32 - window.top) * window.scale,
+        )
+    };
     for mut node in &mut nodes.p0() {
         place(&mut node, |next| {
-            next.left = Val::Px(-view.offset.x * view.zoom);
-            next.top = Val::Px(-view.offset.y * view.zoom);
-            next.width = Val::Px(plan.width as f32 * view.zoom);
-            next.height = Val::Px(plan.height as f32 * view.zoom);
+            next.left = Val::Px(0.0);
+            next.top = Val::Px(0.0);
+            next.width = Val::Px(window.width as f32);
+            next.height = Val::Px(window.height as f32);
         });
     }
     let scenario = run.exercise().scenario();
     let now = run.exercise().now().unwrap_or_default();
     for (mut node, mut text, label) in &mut nodes.p1() {
-        let Some((_, x, y)) = plan.labels.get(label.0) else {
+        let Some(office) = plan.labels.get(label.0) else {
             continue;
         };
-        place(&mut node, |next| {
-            next.left = Val::Px((*x as f32 - view.offset.x) * view.zoom + 2.0);
-            next.top = Val::Px((*y as f32 - view.offset.y) * view.zoom + 4.0);
-        });
-        // Each office's name with its local time.
+        // Each office's name with its local time, where it does not run into its neighbour's.
         let local = scenario.local_time(OfficeId(label.0 as u32), now);
-        write(
-            &mut text,
-            format!("{} {}", scenario.offices[label.0].name, local.strftime("%H:%M")),
-        );
+        let name = format!("{} {}", office.name, local.strftime("%H:%M"));
+        let fits = (name.chars().count() as f32 + 1.0) * 9.0 <= office.room as f32 * window.scale;
+        let at = to_frame(office.x, office.y);
+        place(&mut node, |next| {
+            next.display = if fits { Display::Flex } else { Display::None };
+            next.left = Val::Px(at.x + 2.0);
+            next.top = Val::Px(at.y + 4.0);
+        });
+        write(&mut text, name);
     }
     for mut node in &mut nodes.p2() {
-        match inspected.0.and_then(|host| plan.cells.get(host.index())) {
-            Some(&(x, y)) => {
-                let size = plan.cell as f32 * view.zoom + 4.0;
+        match inspected.0.map(|host| plan.position_of(host)) {
+            Some((x, y)) => {
+                let size = plan.cell as f32 * window.scale + 4.0;
+                let at = to_frame(x, y);
                 place(&mut node, |next| {
                     next.display = Display::Flex;
-                    next.left = Val::Px((x as f32 - view.offset.x) * view.zoom - 2.0);
-                    next.top = Val::Px((y as f32 - view.offset.y) * view.zoom - 2.0);
+                    next.left = Val::Px(at.x - 2.0);
+                    next.top = Val::Px(at.y - 2.0);
                     next.width = Val::Px(size);
                     next.height = Val::Px(size);
                 });
@@ -474,7 +613,33 @@ pub fn about_machine(run: &ExerciseRun, seen: &SeenStates, host: HostId) -> Vec<
     ]
 }
 
-/// The tooltip of the machine under the pointer.
+/// What the tooltip says of a cell of many machines: where they are, their addresses, and
+/// how many are in each state the map shows.
+fn about_machines(run: &ExerciseRun, machines: &[HostId], shares: &[(&str, u16)]) -> Vec<String> {
+    let scenario = run.exercise().scenario();
+    let (Some(first), Some(last)) = (machines.first(), machines.last()) else {
+        return Vec::new();
+    };
+    let (first, last) = (&scenario.hosts[first.index()], &scenario.hosts[last.index()]);
+    let counted: Vec<String> = shares
+        .iter()
+        .filter(|(_, count)| *count > 0)
+        .map(|(label, count)| format!("{count} {label}"))
+        .collect();
+    vec![
+        format!(
+            "{} machines of {}/{}",
+            machines.len(),
+            scenario.offices[first.office.index()].name,
+            scenario.subnets[first.subnet.index()].name
+        ),
+        format!("{} to {}", first.address, last.address),
+        counted.join(", "),
+        "click to zoom in".to_string(),
+    ]
+}
+
+/// The tooltip of the cell under the pointer.
 #[expect(clippy::too_many_arguments, reason = "a Bevy system names every resource it reads")]
 fn refresh_tooltip(
     run: NonSend<ExerciseRun>,
@@ -495,23 +660,38 @@ fn refresh_tooltip(
         .find(|(region, _)| **region == Region::Map)
         .and_then(|(_, cursor)| frame_point(cursor, state.frame()))
         .filter(|_| !covers.0.shown && !covers.1.shown)
-        .and_then(|point| state.machine_under(&view, point))
+        .and_then(|point| state.cell_under(&view, point))
+        .zip(state.plan())
         .zip(window.cursor_position());
-    let Some((host, cursor)) = hovered else {
+    let Some(((cell, plan), cursor)) = hovered else {
         show(&mut node, false);
         return;
     };
-    let mut lines = about_machine(&run, &seen, host);
-    if truth.0 {
-        let stage = run.exercise().simulation().stage(host);
-        lines.push(format!("truth: {}", stage.label()));
-    }
+    let lines = match plan.machines_in(cell) {
+        [host] => {
+            let mut lines = about_machine(&run, &seen, *host);
+            if truth.0 {
+                let stage = run.exercise().simulation().stage(*host);
+                lines.push(format!("truth: {}", stage.label()));
+            }
+            lines
+        }
+        machines => {
+            let counts = state.shares.as_ref().map_or(&[0; 8], |shares| shares.of(cell));
+            let labels: Vec<&str> = match truth.0 {
+                true => Stage::ALL.iter().map(|stage| stage.label()).collect(),
+                false => Seen::ALL.iter().map(|seen| seen.label()).collect(),
+            };
+            let shares: Vec<(&str, u16)> = labels.into_iter().zip(counts.iter().copied()).collect();
+            about_machines(&run, machines, &shares)
+        }
+    };
     write(&mut text, lines.join("\n"));
     let (width, height) = (window.width(), window.height());
     place(&mut node, |next| {
         next.display = Display::Flex;
-        next.left = Val::Px((cursor.x + 14.0).min(width - 260.0));
-        next.top = Val::Px((cursor.y + 14.0).min(height - 80.0));
+        next.left = Val::Px((cursor.x + 14.0).min(width - 300.0));
+        next.top = Val::Px((cursor.y + 14.0).min(height - 90.0));
     });
 }
 

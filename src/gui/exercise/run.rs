@@ -201,11 +201,14 @@ impl Feed {
 pub struct Inspected(pub Option<HostId>);
 
 /// What the responder knows of every machine, kept up to date each frame; the generation
-/// counts its changes, so the map repaints only when it has something new to show.
+/// counts its changes, so the map repaints only when it has something new to show, and only
+/// what the last changes touched unless the map was started again (a replay seeking back).
 #[derive(Resource)]
 pub struct SeenStates {
     pub map: SeenMap,
     pub generation: u64,
+    /// The generation at which `map` was last started from nothing.
+    pub restarted: u64,
 }
 
 impl SeenStates {
@@ -213,7 +216,15 @@ impl SeenStates {
         Self {
             map: SeenMap::new(hosts),
             generation: 0,
+            restarted: 0,
         }
+    }
+
+    /// Forgets everything seen (a replay going back to its start).
+    pub fn restart(&mut self) {
+        self.map = SeenMap::new(self.map.states().len());
+        self.generation += 1;
+        self.restarted = self.generation;
     }
 }
 
@@ -336,8 +347,7 @@ fn seek(run: &mut ExerciseRun, panels: &mut Panels, tick: Tick) -> Result<(), St
         let scenario = replayed.playback.exercise.shared_scenario();
         *replayed = Replayed::start(replayed.session.clone(), replayed.path.clone(), scenario)
             .map_err(|error| error.to_string())?;
-        panels.seen.map = SeenMap::new(panels.seen.map.states().len());
-        panels.seen.generation += 1;
+        panels.seen.restart();
         panels.feed.lines.clear();
     }
     let started = Instant::now();
