@@ -4,7 +4,7 @@
 use crate::case::Case;
 use crate::response::{Action, Desk, Entry, Progress};
 use crate::scenario::model::{AccountId, AccountKind, HostId, Scenario, Scope, ServiceId, Tick};
-use crate::sim::{EvidenceStore, Fact, GroundTruth, NEVER, ObservationLog, ServiceStatus, Simulation, TruthLog};
+use crate::sim::{EvidenceStore, GroundTruth, NEVER, ObservationLog, ServiceStatus, Simulation, TruthLog};
 
 use super::findings::{self, FindingsReport};
 
@@ -189,11 +189,9 @@ fn held_from(scenario: &Scenario, log: &TruthLog) -> Vec<u32> {
     for account in &scenario.threat.credentials {
         from[account.index()] = 0;
     }
-    for fact in log.facts() {
-        if let Fact::CredentialHarvested(harvested) = fact {
-            let slot = &mut from[harvested.account.index()];
-            *slot = (*slot).min(harvested.tick.0);
-        }
+    for harvested in log.harvests() {
+        let slot = &mut from[harvested.account.index()];
+        *slot = (*slot).min(harvested.tick.0);
     }
     from
 }

@@ -19,7 +19,7 @@ pub struct WormCopied {
 }
 
 /// A machine reached a stage of the attack.
-#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StageReached {
     pub tick: Tick,
     pub host: HostId,
@@ -27,6 +27,54 @@ pub struct StageReached {
     /// For `Compromised`: the machine the worm came from (none for a foothold).
     pub source: Option<HostId>,
     pub account: Option<AccountId>,
+}
+
+/// The stages machines reached this tick, in order: the scheduled transitions write them;
+/// evidence, sensors and the truth log read them later in the same tick. Not a Bevy message:
+/// messages keep the room of their largest tick for good, and a large company's wipers fire on
+/// a million machines in the same minute.
+#[derive(Resource, Debug, Default)]
+pub struct ReachedThisTick {
+    tick: Tick,
+    /// Packed: the tick is the same for all, and the ids' "none" is `u32::MAX`.
+    reached: Vec<(HostId, u32, u32, Stage)>,
+}
+
+impl ReachedThisTick {
+    /// A new tick: the last one's stages are gone, and so is the room a burst took once it is
+    /// over.
+    pub fn start_tick(&mut self, tick: Tick) {
+        let last = self.reached.len();
+        self.tick = tick;
+        self.reached.clear();
+        if self.reached.capacity() > 65_536 && last < self.reached.capacity() / 4 {
+            self.reached = Vec::new();
+        }
+    }
+
+    pub fn push(&mut self, reached: StageReached) {
+        debug_assert_eq!(reached.tick, self.tick);
+        self.reached.push((
+            reached.host,
+            reached.source.map_or(u32::MAX, |host| host.0),
+            reached.account.map_or(u32::MAX, |account| account.0),
+            reached.stage,
+        ));
+    }
+
+    /// This tick's stages, in the order they were reached.
+    pub fn iter(&self) -> impl Iterator<Item = StageReached> + '_ {
+        let some = |id: u32| (id != u32::MAX).then_some(id);
+        self.reached
+            .iter()
+            .map(move |&(host, source, account, stage)| StageReached {
+                tick: self.tick,
+                host,
+                stage,
+                source: some(source).map(HostId),
+                account: some(account).map(AccountId),
+            })
+    }
 }
 
 /// The implant took a password cached on a machine that the attacker did not have.

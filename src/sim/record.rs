@@ -6,9 +6,9 @@ use bevy::prelude::*;
 
 use crate::checksum::Fnv1a;
 
-use super::facts::{CredentialHarvested, InjectFired, Observed, ServiceChanged, StageReached, WormCopied};
-use super::state::Stage;
-use crate::scenario::model::{AccountId, HostId, InjectId, ServiceId, Tick};
+use super::facts::{
+    CredentialHarvested, InjectFired, Observed, ReachedThisTick, ServiceChanged, StageReached, WormCopied,
+};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<TruthLog>()
@@ -26,15 +26,19 @@ pub enum Fact {
     InjectFired(InjectFired),
 }
 
-/// Every fact in the order it happened, and a hash of them all. Facts are kept packed, five
-/// words each (a large outbreak leaves millions), and unpacked when read.
+/// The ground truth's facts as a hash of them all in the order they happened (two runs are
+/// the same run when their hashes are equal), how many there were, and the credential
+/// harvests, which grading reads back. The rest (every copy of the worm and every machine's
+/// every stage: millions in a large outbreak) are only hashed; the ground truth holds where
+/// each machine stands and how it got there.
 #[derive(Resource, Debug, Default)]
 pub struct TruthLog {
-    packed: Vec<[u32; 5]>,
+    facts: usize,
+    harvests: Vec<CredentialHarvested>,
     hash: Fnv1a,
 }
 
-/// "None" in a packed fact.
+/// "None" in a hashed fact.
 const NONE: u32 = u32::MAX;
 
 impl TruthLog {
@@ -45,22 +49,21 @@ impl TruthLog {
 
     /// How many facts there are.
     pub fn len(&self) -> usize {
-        self.packed.len()
+        self.facts
     }
 
     /// Whether nothing has happened yet.
     pub fn is_empty(&self) -> bool {
-        self.packed.is_empty()
+        self.facts == 0
     }
 
-    /// Every fact, in the order it happened.
-    pub fn facts(&self) -> impl Iterator<Item = Fact> + '_ {
-        self.packed.iter().map(|&packed| unpack(packed))
+    /// Every credential the attacker harvested, in the order it happened.
+    pub fn harvests(&self) -> &[CredentialHarvested] {
+        &self.harvests
     }
 
     fn push(&mut self, fact: Fact) {
-        // The hash keeps its own six-word encoding, older than the packed one: sessions'
-        // checksums are made of it.
+        // Six words a fact, the encoding sessions' checksums have always been made of.
         let words: [u32; 6] = match fact {
             Fact::WormCopied(copied) => [
                 1,
@@ -78,76 +81,17 @@ impl TruthLog {
                 reached.source.map_or(NONE, |host| host.0),
                 reached.account.map_or(NONE, |account| account.0),
             ],
-            Fact::CredentialHarvested(harvested) => [3, harvested.tick.0, harvested.host.0, harvested.account.0, 0, 0],
+            Fact::CredentialHarvested(harvested) => {
+                self.harvests.push(harvested);
+                [3, harvested.tick.0, harvested.host.0, harvested.account.0, 0, 0]
+            }
             Fact::ServiceChanged(changed) => [4, changed.tick.0, changed.service.0, u32::from(changed.up), 0, 0],
             Fact::InjectFired(fired) => [5, fired.tick.0, fired.inject.0, 0, 0, 0],
         };
         for word in words {
             self.hash.write_u32(word);
         }
-        self.packed.push(pack(fact));
-    }
-}
-
-/// A fact in five words: its kind (with a stage or a state in the byte above), its tick, and
-/// the ids it names.
-fn pack(fact: Fact) -> [u32; 5] {
-    let or_none = |id: Option<u32>| id.unwrap_or(NONE);
-    match fact {
-        Fact::WormCopied(copied) => [
-            1,
-            copied.tick.0,
-            copied.source.0,
-            copied.target.0,
-            or_none(copied.account.map(|account| account.0)),
-        ],
-        Fact::StageReached(reached) => [
-            2 | (reached.stage.code() as u32) << 8,
-            reached.tick.0,
-            reached.host.0,
-            or_none(reached.source.map(|host| host.0)),
-            or_none(reached.account.map(|account| account.0)),
-        ],
-        Fact::CredentialHarvested(harvested) => [3, harvested.tick.0, harvested.host.0, harvested.account.0, 0],
-        Fact::ServiceChanged(changed) => [4 | u32::from(changed.up) << 8, changed.tick.0, changed.service.0, 0, 0],
-        Fact::InjectFired(fired) => [5, fired.tick.0, fired.inject.0, 0, 0],
-    }
-}
-
-fn unpack([head, tick, first, second, third]: [u32; 5]) -> Fact {
-    let tick = Tick(tick);
-    let some = |id: u32| (id != NONE).then_some(id);
-    match head & 0xff {
-        1 => Fact::WormCopied(WormCopied {
-            tick,
-            source: HostId(first),
-            target: HostId(second),
-            account: some(third).map(AccountId),
-        }),
-        2 => Fact::StageReached(StageReached {
-            tick,
-            host: HostId(first),
-            stage: Stage::ALL
-                .into_iter()
-                .find(|stage| stage.code() as u32 == head >> 8)
-                .unwrap_or(Stage::Clean),
-            source: some(second).map(HostId),
-            account: some(third).map(AccountId),
-        }),
-        3 => Fact::CredentialHarvested(CredentialHarvested {
-            tick,
-            host: HostId(first),
-            account: AccountId(second),
-        }),
-        4 => Fact::ServiceChanged(ServiceChanged {
-            tick,
-            service: ServiceId(first),
-            up: head >> 8 == 1,
-        }),
-        _ => Fact::InjectFired(InjectFired {
-            tick,
-            inject: InjectId(first),
-        }),
+        self.facts += 1;
     }
 }
 
@@ -165,28 +109,39 @@ fn record_facts(
     mut log: ResMut<TruthLog>,
     mut observations: ResMut<ObservationLog>,
     mut copied: MessageReader<WormCopied>,
-    mut reached: MessageReader<StageReached>,
+    reached: Res<ReachedThisTick>,
     mut harvested: MessageReader<CredentialHarvested>,
     mut changed: MessageReader<ServiceChanged>,
     mut fired: MessageReader<InjectFired>,
-    mut observed: MessageReader<Observed>,
+    mut observed: ResMut<Messages<Observed>>,
 ) {
     copied.read().for_each(|fact| log.push(Fact::WormCopied(*fact)));
-    reached.read().for_each(|fact| log.push(Fact::StageReached(*fact)));
+    reached.iter().for_each(|fact| log.push(Fact::StageReached(fact)));
     harvested
         .read()
         .for_each(|fact| log.push(Fact::CredentialHarvested(*fact)));
     changed.read().for_each(|fact| log.push(Fact::ServiceChanged(*fact)));
     fired.read().for_each(|fact| log.push(Fact::InjectFired(*fact)));
-    observations.observations.extend(observed.read().copied());
+    // The log is the observations' only reader: it takes them all, and the buffers go with
+    // them, so that a burst (half a million calls and alerts in the minute a large company's
+    // wipers fire) does not keep its memory for the rest of the run.
+    observations.observations.extend(observed.drain());
+    *observed = Messages::default();
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::model::{AccountId, HostId, InjectId, ServiceId, Tick};
+    use crate::sim::Stage;
 
     #[test]
-    fn facts_come_back_as_they_were_packed() {
+    fn the_hash_tells_every_fact_and_their_order_and_harvests_are_kept() {
+        let harvest = CredentialHarvested {
+            tick: Tick(4),
+            host: HostId(2),
+            account: AccountId(0),
+        };
         let facts = [
             Fact::WormCopied(WormCopied {
                 tick: Tick(3),
@@ -201,36 +156,33 @@ mod tests {
                 source: Some(HostId(1)),
                 account: Some(AccountId(7)),
             }),
-            Fact::StageReached(StageReached {
-                tick: Tick(9),
-                host: HostId(2),
-                stage: Stage::Wiped,
-                source: None,
-                account: None,
-            }),
-            Fact::CredentialHarvested(CredentialHarvested {
-                tick: Tick(4),
-                host: HostId(2),
-                account: AccountId(0),
-            }),
+            Fact::CredentialHarvested(harvest),
             Fact::ServiceChanged(ServiceChanged {
                 tick: Tick(5),
                 service: ServiceId(1),
                 up: false,
-            }),
-            Fact::ServiceChanged(ServiceChanged {
-                tick: Tick(6),
-                service: ServiceId(1),
-                up: true,
             }),
             Fact::InjectFired(InjectFired {
                 tick: Tick(7),
                 inject: InjectId(2),
             }),
         ];
-        let mut log = TruthLog::default();
-        facts.iter().for_each(|&fact| log.push(fact));
-        assert_eq!(log.facts().collect::<Vec<_>>(), facts);
-        assert_eq!(log.len(), facts.len());
+        let log_of = |facts: &[Fact]| {
+            let mut log = TruthLog::default();
+            facts.iter().for_each(|&fact| log.push(fact));
+            log
+        };
+        let log = log_of(&facts);
+        assert_eq!((log.len(), log.harvests()), (5, &[harvest][..]));
+        let mut swapped = facts;
+        swapped.swap(0, 1);
+        assert_ne!(log_of(&swapped).hash(), log.hash(), "the order counts");
+        let mut changed = facts;
+        changed[4] = Fact::InjectFired(InjectFired {
+            tick: Tick(8),
+            inject: InjectId(2),
+        });
+        assert_ne!(log_of(&changed).hash(), log.hash(), "every fact counts");
+        assert_eq!(log_of(&facts).hash(), log.hash());
     }
 }

@@ -7,7 +7,7 @@ use rand::RngExt;
 use crate::scenario::model::{Role, Sensor, Tick};
 
 use super::evidence::{CallTopic, EvidenceStore, RecordKey, Trace, event_id};
-use super::facts::{InjectFired, Observation, Observed, ServiceChanged, StageReached};
+use super::facts::{InjectFired, Observation, Observed, ReachedThisTick, ServiceChanged};
 use super::network::OfficeHours;
 use super::state::{Clock, ScenarioData, SimRng, Stage};
 
@@ -50,12 +50,12 @@ pub(crate) fn schedule_observations(
     store: Res<EvidenceStore>,
     mut rng: ResMut<SimRng>,
     mut pending: ResMut<PendingObservations>,
-    mut reached: MessageReader<StageReached>,
+    reached: Res<ReachedThisTick>,
 ) {
     let scenario = &scenario.0;
     let telemetry = &scenario.telemetry;
     let later = |tick: Tick, delay: u32| Tick(tick.0.saturating_add(delay.max(1)));
-    for fact in reached.read() {
+    for fact in reached.iter() {
         let sensors = &scenario.group_of(fact.host).sensors;
         let machine = &scenario.hosts[fact.host.index()];
         let event = |id: u16| {

@@ -6,11 +6,11 @@ use bevy::prelude::*;
 
 use crate::scenario::model::{AccountId, HostId, Scenario, Sensor, Tick, ToolKind};
 
-use super::facts::{CredentialHarvested, StageReached};
+use super::facts::{CredentialHarvested, ReachedThisTick, StageReached};
 use super::state::{Agenda, Clock, GroundTruth, ScenarioData, Stage, Transition};
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_message::<StageReached>()
+    app.init_resource::<ReachedThisTick>()
         .add_message::<CredentialHarvested>()
         .add_systems(FixedUpdate, advance_clock.in_set(super::SimSystems::Clock))
         .add_systems(FixedUpdate, progress_hosts.in_set(super::SimSystems::Progress));
@@ -21,19 +21,19 @@ fn advance_clock(mut clock: ResMut<Clock>) {
 }
 
 /// What one tick's transitions write, gathered to keep the system's signature short.
-struct Effects<'a, 'r, 'h> {
+struct Effects<'a, 'h> {
     scenario: &'a Scenario,
     now: Tick,
     truth: &'a mut GroundTruth,
     agenda: &'a mut Agenda,
-    reached: &'a mut MessageWriter<'r, StageReached>,
+    reached: &'a mut ReachedThisTick,
     harvested: &'a mut MessageWriter<'h, CredentialHarvested>,
 }
 
-impl Effects<'_, '_, '_> {
+impl Effects<'_, '_> {
     fn reach(&mut self, host: HostId, stage: Stage, source: Option<HostId>, account: Option<AccountId>) {
         self.truth.set_stage(self.scenario, host, stage, self.now);
-        self.reached.write(StageReached {
+        self.reached.push(StageReached {
             tick: self.now,
             host,
             stage,
@@ -88,10 +88,11 @@ fn progress_hosts(
     scenario: Res<ScenarioData>,
     mut truth: ResMut<GroundTruth>,
     mut agenda: ResMut<Agenda>,
-    mut reached: MessageWriter<StageReached>,
+    mut reached: ResMut<ReachedThisTick>,
     mut harvested: MessageWriter<CredentialHarvested>,
 ) {
     let now = clock.now;
+    reached.start_tick(now);
     let due = agenda.take(now);
     if due.is_empty() {
         return;

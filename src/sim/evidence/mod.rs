@@ -15,7 +15,7 @@ use rand::RngExt;
 
 use crate::scenario::model::{AccountId, Artifact, HostId, Scenario, Sensor, Tick, ToolId, ToolKind};
 
-use super::facts::StageReached;
+use super::facts::{ReachedThisTick, StageReached};
 use super::state::{ScenarioData, SimRng, Stage};
 
 pub use activity::{ActivityPlan, Occurrence, known_programs, occurrences_on};
@@ -348,10 +348,10 @@ fn leave_evidence(
     seed: Res<EvidenceSeed>,
     mut store: ResMut<EvidenceStore>,
     mut rng: ResMut<SimRng>,
-    mut reached: MessageReader<StageReached>,
+    reached: Res<ReachedThisTick>,
 ) {
     let scenario = &scenario.0;
-    for fact in reached.read() {
+    for fact in reached.iter() {
         let (host, tick) = (fact.host, fact.tick);
         let at = second_in_tick(scenario, seed.0, host, tick);
         let mut layer = Layer {
@@ -360,7 +360,7 @@ fn leave_evidence(
             at,
         };
         match fact.stage {
-            Stage::Compromised => compromise(scenario, &mut layer, &mut rng, fact),
+            Stage::Compromised => compromise(scenario, &mut layer, &mut rng, &fact),
             Stage::Armed => {
                 let staged = [
                     ToolKind::Wiper,
