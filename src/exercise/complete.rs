@@ -91,7 +91,7 @@ pub fn completions(line: &str, scenario: &Scenario) -> Vec<String> {
         }
     }
     let keywords = offered.len();
-    let hosts = || scenario.hosts.iter().map(|host| host.name.clone());
+    let hosts = || scenario.hosts.iter().map(|host| host.name.to_string());
     let offices = || scenario.offices.iter().map(|office| office.name.clone());
     let subnets = || {
         scenario

@@ -238,7 +238,9 @@ fn timeline(exercise: &Exercise, case: &Case, rest: &str) -> Vec<String> {
         _ => return vec!["timeline takes a machine (or all) and at most two times".to_string()],
     };
     let found = case.timeline(host, from, to);
-    let whose = host.map_or("the case".to_string(), |host| scenario.hosts[host.index()].name.clone());
+    let whose = host.map_or("the case".to_string(), |host| {
+        scenario.hosts[host.index()].name.to_string()
+    });
     match found.is_empty() {
         true => vec![format!("nothing in {whose} in that time")],
         false => listing(

@@ -215,7 +215,7 @@ pub fn write_l2tcsv_row(scenario: &Scenario, record: &Record, line: &Line, out: 
         sourcetype.to_string(),
         line.timestamp_desc.to_string(),
         account_of(record).unwrap_or_else(|| "-".to_string()),
-        scenario.hosts[record.host.index()].name.clone(),
+        scenario.hosts[record.host.index()].name.to_string(),
         record.what(scenario),
         line.message.clone(),
         "2".to_string(),

@@ -64,7 +64,7 @@ impl Document {
         self.uses = uses;
         self.diagnostics = match loaded {
             Ok(scenario) => {
-                self.known.machines = scenario.hosts.iter().map(|host| host.name.clone()).collect();
+                self.known.machines = scenario.hosts.iter().map(|host| host.name.to_string()).collect();
                 Vec::new()
             }
             Err(error) => diagnostics_of(&error),

@@ -1,6 +1,7 @@
 //! The checked scenario: every name resolved to a typed id, every time to a tick.
 //! This is what the simulation, scoring and the interfaces read; it never needs re-checking.
 
+use smol_str::SmolStr;
 use std::net::Ipv4Addr;
 use std::ops::Range;
 use std::path::PathBuf;
@@ -244,7 +245,8 @@ pub enum Backup {
 /// One machine.
 #[derive(Debug, Clone)]
 pub struct Host {
-    pub name: String,
+    /// Kept inline up to 23 bytes: a large company's million names cost no allocation each.
+    pub name: SmolStr,
     pub group: GroupId,
     pub office: OfficeId,
     pub subnet: SubnetId,

@@ -342,7 +342,7 @@ pub fn judge(
             .min_by_key(|held| (held.record.at, held.id));
         if let Some(held) = held {
             *clue = Some(Clue {
-                host: scenario.hosts[held.record.host.index()].name.clone(),
+                host: scenario.hosts[held.record.host.index()].name.to_string(),
                 artifact: held.record.artifact(),
                 at: utc(scenario, held.record.at),
                 record: held.record.what(scenario),
@@ -404,7 +404,7 @@ fn clues(
             let artifact = record.artifact();
             let lost_at = lost.then(|| store.cleared_at(evidence.host, artifact) as i64);
             Some(Clue {
-                host: scenario.hosts[evidence.host.index()].name.clone(),
+                host: scenario.hosts[evidence.host.index()].name.to_string(),
                 artifact,
                 at: utc(scenario, record.at),
                 record: record.what(scenario),

@@ -485,7 +485,7 @@ fn refresh_detail(view: &mut CaseView, case: &Case, scenario: &Scenario) {
     }
     let related = case.related(scenario, id);
     for host in related.machines {
-        let name = scenario.hosts[host.index()].name.clone();
+        let name = scenario.hosts[host.index()].name.to_string();
         lines.push(("leads to".to_string(), name.clone(), Some(name)));
     }
     let others = |count: usize| match count {

@@ -210,7 +210,7 @@ pub fn value(scenario: &Scenario, record: &Record, placeholder: &str) -> Option<
         Body::Event(event) => Some(event),
         _ => None,
     };
-    let name_of = |host: HostId| scenario.hosts[host.index()].name.clone();
+    let name_of = |host: HostId| scenario.hosts[host.index()].name.to_string();
     match placeholder {
         "{host}" => Some(name_of(record.host)),
         "{peer}" => peer(scenario, record).map(name_of),
@@ -292,7 +292,7 @@ pub fn fill(scenario: &Scenario, case: &Case, record: &Record, line: &str) -> Ve
 /// A value of the right kind for each placeholder, to check a line before anything runs.
 pub fn sample(scenario: &Scenario, placeholder: &str) -> Option<String> {
     match placeholder {
-        "{host}" | "{peer}" | "{machines_with_file}" => scenario.hosts.first().map(|host| host.name.clone()),
+        "{host}" | "{peer}" | "{machines_with_file}" => scenario.hosts.first().map(|host| host.name.to_string()),
         "{account}" => scenario.accounts.first().map(|account| account.name.clone()),
         "{file}" => Some("sample.exe".to_string()),
         "{hash}" => Some("0".repeat(64)),

@@ -243,7 +243,7 @@ pub(super) fn expand_hosts(
         for offset in 0..raw_group.count {
             let address_index = (first_address + offset as u64).min(u32::MAX as u64) as u32;
             table.hosts.push(Host {
-                name: group.pattern.name(raw_group.first as u64 + offset as u64),
+                name: group.pattern.name(raw_group.first as u64 + offset as u64).into(),
                 group: GroupId(group_index as u32),
                 office: group.office,
                 subnet: group.subnet,
@@ -293,7 +293,7 @@ pub(super) fn expand_hosts(
                 &at,
                 ProblemKind::DuplicateName {
                     kind: NameKind::Host,
-                    name: hosts[only.index()].name.clone(),
+                    name: hosts[only.index()].name.to_string(),
                     first_line,
                 },
                 "this name is already taken",

@@ -552,7 +552,7 @@ fn records_of(plan: &ActivityPlan, scenario: &Scenario, seed: u64, occurrence: &
                         [
                             subject(&account).to_vec(),
                             target(&account).to_vec(),
-                            vec![("TargetServerName", server.clone())],
+                            vec![("TargetServerName", server.to_string())],
                         ]
                         .concat(),
                     ),

@@ -215,7 +215,7 @@ impl Record {
         let time = |at: i64| utc(scenario, at);
         let mut fields = vec![
             ("time", time(self.at)),
-            ("computer", scenario.hosts[self.host.index()].name.clone()),
+            ("computer", scenario.hosts[self.host.index()].name.to_string()),
         ];
         match &self.body {
             Body::Event(event) => {
@@ -360,7 +360,7 @@ impl Record {
     /// The values a responder pivots on: machines' names, accounts, files, hashes, addresses,
     /// services, event ids.
     pub fn values(&self, scenario: &Scenario) -> Vec<String> {
-        let mut values = vec![scenario.hosts[self.host.index()].name.clone()];
+        let mut values = vec![scenario.hosts[self.host.index()].name.to_string()];
         match &self.body {
             Body::Event(event) => {
                 values.push(event.event_id.to_string());
@@ -464,7 +464,7 @@ pub fn logon_data(
     let (domain, user) = split_account(account);
     let (workstation, address) = match peer {
         Some(peer) => (
-            scenario.hosts[peer.index()].name.clone(),
+            scenario.hosts[peer.index()].name.to_string(),
             values::address(scenario, peer).to_string(),
         ),
         None => ("-".to_string(), "-".to_string()),
