@@ -236,3 +236,37 @@ fn an_oversized_file_is_refused_before_it_is_read() {
         other => panic!("an oversized file was read: {:?}", other.map(|_| ())),
     }
 }
+
+/// The minimal fixture with text inserted after a marker, loaded: its problems.
+fn problems_with(marker: &str, inserted: &str) -> String {
+    let source = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal.ron"))
+        .expect("readable");
+    assert!(source.contains(marker));
+    let source = source.replacen(marker, &format!("{marker}{inserted}"), 1);
+    let origin = redscreen::scenario::Origin {
+        name: "many.ron".to_string(),
+        folder: None,
+    };
+    match redscreen::scenario::load_str(&source, &origin, &Limits::default()) {
+        Err(LoadError::Invalid(report)) => report.to_string(),
+        Err(other) => panic!("expected scenario problems, got {other}"),
+        Ok(_) => panic!("the scenario was accepted"),
+    }
+}
+
+#[test]
+fn more_tools_or_accounts_than_evidence_can_name_are_refused() {
+    let tools: String = (0..254)
+        .map(|n| format!("(name: \"tool-{n}\", kind: Cleaner, files: [(name: \"t{n}.exe\")]),\n"))
+        .collect();
+    let report = problems_with("        tools: [\n", &tools);
+    assert!(report.contains("256 tools; a threat has at most 255"), "{report}");
+    let accounts: String = (0..65_534)
+        .map(|n| format!("(name: \"CORP\\\\user-{n}\", kind: User),\n"))
+        .collect();
+    let report = problems_with("    accounts: [\n", &accounts);
+    assert!(
+        report.contains("65536 accounts; a scenario holds at most 65535"),
+        "{report}"
+    );
+}

@@ -56,6 +56,11 @@ typed_id!(
 #[serde(transparent)]
 pub struct Tick(pub u32);
 
+/// At most this many tools in a threat, and accounts in a scenario: the evidence names them in
+/// one and two bytes (a piece of evidence takes 16 bytes; a large outbreak leaves millions).
+pub const MAX_TOOLS: usize = u8::MAX as usize;
+pub const MAX_ACCOUNTS: usize = u16::MAX as usize;
+
 /// A checked scenario.
 #[derive(Debug, Clone)]
 pub struct Scenario {

@@ -90,6 +90,17 @@ pub(super) fn resolve(file: raw::ScenarioFile, checker: &mut Checker) -> Option<
             &[Field("accounts"), Index(index), Field("name")],
         );
     }
+    if file.accounts.len() > MAX_ACCOUNTS {
+        checker.inconsistent(
+            &[Field("accounts"), Index(MAX_ACCOUNTS)],
+            format!(
+                "{} accounts; a scenario holds at most {MAX_ACCOUNTS}",
+                file.accounts.len()
+            ),
+            "one account too many",
+            Some("accounts stand for roles and groups of people, not every employee".to_string()),
+        );
+    }
     let (offices, mut subnets) = resolve_offices(checker, &mut tables, &file.offices);
     let (host_groups, host_table) = resolve_hosts(checker, &tables, &file.offices, &mut subnets, &timing);
     let accounts = resolve_accounts(checker, &tables, &host_table, &file.accounts);

@@ -77,6 +77,14 @@ pub(super) fn resolve_threat(
         })
         .collect();
 
+    if threat.tools.len() > MAX_TOOLS {
+        checker.inconsistent(
+            &[Field("threat"), Field("tools"), Index(MAX_TOOLS)],
+            format!("{} tools; a threat has at most {MAX_TOOLS}", threat.tools.len()),
+            "one tool too many",
+            None,
+        );
+    }
     let mut tools = Vec::with_capacity(threat.tools.len());
     for (index, tool) in threat.tools.iter().enumerate() {
         let tool_path = |field| [Field("threat"), Field("tools"), Index(index), Field(field)];

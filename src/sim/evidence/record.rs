@@ -582,7 +582,8 @@ pub fn record_of_trace(scenario: &Scenario, seed: u64, index: u32, evidence: &Ev
             account,
             peer,
         } => {
-            let account_id = (account != super::NONE).then_some(crate::scenario::model::AccountId(account));
+            let account_id =
+                (account != super::NO_ACCOUNT).then_some(crate::scenario::model::AccountId(account as u32));
             let peer = (peer != super::NONE).then_some(HostId(peer));
             let user = account_name(scenario, account_id);
             match id {
