@@ -548,7 +548,7 @@ fn paint_waffle(pixels: &mut [u8], stride: u32, [x0, y0, x1, y1]: [usize; 4], co
 
 /// Shares `area` pixels out among counts: one to each count above zero (while they last),
 /// the rest in proportion, remainders to the largest fractions (the earlier on a tie).
-pub fn share_out(area: usize, counts: &[u16]) -> Vec<usize> {
+fn share_out(area: usize, counts: &[u16]) -> Vec<usize> {
     let total: usize = counts.iter().map(|&count| count as usize).sum();
     let mut shares = vec![0; counts.len()];
     if total == 0 {

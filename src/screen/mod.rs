@@ -19,7 +19,7 @@ pub use fonts::{Face, Fonts};
 pub use layout::{FRAMES, Item, Layout, Part, Picture, desktop, no_boot, warning_page, wrap};
 pub use map::{
     MAP_STATES, MapOrder, MapPlan, MapShares, MapWindow, OfficeLabel, finer_cells, machine_at, paint_cell, paint_map,
-    paint_view, plan_finer, plan_level, plan_map, share_out, stage_colour,
+    paint_view, plan_finer, plan_level, plan_map, stage_colour,
 };
 pub use raster::{RenderError, draw, picture_pixels, png};
 

@@ -21,8 +21,8 @@ use bevy::ui::RelativeCursorPosition;
 use crate::exercise::Seen;
 use crate::scenario::model::{HostId, OfficeId, Tick};
 use crate::screen::{
-    Face, MapOrder, MapPlan, MapShares, MapWindow, finer_cells, paint_cell, paint_view, plan_finer, plan_level,
-    stage_colour,
+    Face, MAP_STATES, MapOrder, MapPlan, MapShares, MapWindow, finer_cells, paint_cell, paint_view, plan_finer,
+    plan_level, stage_colour,
 };
 use crate::sim::{GroundTruth, Stage};
 
@@ -677,7 +677,7 @@ fn refresh_tooltip(
             lines
         }
         machines => {
-            let counts = state.shares.as_ref().map_or(&[0; 8], |shares| shares.of(cell));
+            let counts = state.shares.as_ref().map_or(&[0; MAP_STATES], |shares| shares.of(cell));
             let labels: Vec<&str> = match truth.0 {
                 true => Stage::ALL.iter().map(|stage| stage.label()).collect(),
                 false => Seen::ALL.iter().map(|seen| seen.label()).collect(),
