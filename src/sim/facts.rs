@@ -1,5 +1,6 @@
-//! What happens in the simulation, as messages: ground-truth facts, and the observations the
-//! responder gets. Facts are named in the past tense.
+//! What happens in the simulation: ground-truth facts, and the observations the responder
+//! gets, as messages (the stages reached, by the hundred thousand in one tick, as a list of the
+//! tick's own). Facts are named in the past tense.
 
 use bevy::prelude::*;
 
