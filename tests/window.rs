@@ -36,6 +36,17 @@ fn assert_success(output: &std::process::Output) {
     );
 }
 
+/// Plays an exercise in a window with these arguments and a script of lines, both kept in
+/// `folder`; the session is recorded to `folder/window.jsonl`.
+fn play_script(folder: &std::path::Path, script: &[String], arguments: &[&str]) -> std::process::Output {
+    let path = |name: &str| folder.join(name).to_str().expect("a UTF-8 path").to_string();
+    std::fs::write(path("script.txt"), script.join("\n")).expect("written");
+    let mut arguments: Vec<&str> = std::iter::once("play").chain(arguments.iter().copied()).collect();
+    let (script, record) = (path("script.txt"), path("window.jsonl"));
+    arguments.extend(["--script", &script, "--record", &record]);
+    common::redscreen(&arguments)
+}
+
 /// Runs a windowed command with `--screenshot` and returns the screenshot Bevy saved.
 fn screenshot(name: &str, arguments: &[&str]) -> Pixmap {
     let shot = std::env::temp_dir().join(format!("redscreen-{name}-{}.png", std::process::id()));
@@ -243,19 +254,11 @@ fn a_scripted_exercise_in_the_window_scores_as_the_console_does() {
         format!("report {}", path("report.html")),
         "quit".to_string(),
     ]);
-    std::fs::write(path("script.txt"), script.join("\n")).expect("written");
-    let window = common::redscreen(&[
-        "play",
-        "scenarios/tutorial.ron",
-        "--seed",
-        "3",
-        "--speed",
-        "0",
-        "--script",
-        &path("script.txt"),
-        "--record",
-        &path("window.jsonl"),
-    ]);
+    let window = play_script(
+        &folder,
+        &script,
+        &["scenarios/tutorial.ron", "--seed", "3", "--speed", "0"],
+    );
     let printed = String::from_utf8_lossy(&window.stdout).to_string();
     assert_success(&window);
 
@@ -674,18 +677,7 @@ fn the_case_panel_filters_shows_a_record_and_follows_its_links() {
         format!("screenshot {}", path("followed.png")),
         "quit".to_string(),
     ];
-    std::fs::write(path("script.txt"), script.join("\n")).expect("written");
-    let output = common::redscreen(&[
-        "play",
-        "--seed",
-        "1",
-        "--speed",
-        "0",
-        "--script",
-        &path("script.txt"),
-        "--record",
-        &path("case.jsonl"),
-    ]);
+    let output = play_script(&folder, &script, &["--seed", "1", "--speed", "0"]);
     assert_success(&output);
     let shot = |name: &str| Pixmap::load_png(path(name)).expect("a screenshot");
     let (open, chosen, followed) = (shot("open.png"), shot("chosen.png"), shot("followed.png"));
@@ -912,21 +904,12 @@ fn a_company_too_large_for_a_cell_per_machine_is_mapped_in_cells_of_many() {
         format!("screenshot {}", path("zoomed.png")),
         "quit".to_string(),
     ];
-    std::fs::write(path("script.txt"), script.join("\n")).expect("written");
-    let window = common::redscreen(&[
-        "play",
-        &path("company.ron"),
-        "--seed",
-        "1",
-        "--speed",
-        "0",
-        "--from",
-        "09:25",
-        "--script",
-        &path("script.txt"),
-        "--record",
-        &path("session.jsonl"),
-    ]);
+    let company = path("company.ron");
+    let window = play_script(
+        &folder,
+        &script,
+        &[&company, "--seed", "1", "--speed", "0", "--from", "09:25"],
+    );
     assert_success(&window);
     let whole = Pixmap::load_png(path("whole.png")).expect("the whole map's screenshot");
     let zoomed = Pixmap::load_png(path("zoomed.png")).expect("the zoomed map's screenshot");
