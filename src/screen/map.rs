@@ -130,30 +130,39 @@ pub fn plan_level(order: &Arc<MapOrder>, width: u32, height: u32) -> MapPlan {
 
 /// The cell size and machines per cell a map of `width` × `height` pixels gets.
 fn fitting_cells(order: &MapOrder, width: u32, height: u32) -> (u32, u32) {
-    let fits = |cell, per_cell, mind_width| {
-        rows_needed(order, width, cell, per_cell, mind_width).is_some_and(|rows| LABEL_ROWS + rows * cell <= height)
+    let fits = |mind_width| {
+        move |cell, per_cell| {
+            rows_needed(order, width, cell, per_cell, mind_width).is_some_and(|rows| LABEL_ROWS + rows * cell <= height)
+        }
     };
-    if let Some(cell) = (2..=40).rev().find(|&cell| fits(cell, 1, true)) {
+    if let Some(cell) = largest_cell(fits(true)) {
         return (cell, 1);
     }
-    // The fewest machines per shared cell that fit (fitting only gets easier with more); too
-    // many offices for the width, the ones past it are off the map.
-    let fewest = |mind_width| {
-        let (mut low, mut high) = (2, MAX_PER_CELL);
-        while low < high {
-            let middle = low + (high - low) / 2;
-            match fits(SHARED_CELL, middle, mind_width) {
-                true => high = middle,
-                false => low = middle + 1,
-            }
-        }
-        low
-    };
-    let per_cell = match fewest(true) {
-        MAX_PER_CELL if !fits(SHARED_CELL, MAX_PER_CELL, true) => fewest(false),
+    // Too many offices for the width: the ones past it are off the map.
+    let per_cell = match fewest_per_cell(MAX_PER_CELL, fits(true)) {
+        MAX_PER_CELL if !fits(true)(SHARED_CELL, MAX_PER_CELL) => fewest_per_cell(MAX_PER_CELL, fits(false)),
         per_cell => per_cell,
     };
     (SHARED_CELL, per_cell)
+}
+
+/// The largest cell, if any, with which a cell per machine `fits`.
+fn largest_cell(fits: impl Fn(u32, u32) -> bool) -> Option<u32> {
+    (2..=40).rev().find(|&cell| fits(cell, 1))
+}
+
+/// The fewest machines (up to `most`) per shared cell that `fits`: fitting only gets easier
+/// with more.
+fn fewest_per_cell(most: u32, fits: impl Fn(u32, u32) -> bool) -> u32 {
+    let (mut low, mut high) = (2, most.max(2));
+    while low < high {
+        let middle = low + (high - low) / 2;
+        match fits(SHARED_CELL, middle) {
+            true => high = middle,
+            false => low = middle + 1,
+        }
+    }
+    low
 }
 
 /// Offices' widths in cells: in proportion to their machines, at least three.
@@ -297,18 +306,10 @@ pub fn finer_cells(base: &MapPlan, level: u32) -> (u32, u32) {
             per_row > 0 && count.div_ceil(per_cell).div_ceil(per_row) * cell <= bottom - top
         })
     };
-    if let Some(cell) = (2..=40).rev().find(|&cell| fits(cell, 1)) {
-        return (cell, 1);
+    match largest_cell(fits) {
+        Some(cell) => (cell, 1),
+        None => (SHARED_CELL, fewest_per_cell(base.per_cell, fits)),
     }
-    let (mut low, mut high) = (2, base.per_cell.max(2));
-    while low < high {
-        let middle = low + (high - low) / 2;
-        match fits(SHARED_CELL, middle) {
-            true => high = middle,
-            false => low = middle + 1,
-        }
-    }
-    (SHARED_CELL, low)
 }
 
 /// `base` magnified `level` times: the same offices and subnets in the same places, their

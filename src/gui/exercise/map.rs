@@ -92,7 +92,7 @@ impl MapView {
 }
 
 /// The map's levels for the frame's size, the shares of states in the shown level's cells, the
-/// frame's pixels and texture, and what they were last painted from.
+/// frame's texture, and what it was last painted from.
 #[derive(Resource, Default)]
 pub struct MapState {
     /// The frame's size in pixels.
@@ -106,9 +106,8 @@ pub struct MapState {
     shares: Option<MapShares>,
     /// What the shares count.
     counted: Option<(usize, Painted)>,
-    /// What the pixels show.
+    /// What the texture shows.
     shown: Option<MapWindow>,
-    pixels: Vec<u8>,
     image: Handle<Image>,
 }
 
@@ -386,15 +385,16 @@ fn repaint_map(
         }
     }
     let shares = state.shares.as_ref().expect("counted above");
-    if state.shown == Some(window) {
-        for cell in touched {
-            paint_cell(plan, shares, &palette, &window, cell, &mut state.pixels);
-        }
-    } else {
-        state.pixels = paint_view(plan, shares, &palette, &window);
-    }
+    // The texture's own pixels are painted: in place for a few cells, anew for a new view.
     if let Some(mut image) = images.get_mut(&state.image) {
-        image.data = Some(state.pixels.clone());
+        match (state.shown == Some(window), image.data.as_mut()) {
+            (true, Some(pixels)) => {
+                for cell in touched {
+                    paint_cell(plan, shares, &palette, &window, cell, pixels);
+                }
+            }
+            _ => image.data = Some(paint_view(plan, shares, &palette, &window)),
+        }
     }
     state.counted = Some((level, wanted));
     state.shown = Some(window);
