@@ -130,10 +130,12 @@ fn findings_submitted_from_memory_score_nothing() {
 
 #[test]
 fn containment_is_what_was_prevented_after_the_first_action() {
-    // Cutting off both footholds before the worm leaves them prevents nearly everything.
+    // Cutting off every foothold at once before the worm leaves them prevents nearly
+    // everything (the attacker notices, with nothing left to act through).
     let mut early = exercise_at(flagship(), 1, "2014-11-24 05:30");
     ask(&mut early, "isolate host SPE-CC-WS-0412");
     ask(&mut early, "isolate host SPE-CC-MGT-07");
+    ask(&mut early, "isolate host SPE-CC-FS-0007");
     until(&mut early, "2014-11-24 12:00");
     let contain = graded(&early);
     let contain = objective(&contain, "contain");

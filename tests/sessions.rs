@@ -59,7 +59,7 @@ fn a_recorded_run_replays_and_is_verified() {
     let output = redscreen(&["replay", path_text(&session)]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert!(
-        text(&output).contains("verified: 43 actions and 26 checkpoints agree through tick 1440"),
+        text(&output).contains("verified: 57 actions and 26 checkpoints agree through tick 1440"),
         "{}",
         text(&output)
     );
@@ -257,7 +257,8 @@ fn tampered_sessions_are_refused_with_a_clear_reason() {
             relinked(&text.replacen("isolate host SPE-CC-MGT-07", "isolate host SPE-CC-MGT-08", 1))
         }),
         1,
-        "diverges at tick 60",
+        // The good plan isolates the jump host at 06:15 (tick 75): the next checkpoint differs.
+        "diverges at tick 120",
     );
     expect(
         tampered(&folder, &session, "forged-checkpoint.jsonl", |text| {

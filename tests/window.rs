@@ -244,7 +244,9 @@ fn a_scripted_exercise_in_the_window_scores_as_the_console_does() {
     let path = |name: &str| folder.join(name).to_str().expect("a UTF-8 path").to_string();
     let mut script: Vec<String> = ACTIONS.iter().map(|line| line.to_string()).collect();
     script.extend([
-        "inspect LAN-BR-WS-01".to_string(),
+        // Cut off at 09:40 after the worm armed it, and still wiping at 10:45 (switching off a
+        // machine the attacker controlled set the wiper off early everywhere else).
+        "inspect LAN-TO-WS-01".to_string(),
         // A live exercise never shows the ground truth, even to a script.
         "truth on".to_string(),
         format!("screenshot {}", path("inspector.png")),
@@ -361,10 +363,11 @@ fn a_scripted_exercise_in_the_window_scores_as_the_console_does() {
     assert!(chart > 200, "the chart shows the machines compromised");
     assert!(text > 2_000, "the score table is written");
 
-    // The replay viewer on that session: at 10:45 the ground truth (machines defaced or being
-    // wiped, dark and bright red); then, observed again, back at 09:00, before any sign.
+    // The replay viewer on that session: at 10:00 the ground truth (machines defaced or being
+    // wiped, dark and bright red: the attacker set the wiper off early when the team switched
+    // off a machine it controlled); then, observed again, back at 09:00, before any sign.
     let replay_script = [
-        "seek 10:45".to_string(),
+        "seek 10:00".to_string(),
         "truth on".to_string(),
         format!("screenshot {}", path("truth.png")),
         "truth off".to_string(),
@@ -394,11 +397,11 @@ fn a_scripted_exercise_in_the_window_scores_as_the_console_does() {
     let (wiping, defaced) = (on_map(&truth, [0x90, 0x10, 0x10]), on_map(&truth, [0xe0, 0x18, 0x18]));
     let (unknown_then, reported_then) = (on_map(&back, [0x3a, 0x44, 0x50]), on_map(&back, [0xe0, 0x18, 0x18]));
     println!(
-        "replay: at 10:45 {wiping} wiping and {defaced} defaced pixels; back at 09:00 {unknown_then} unknown and {reported_then} reported"
+        "replay: at 10:00 {wiping} wiping and {defaced} defaced pixels; back at 09:00 {unknown_then} unknown and {reported_then} reported"
     );
     assert!(
         wiping + defaced > 5_000,
-        "by 10:45 the truth shows the machines defaced or being wiped"
+        "at 10:00 the truth shows the machines defaced or being wiped"
     );
     assert_eq!(
         reported_then, 0,
@@ -524,10 +527,10 @@ fn a_trainee_types_clicks_and_zooms_in_the_window() {
     xdotool(&["key", "Return"]);
     pause();
 
-    // A click on LAN-BR-WS-07's cell (its user reported the page at 10:33) inspects it.
+    // A click on LAN-BR-WS-12's cell (the one page reported by 10:41) inspects it.
     let scenario = redscreen::scenario::load_file(&tutorial, &redscreen::scenario::Limits::default()).expect("loads");
     let plan = plan_map(&scenario, 896, 612);
-    let (x, y) = plan.position_of(scenario.host_named("LAN-BR-WS-07").expect("a machine"));
+    let (x, y) = plan.position_of(scenario.host_named("LAN-BR-WS-12").expect("a machine"));
     let middle = plan.cell / 2;
     let (cell_x, cell_y) = ((x + middle).to_string(), (y + 40 + middle).to_string());
     xdotool(&["mousemove", &cell_x, &cell_y, "click", "1"]);
@@ -646,7 +649,7 @@ fn a_trainee_types_clicks_and_zooms_in_the_window() {
     let recorded = std::fs::read_to_string(&session).expect("the session was recorded");
     assert!(recorded.contains("\"action\":\"power off LAN-BR-WS-14\""), "{recorded}");
     assert!(
-        recorded.contains("\"action\":\"isolate host LAN-BR-WS-07\""),
+        recorded.contains("\"action\":\"isolate host LAN-BR-WS-12\""),
         "{recorded}"
     );
     assert!(recorded.contains("\"record\":\"end\""), "{recorded}");

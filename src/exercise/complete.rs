@@ -18,6 +18,7 @@ fn keywords_after(word: &str) -> &'static [&'static str] {
         "disable" => &["account"],
         "reset" => &["account", "admins"],
         "deploy" => &["block"],
+        "block" | "unblock" => &["address"],
         "power" => &["off"],
         "capture" => &["memory"],
         "collect" => &["logs"],
@@ -41,6 +42,7 @@ enum Expect {
     Account,
     Contact,
     Role,
+    Service,
     Nothing,
 }
 
@@ -52,6 +54,8 @@ fn expect(before: &[String]) -> Expect {
             Expect::Host
         }
         ["submit", "patient-zero"] => Expect::Host,
+        ["kill", _, "on"] => Expect::Host,
+        ["reconfigure"] => Expect::Service,
         ["restore"] => Expect::Host,
         [.., "subnet"] => Expect::Subnet,
         [.., "office"] => Expect::Office,
@@ -83,7 +87,12 @@ pub fn completions(line: &str, scenario: &Scenario) -> Vec<String> {
         .map(|word| word.to_string())
         .collect();
     // `block PORT from SCOPE to SCOPE`: the two keywords come after the port and the first scope.
-    if lower.first().is_some_and(|verb| verb == "block" || verb == "unblock") {
+    // `kill PROGRAM on HOST`: the program is the responder's to name; `on` follows it.
+    if lower.first().is_some_and(|verb| verb == "kill") && lower.len() == 2 {
+        offered.push("on".to_string());
+    }
+    let by_address = lower.get(1).is_some_and(|word| word == "address");
+    if lower.first().is_some_and(|verb| verb == "block" || verb == "unblock") && !by_address {
         match lower.len() {
             2 => offered.push("from".to_string()),
             4.. if !lower.iter().any(|word| word == "to") => offered.push("to".to_string()),
@@ -120,6 +129,7 @@ pub fn completions(line: &str, scenario: &Scenario) -> Vec<String> {
         Expect::Account => offered.extend(scenario.accounts.iter().map(|account| account.name.clone())),
         Expect::Contact => offered.extend(scenario.responders.contacts.iter().cloned()),
         Expect::Role => offered.extend(Role::ALL.iter().map(|role| role.name().to_string())),
+        Expect::Service => offered.extend(scenario.services.iter().map(|service| service.name.clone())),
         Expect::Nothing => {}
     }
     // Keywords first, in the grammar's order; then names, sorted.

@@ -128,88 +128,108 @@ impl SeenMap {
         }
     }
 
-    /// Takes in what was observed and done since the last update; returns whether anything
-    /// changed.
+    /// Takes in what was observed and done since the last update, in the order it happened
+    /// (within a tick the team's work comes first, as in the simulation); returns whether
+    /// anything changed. Read at once or tick by tick, the same run gives the same states.
     pub fn update(&mut self, exercise: &Exercise) -> bool {
         let observations = &exercise.simulation().world().resource::<ObservationLog>().observations;
         let desk = exercise.desk();
-        let new_observations = &observations[self.observations_read.min(observations.len())..];
-        let mut changed = false;
         self.changes.clear();
-        for observed in new_observations {
-            let Some(host) = observed.host else { continue };
-            let state = match observed.what {
-                Observation::HelpdeskCall(CallTopic::WarningPage) => Seen::PageReported,
-                Observation::EdrSuspiciousService | Observation::EdrRawDiskWrite | Observation::LogAlert { .. } => {
-                    Seen::Alerting
-                }
-                _ => continue,
-            };
-            // What arrives while the disk is being imaged shows once the imaging is done.
-            let imaging = self.states[host.index()] == Seen::BeingImaged;
-            let before = match imaging {
-                true => *self.before_imaging.entry(host).or_insert(Seen::Unknown),
-                false => self.states[host.index()],
-            };
-            // An alert adds nothing to a reported page.
-            if before == state || (state == Seen::Alerting && before == Seen::PageReported) {
-                continue;
-            }
-            changed = true;
-            match imaging {
-                true => {
-                    self.before_imaging.insert(host, state);
-                }
-                false => self.set(host, state),
-            }
+        // (tick, 0 for the team's work or 1 for an observation, its index)
+        let mut events: Vec<(u32, u8, usize)> = Vec::new();
+        for (index, observed) in observations.iter().enumerate().skip(self.observations_read) {
+            events.push((observed.tick.0, 1, index));
         }
         self.observations_read = observations.len();
         self.progress_read.resize(desk.log.len(), None);
-        let scenario = exercise.scenario();
         for (index, entry) in desk.log.iter().enumerate() {
             if self.progress_read[index].as_ref() == Some(&entry.progress) {
                 continue;
             }
             self.progress_read[index] = Some(entry.progress.clone());
-            changed = true;
-            match (&entry.progress, &entry.action) {
-                (Progress::Started { .. }, Action::ImageDisk(host)) => {
-                    self.before_imaging.insert(*host, self.states[host.index()]);
-                    self.set(*host, Seen::BeingImaged);
-                }
-                (Progress::Completed { .. }, action) => match action {
-                    Action::Isolate(scope) => {
-                        for host in scenario.hosts_in(scope) {
-                            self.set(host, Seen::Isolated);
-                        }
-                    }
-                    Action::Reconnect(scope) => {
-                        for host in scenario.hosts_in(scope) {
-                            if self.states[host.index()] == Seen::Isolated {
-                                self.set(host, Seen::Unknown);
-                            }
-                        }
-                    }
-                    Action::PowerOff(host) => self.set(*host, Seen::Offline),
-                    Action::RestoreFromBackup(host) | Action::Rebuild(host) => self.set(*host, Seen::Restored),
-                    Action::ImageDisk(host) => {
-                        let before = self.before_imaging.remove(host).unwrap_or(self.states[host.index()]);
-                        let after = match before {
-                            Seen::Unknown | Seen::BeingImaged => Seen::Examined,
-                            before => before,
-                        };
-                        self.set(*host, after);
-                    }
-                    Action::CaptureMemory(host) | Action::CollectLogs(host)
-                        if self.states[host.index()] == Seen::Unknown =>
-                    {
-                        self.set(*host, Seen::Examined)
-                    }
-                    _ => {}
-                },
-                _ => {}
+            let tick = match entry.progress {
+                Progress::Started { at, .. } | Progress::Completed { at, .. } => at.0,
+                Progress::Refused(_) | Progress::Queued => entry.requested.0,
+            };
+            events.push((tick, 0, index));
+        }
+        events.sort_unstable();
+        let changed = !events.is_empty();
+        for (_, kind, index) in events {
+            match kind {
+                0 => self.take_work(exercise, index),
+                _ => self.take_observation(&observations[index]),
             }
         }
         changed
+    }
+
+    fn take_observation(&mut self, observed: &crate::sim::Observed) {
+        let Some(host) = observed.host else { return };
+        let state = match observed.what {
+            Observation::HelpdeskCall(CallTopic::WarningPage) => Seen::PageReported,
+            Observation::EdrSuspiciousService | Observation::EdrRawDiskWrite | Observation::LogAlert { .. } => {
+                Seen::Alerting
+            }
+            _ => return,
+        };
+        // What arrives while the disk is being imaged shows once the imaging is done.
+        let imaging = self.states[host.index()] == Seen::BeingImaged;
+        let before = match imaging {
+            true => *self.before_imaging.entry(host).or_insert(Seen::Unknown),
+            false => self.states[host.index()],
+        };
+        // An alert adds nothing to a reported page.
+        if before == state || (state == Seen::Alerting && before == Seen::PageReported) {
+            return;
+        }
+        match imaging {
+            true => {
+                self.before_imaging.insert(host, state);
+            }
+            false => self.set(host, state),
+        }
+    }
+
+    fn take_work(&mut self, exercise: &Exercise, index: usize) {
+        let scenario = exercise.scenario();
+        let entry = &exercise.desk().log[index];
+        match (&entry.progress, &entry.action) {
+            (Progress::Started { .. }, Action::ImageDisk(host)) => {
+                self.before_imaging.insert(*host, self.states[host.index()]);
+                self.set(*host, Seen::BeingImaged);
+            }
+            (Progress::Completed { .. }, action) => match action {
+                Action::Isolate(scope) => {
+                    for host in scenario.hosts_in(scope) {
+                        self.set(host, Seen::Isolated);
+                    }
+                }
+                Action::Reconnect(scope) => {
+                    for host in scenario.hosts_in(scope) {
+                        if self.states[host.index()] == Seen::Isolated {
+                            self.set(host, Seen::Unknown);
+                        }
+                    }
+                }
+                Action::PowerOff(host) => self.set(*host, Seen::Offline),
+                Action::RestoreFromBackup(host) | Action::Rebuild(host) => self.set(*host, Seen::Restored),
+                Action::ImageDisk(host) => {
+                    let before = self.before_imaging.remove(host).unwrap_or(self.states[host.index()]);
+                    let after = match before {
+                        Seen::Unknown | Seen::BeingImaged => Seen::Examined,
+                        before => before,
+                    };
+                    self.set(*host, after);
+                }
+                Action::CaptureMemory(host) | Action::CollectLogs(host)
+                    if self.states[host.index()] == Seen::Unknown =>
+                {
+                    self.set(*host, Seen::Examined)
+                }
+                _ => {}
+            },
+            _ => {}
+        }
     }
 }

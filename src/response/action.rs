@@ -5,7 +5,9 @@ use std::fmt;
 
 use crate::checksum::Fnv1a;
 
-use crate::scenario::model::{AccountId, ContactId, HostId, LinkId, Scenario, Scope, Tick};
+use std::net::Ipv4Addr;
+
+use crate::scenario::model::{AccountId, ContactId, HostId, LinkId, Scenario, Scope, ServiceId, Tick};
 
 /// Something the response team can do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,8 +29,18 @@ pub enum Action {
         from: Scope,
         to: Scope,
     },
+    /// Blocks an outside address at the perimeter: no machine talks to it any more.
+    BlockAddress(Ipv4Addr),
+    UnblockAddress(Ipv4Addr),
     DisableAccount(AccountId),
     ResetAccount(AccountId),
+    /// Gives a service the new password of the accounts it runs under, so it runs again.
+    Reconfigure(ServiceId),
+    /// Stops a program on a machine and removes it with its persistence (file, service).
+    Kill {
+        program: String,
+        host: HostId,
+    },
     /// Resets every account with administrator rights.
     ResetAdmins,
     /// Pushes an indicator (file name or hash) to the machines with EDR, which then stop it.
@@ -66,6 +78,7 @@ impl Action {
             | Action::ImageDisk(host)
             | Action::RestoreFromBackup(host)
             | Action::Rebuild(host)
+            | Action::Kill { host, .. }
             | Action::Submit(Finding::PatientZero(host)) => vec![*host],
             _ => Vec::new(),
         }
@@ -88,6 +101,9 @@ impl Action {
             Action::Isolate(_) | Action::Reconnect(_) => minutes(15),
             Action::CutLink(_) | Action::RestoreLink(_) => minutes(5),
             Action::Block { .. } | Action::Unblock { .. } => minutes(10),
+            Action::BlockAddress(_) | Action::UnblockAddress(_) => minutes(10),
+            Action::Reconfigure(service) => scenario.services[service.index()].reconfigure_ticks.max(1),
+            Action::Kill { .. } => minutes(15),
             Action::DisableAccount(_) | Action::ResetAccount(_) => minutes(5),
             Action::ResetAdmins => minutes(30),
             Action::DeployBlock(_) => minutes(20),
@@ -171,6 +187,23 @@ impl Action {
                 hash.write_u32(contact.0);
             }
             Action::DeclareIncident => hash.write(&[18]),
+            Action::BlockAddress(address) | Action::UnblockAddress(address) => {
+                hash.write(&[if matches!(self, Action::BlockAddress(_)) {
+                    20
+                } else {
+                    21
+                }]);
+                hash.write(&address.octets());
+            }
+            Action::Reconfigure(service) => {
+                hash.write(&[22]);
+                hash.write_u32(service.0);
+            }
+            Action::Kill { program, host } => {
+                hash.write(&[23]);
+                text(hash, program);
+                hash.write_u32(host.0);
+            }
             Action::Submit(finding) => {
                 hash.write(&[19]);
                 match finding {
@@ -250,6 +283,10 @@ impl fmt::Display for ActionText<'_> {
                     scope_text(scenario, to)
                 )
             }
+            Action::BlockAddress(address) => write!(f, "block address {address}"),
+            Action::UnblockAddress(address) => write!(f, "unblock address {address}"),
+            Action::Reconfigure(service) => write!(f, "reconfigure {}", scenario.services[service.index()].name),
+            Action::Kill { program, host: id } => write!(f, "kill {program} on {}", host(id)),
             Action::DisableAccount(id) => write!(f, "disable account {}", account(id)),
             Action::ResetAccount(id) => write!(f, "reset account {}", account(id)),
             Action::ResetAdmins => write!(f, "reset admins"),

@@ -9,10 +9,12 @@ use bevy::prelude::*;
 use crate::checksum::Fnv1a;
 
 use crate::case::Case;
-use crate::scenario::model::{AccountKind, Artifact, Backup, HostId, Scenario, Tick, ToolKind};
+use crate::scenario::model::{
+    AccountId, AccountKind, Artifact, Backup, HostId, Notice, Scenario, Tick, ToolId, ToolKind,
+};
 use crate::sim::{
-    ActivityPlan, Clock, EvidenceSeed, EvidenceStore, GroundTruth, Reachability, ScenarioData, SimSystems, Stage,
-    records_on,
+    ActivityPlan, Adversary, Clock, EvidenceSeed, EvidenceStore, GroundTruth, Reachability, ScenarioData,
+    ServiceStatus, SimSystems, Stage, records_on,
 };
 
 use super::action::Action;
@@ -184,6 +186,8 @@ struct Situation<'a> {
     reachability: &'a mut Reachability,
     evidence: &'a mut EvidenceStore,
     case: &'a mut Case,
+    adversary: &'a mut Adversary,
+    services: &'a mut ServiceStatus,
 }
 
 impl Situation<'_> {
@@ -215,6 +219,26 @@ impl Situation<'_> {
                 if !self.reachability.blocks.contains(&(*port, from.clone(), to.clone())) =>
             {
                 Some("no such block to remove".to_string())
+            }
+            Action::BlockAddress(address) if self.reachability.blocked_addresses.contains(address) => {
+                Some(format!("{address} is already blocked"))
+            }
+            Action::UnblockAddress(address) if !self.reachability.blocked_addresses.contains(address) => {
+                Some(format!("no block on {address} to remove"))
+            }
+            Action::Reconfigure(service) if self.scenario.services[service.index()].run_as.is_empty() => Some(format!(
+                "{} runs under no account of the scenario: nothing to give it",
+                self.scenario.services[service.index()].name
+            )),
+            Action::Reconfigure(service) if !self.services.broken_by_account(*service) => Some(format!(
+                "{} is not stopped by an account change",
+                self.scenario.services[service.index()].name
+            )),
+            Action::Kill { host, .. } if stage(*host) == Stage::Wiped => {
+                Some(format!("{} is wiped: nothing runs on it", self.host_name(*host)))
+            }
+            Action::Kill { host, .. } if truth(*host).powered_off => {
+                Some(format!("{} is off: nothing runs on it", self.host_name(*host)))
             }
             Action::PowerOff(host) if truth(*host).powered_off => {
                 Some(format!("{} is already off", self.host_name(*host)))
@@ -251,6 +275,51 @@ impl Situation<'_> {
         (self.now.0 as i64 * self.scenario.meta.tick_seconds as i64).min(i32::MAX as i64) as i32
     }
 
+    /// Whether the attacker controls a machine now.
+    fn controlled(&self, host: HostId) -> bool {
+        self.adversary
+            .controls(self.scenario, self.truth, self.reachability, host)
+    }
+
+    /// The attacker may notice that it lost a machine it controlled.
+    fn cut_off(&mut self, host: HostId, was_controlled: bool, how: &str) {
+        if was_controlled && !self.controlled(host) {
+            let what = format!("{} {how}", self.host_name(host));
+            self.adversary.notice(Notice::AccessCut, what);
+        }
+    }
+
+    /// Resets or disables an account: its services stop, and the attacker may notice if the
+    /// password was one it used.
+    fn change_account(&mut self, account: AccountId, disable: bool) {
+        let held = self.truth.holds_working(account);
+        match disable {
+            true => self.truth.disable(account),
+            false => self.truth.reset(account),
+        }
+        self.services.account_changed(self.scenario, account, self.now);
+        if held {
+            let name = &self.scenario.accounts[account.index()].name;
+            let what = format!("{name} {}", if disable { "disabled" } else { "reset" });
+            self.adversary.notice(Notice::AccountReset, what);
+        }
+    }
+
+    /// The attacker's tools a program name or hash names.
+    fn tools_named(&self, program: &str) -> Vec<ToolId> {
+        let threat = &self.scenario.threat;
+        (0..threat.tools.len() as u32)
+            .map(ToolId)
+            .filter(|tool| {
+                threat.tools[tool.index()].files.iter().any(|file| {
+                    [&file.name, &file.md5, &file.sha256]
+                        .iter()
+                        .any(|known| known.eq_ignore_ascii_case(program))
+                })
+            })
+            .collect()
+    }
+
     /// Puts a finished action's effect into the world.
     fn apply(&mut self, entry: usize, action: &Action, desk: &mut Desk) {
         let now = self.now;
@@ -258,26 +327,47 @@ impl Situation<'_> {
             Action::Isolate(scope) | Action::Reconnect(scope) => {
                 let isolated = matches!(action, Action::Isolate(_));
                 for host in self.scenario.hosts_in(scope) {
+                    let was = isolated && self.controlled(host);
                     self.truth.set_isolated(host, isolated);
+                    self.cut_off(host, was, "isolated");
                 }
+            }
+            Action::BlockAddress(address) => {
+                self.reachability.blocked_addresses.push(*address);
+                if Adversary::is_c2(self.scenario, *address) {
+                    self.adversary.notice(Notice::C2Blocked, format!("{address} blocked"));
+                }
+            }
+            Action::UnblockAddress(address) => self.reachability.blocked_addresses.retain(|blocked| blocked != address),
+            Action::Reconfigure(service) => self.services.reconfigure(*service, now),
+            Action::Kill { program, host } => {
+                let was = self.controlled(*host);
+                let doors: Vec<ToolId> = self.scenario.threat.doors_on(*host).collect();
+                for tool in self.tools_named(program) {
+                    if doors.contains(&tool) {
+                        self.adversary.remove(*host, tool);
+                    }
+                }
+                self.cut_off(*host, was, &format!("cleaned of {program}"));
             }
             Action::CutLink(link) | Action::RestoreLink(link) => {
                 self.reachability.link_up[link.index()] = matches!(action, Action::RestoreLink(_));
                 self.reachability.refresh_links(self.scenario);
             }
-            Action::Block { port, from, to } => {
-                self.reachability.set_block(*port, from.clone(), to.clone(), true);
+            Action::Block { port, from, to } | Action::Unblock { port, from, to } => {
+                let block = matches!(action, Action::Block { .. });
+                self.reachability.set_block(*port, from.clone(), to.clone(), block);
+                self.services
+                    .blocks_changed(self.scenario, &self.reachability.blocks, now);
             }
-            Action::Unblock { port, from, to } => {
-                self.reachability.set_block(*port, from.clone(), to.clone(), false);
-            }
-            Action::DisableAccount(account) | Action::ResetAccount(account) => self.truth.invalidate(*account),
+            Action::DisableAccount(account) => self.change_account(*account, true),
+            Action::ResetAccount(account) => self.change_account(*account, false),
             Action::ResetAdmins => {
                 for (index, account) in self.scenario.accounts.iter().enumerate() {
                     if !account.admin_on.is_empty()
                         || matches!(account.kind, AccountKind::Admin | AccountKind::DomainAdmin)
                     {
-                        self.truth.invalidate(crate::scenario::model::AccountId(index as u32));
+                        self.change_account(AccountId(index as u32), false);
                     }
                 }
             }
@@ -304,7 +394,9 @@ impl Situation<'_> {
                 }
             }
             Action::PowerOff(host) => {
+                let was = self.controlled(*host);
                 self.truth.power_off(*host);
+                self.cut_off(*host, was, "switched off");
                 self.evidence.clear(*host, self.second(), &[Artifact::Memory]);
             }
             // Collection secured its evidence when it started; it comes into the case now.
@@ -313,12 +405,15 @@ impl Situation<'_> {
             }
             // A machine brought back clean holds nothing of before.
             Action::RestoreFromBackup(host) | Action::Rebuild(host) => {
+                let was = self.controlled(*host);
+                self.adversary.forget(*host);
                 self.evidence.clear(
                     *host,
                     self.second(),
                     &[Artifact::Memory, Artifact::Disk, Artifact::EventLogs],
                 );
                 self.truth.restore(*host, now);
+                self.cut_off(*host, was, "brought back clean");
             }
             Action::Notify(contact) => {
                 desk.notified[contact.index()].get_or_insert(now);
@@ -331,6 +426,7 @@ impl Situation<'_> {
     }
 }
 
+#[expect(clippy::too_many_arguments, reason = "a Bevy system names every resource it touches")]
 pub(crate) fn run_desk(
     clock: Res<Clock>,
     scenario: Res<ScenarioData>,
@@ -339,6 +435,8 @@ pub(crate) fn run_desk(
     mut reachability: ResMut<Reachability>,
     mut evidence: ResMut<EvidenceStore>,
     mut case: ResMut<Case>,
+    mut adversary: ResMut<Adversary>,
+    mut services: ResMut<ServiceStatus>,
 ) {
     let now = clock.now;
     let mut world = Situation {
@@ -348,6 +446,8 @@ pub(crate) fn run_desk(
         reachability: &mut reachability,
         evidence: &mut evidence,
         case: &mut case,
+        adversary: &mut adversary,
+        services: &mut services,
     };
     let desk = &mut *desk;
 

@@ -6,7 +6,7 @@ use std::fmt;
 
 use crate::scenario::diagnostic::closest;
 use crate::scenario::model::Role;
-use crate::scenario::model::{AccountId, ContactId, HostId, LinkId, OfficeId, Scenario, Scope, SubnetId};
+use crate::scenario::model::{AccountId, ContactId, HostId, LinkId, OfficeId, Scenario, Scope, ServiceId, SubnetId};
 use crate::scenario::values::is_attack_id;
 
 use super::action::{Action, Finding};
@@ -43,9 +43,22 @@ pub const SYNTAX: &[(&str, &str)] = &[
         "firewall rule; SCOPE: all, office X, subnet X/Y, host X, role X, or a bare name",
     ),
     ("unblock PORT from SCOPE to SCOPE", "remove a block"),
+    (
+        "block address ADDRESS",
+        "the perimeter drops traffic to and from an outside address",
+    ),
+    ("unblock address ADDRESS", "remove a block at the perimeter"),
     ("disable account NAME", "the account stops working"),
     ("reset account NAME", "new password: stolen copies stop working"),
     ("reset admins", "reset every account with administrator rights"),
+    (
+        "reconfigure SERVICE",
+        "give a service the new passwords of the accounts it runs under",
+    ),
+    (
+        "kill PROGRAM on HOST",
+        "stop a program (file name or hash) and remove it with its service",
+    ),
     ("deploy block INDICATOR", "EDR machines stop a file name or hash"),
     ("power off HOST", "stops the wiper; memory evidence is lost"),
     ("capture memory HOST", "collect what is in memory"),
@@ -68,7 +81,7 @@ pub const SYNTAX: &[(&str, &str)] = &[
 ];
 
 /// The first word of every action.
-pub const VERBS: [&str; 17] = [
+pub const VERBS: [&str; 19] = [
     "isolate",
     "reconnect",
     "cut",
@@ -77,6 +90,8 @@ pub const VERBS: [&str; 17] = [
     "unblock",
     "disable",
     "reset",
+    "reconfigure",
+    "kill",
     "deploy",
     "power",
     "capture",
@@ -210,6 +225,14 @@ pub fn parse_action(line: &str, scenario: &Scenario) -> Result<Action, ParseErro
             Action::RestoreLink(names.link(&mut words)?)
         }
         "restore" => Action::RestoreFromBackup(names.host(&mut words)?),
+        "block" | "unblock" if words.peek().is_some_and(|word| word.eq_ignore_ascii_case("address")) => {
+            words.keyword(&["address"])?;
+            let address = names.outside_address(&mut words)?;
+            match verb {
+                "block" => Action::BlockAddress(address),
+                _ => Action::UnblockAddress(address),
+            }
+        }
         "block" | "unblock" => {
             let column = words.here();
             let text = words.word("a port number")?;
@@ -236,6 +259,15 @@ pub fn parse_action(line: &str, scenario: &Scenario) -> Result<Action, ParseErro
             "account" => Action::ResetAccount(names.account(&mut words)?),
             _ => Action::ResetAdmins,
         },
+        "reconfigure" => Action::Reconfigure(names.service(&mut words)?),
+        "kill" => {
+            let program = words.word("a program's file name or hash")?.to_string();
+            words.keyword(&["on"])?;
+            Action::Kill {
+                program,
+                host: names.host(&mut words)?,
+            }
+        }
         "deploy" => {
             words.keyword(&["block"])?;
             Action::DeployBlock(names.indicator(&mut words)?)
@@ -468,6 +500,46 @@ impl Names<'_> {
             })
     }
 
+    fn service(&self, words: &mut Words) -> Result<ServiceId, ParseError> {
+        let column = words.here();
+        let name = words.word("a service's name")?;
+        let services = &self.scenario.services;
+        services
+            .iter()
+            .position(|service| service.name.eq_ignore_ascii_case(name))
+            .map(|index| ServiceId(index as u32))
+            .ok_or_else(|| {
+                let close = closest(name, services.iter().map(|service| service.name.as_str()));
+                unknown("service", name, column, close)
+            })
+    }
+
+    /// An IPv4 address outside the company's subnets (inside, the firewall's port blocks and
+    /// isolation are the tools).
+    fn outside_address(&self, words: &mut Words) -> Result<std::net::Ipv4Addr, ParseError> {
+        let column = words.here();
+        let text = words.word("an IPv4 address")?;
+        let address: std::net::Ipv4Addr = text.parse().map_err(|_| ParseError {
+            message: format!("`{text}` is not an IPv4 address"),
+            column,
+            hint: Some("such as 203.0.113.102".to_string()),
+        })?;
+        if let Some(subnet) = self
+            .scenario
+            .subnets
+            .iter()
+            .find(|subnet| subnet.cidr.contains(address))
+        {
+            let office = &self.scenario.offices[subnet.office.index()].name;
+            return Err(ParseError {
+                message: format!("{address} is inside the company ({office}/{})", subnet.name),
+                column,
+                hint: Some("the perimeter blocks outside addresses: isolate the machine, or block a port".to_string()),
+            });
+        }
+        Ok(address)
+    }
+
     /// Any text; kept as typed so that a wrong guess can be graded as wrong.
     fn indicator(&self, words: &mut Words) -> Result<String, ParseError> {
         Ok(words.rest("a file name or hash")?.to_string())
@@ -498,6 +570,9 @@ mod tests {
             "restore link transatlantic",
             "block 445 from role Workstation to all",
             "unblock 445 from role Workstation to all",
+            "block address 203.0.113.7",
+            "unblock address 203.0.113.7",
+            "kill mstrace.exe on LAN-BR-WS-03",
             "reset admins",
             "deploy block some file.exe",
             "power off LAN-BR-WS-03",

@@ -7,8 +7,8 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 pub use super::file::{
-    AccountKind, ActivityKind, Animation, Artifact, Channel, HostState, Os, Policy, Role, Sensor, Software, Strength,
-    SubnetRole, ToolKind, UpWhen, Weekday,
+    AccountKind, ActivityKind, Animation, Artifact, Channel, HostState, Notice, Os, Policy, Role, Sensor, Software,
+    Strength, SubnetRole, ToolKind, UpWhen, Weekday,
 };
 pub use super::values::{Cidr, ClockRange, NamePattern, Rgb};
 
@@ -266,6 +266,13 @@ pub struct Service {
     pub title: String,
     pub up_when: UpWhen,
     pub channel: Option<Channel>,
+    /// Accounts it runs under: a reset or disable of one breaks it until reconfigured.
+    pub run_as: Vec<AccountId>,
+    /// Ports it needs: a block of one of them to its machines takes it down.
+    pub ports: Vec<u16>,
+    pub reconfigure_ticks: u32,
+    /// When set, its owners fix it themselves this long after an account change broke it.
+    pub recovers_after_ticks: Option<u32>,
 }
 
 /// An account.
@@ -340,6 +347,54 @@ pub struct Threat {
     pub trigger: Trigger,
     pub wipe_duration_ticks: u32,
     pub c2: Vec<(Ipv4Addr, u16)>,
+    pub reactions: Vec<Reaction>,
+}
+
+impl Threat {
+    /// The tools a machine runs once the attacker holds it, that let it back in (implants,
+    /// backdoors, proxies): a foothold's own list, or the kit the worm leaves.
+    pub fn doors_on(&self, host: HostId) -> impl Iterator<Item = ToolId> + '_ {
+        let foothold = self.footholds.iter().find(|foothold| foothold.host == host);
+        let named = foothold.filter(|foothold| !foothold.tools.is_empty());
+        self.tools
+            .iter()
+            .enumerate()
+            .filter(move |(index, tool)| match named {
+                Some(foothold) => foothold.tools.contains(&ToolId(*index as u32)) && tool.kind.is_door(),
+                None => matches!(tool.kind, ToolKind::Implant | ToolKind::Backdoor),
+            })
+            .map(|(index, _)| ToolId(index as u32))
+    }
+}
+
+/// Something the attacker notices, and what it does then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reaction {
+    pub notices: Notice,
+    pub per_mille: u32,
+    pub delay_ticks: u32,
+    pub does: Response,
+}
+
+/// The attacker's move once it noticed (`file::Response`, with its time in ticks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Response {
+    Reharvest,
+    Reenter,
+    Detonate,
+    GoQuiet { ticks: u32 },
+}
+
+impl Response {
+    /// The response in a word or two, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Response::Reharvest => "re-harvest credentials",
+            Response::Reenter => "re-enter",
+            Response::Detonate => "detonate early",
+            Response::GoQuiet { .. } => "go quiet",
+        }
+    }
 }
 
 /// A machine the attacker holds when the exercise starts.
@@ -351,6 +406,8 @@ pub struct Foothold {
     /// The machine the attacker came from, and the account it used, when the scenario says.
     pub from: Option<HostId>,
     pub account: Option<AccountId>,
+    /// The tools left running here (empty: the kit the worm leaves).
+    pub tools: Vec<ToolId>,
 }
 
 /// A tool of the toolset.

@@ -211,6 +211,11 @@ impl Cidr {
     }
 
     /// Whether two networks share any address.
+    /// Whether an address lies inside the network.
+    pub fn contains(&self, address: Ipv4Addr) -> bool {
+        u32::from(address) & self.mask() == u32::from(self.network)
+    }
+
     pub fn overlaps(&self, other: &Cidr) -> bool {
         let shorter = self.prefix.min(other.prefix).min(32);
         let mask = u32::MAX.checked_shl(32 - shorter as u32).unwrap_or(0);

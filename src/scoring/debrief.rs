@@ -6,8 +6,8 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::scenario::model::{Scenario, Tick};
-use crate::sim::NEVER;
 use crate::sim::outcome::{Counts, Moment};
+use crate::sim::{Cause, MoveOutcome, NEVER};
 
 use super::{FindingsReport, RunRecord, Score, Verdict};
 
@@ -21,6 +21,26 @@ pub struct ActionLine {
     pub compromised_then: u32,
 }
 
+/// A move of the attacker in reply to the response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttackerLine {
+    pub noticed: Moment,
+    /// What it noticed ("SPE\it-ops reset").
+    pub what: String,
+    pub response: String,
+    pub at: Moment,
+    pub outcome: String,
+}
+
+/// A service the response broke, and when it came back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BrokenLine {
+    pub service: String,
+    pub cause: String,
+    pub at: Moment,
+    pub mended: Option<Moment>,
+}
+
 /// Everything the debrief shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Debrief {
@@ -30,6 +50,10 @@ pub struct Debrief {
     pub response: Counts,
     /// The findings, judged against the answers and the case, and what was missed.
     pub findings: FindingsReport,
+    /// What the attacker did in reply to the response.
+    pub attacker: Vec<AttackerLine>,
+    /// Services the response itself took down.
+    pub broken: Vec<BrokenLine>,
 }
 
 impl Debrief {
@@ -53,12 +77,45 @@ impl Debrief {
                     .count() as u32,
             })
             .collect();
+        let attacker = run
+            .attacker_moves
+            .iter()
+            .map(|made| AttackerLine {
+                noticed: moment(made.noticed_at),
+                what: made.what.clone(),
+                response: made.response.label().to_string(),
+                at: moment(made.at),
+                outcome: match &made.outcome {
+                    MoveOutcome::Done(what) => what.clone(),
+                    MoveOutcome::NoWayIn => "could not: no machine left to act through".to_string(),
+                    MoveOutcome::Quiet => "did nothing: it was lying low".to_string(),
+                },
+            })
+            .collect();
+        let broken = run
+            .breakages
+            .iter()
+            .map(|breakage| BrokenLine {
+                service: scenario.services[breakage.service.index()].name.clone(),
+                cause: match breakage.cause {
+                    Cause::Account(account) => format!(
+                        "runs under {}, which was changed",
+                        scenario.accounts[account.index()].name
+                    ),
+                    Cause::Port(port) => format!("needs port {port}, which was blocked"),
+                },
+                at: moment(breakage.at),
+                mended: breakage.mended.map(moment),
+            })
+            .collect();
         Self {
             score,
             actions,
             baseline,
             response,
             findings: run.findings.clone(),
+            attacker,
+            broken,
         }
     }
 }
@@ -91,6 +148,25 @@ impl Debrief {
                 "  {}  {:<48} {} ({} machines already taken)\n",
                 line.requested.time, line.action, line.outcome, line.compromised_then
             );
+        }
+        if !self.attacker.is_empty() {
+            text += "\nWhat the attacker did in reply\n";
+            for line in &self.attacker {
+                text += &format!(
+                    "  {}  noticed: {}; at {}: {}: {}\n",
+                    line.noticed.time, line.what, line.at.time, line.response, line.outcome
+                );
+            }
+        }
+        if !self.broken.is_empty() {
+            text += "\nServices your actions broke\n";
+            for line in &self.broken {
+                let mended = line
+                    .mended
+                    .as_ref()
+                    .map_or("still down at the end".to_string(), |at| format!("back {}", at.time));
+                text += &format!("  {}  {:<16} {}; {mended}\n", line.at.time, line.service, line.cause);
+            }
         }
         text += &format!(
             "\nWith no response the same seed lost {} machines wiped ({} taken); this run lost {} ({} taken).\n",

@@ -4,7 +4,9 @@
 use crate::case::Case;
 use crate::response::{Action, Desk, Entry, Progress};
 use crate::scenario::model::{AccountId, AccountKind, HostId, Scenario, Scope, ServiceId, Tick};
-use crate::sim::{EvidenceStore, GroundTruth, NEVER, ObservationLog, ServiceStatus, Simulation, TruthLog};
+use crate::sim::{
+    Adversary, Breakage, EvidenceStore, GroundTruth, Move, NEVER, ObservationLog, ServiceStatus, Simulation, TruthLog,
+};
 
 use super::findings::{self, FindingsReport};
 
@@ -23,6 +25,10 @@ pub struct RunRecord {
     pub actions: Vec<Entry>,
     pub notified: Vec<Option<Tick>>,
     pub downtime_ticks: Vec<u32>,
+    /// Services the response broke (an account it changed, a port it blocked).
+    pub breakages: Vec<Breakage>,
+    /// What the attacker noticed of the response and did in reply.
+    pub attacker_moves: Vec<Move>,
     /// The submitted findings judged against the answers and the case (empty with no team).
     pub findings: FindingsReport,
 }
@@ -58,6 +64,8 @@ impl RunRecord {
             downtime_ticks: (0..scenario.services.len())
                 .map(|index| services.downtime(ServiceId(index as u32), end))
                 .collect(),
+            breakages: services.breakages.clone(),
+            attacker_moves: world.resource::<Adversary>().moves.clone(),
             findings: FindingsReport::default(),
         };
         if let Some(case) = world.get_resource::<Case>() {
@@ -124,7 +132,19 @@ impl RunRecord {
                         .any(|value| value.eq_ignore_ascii_case(indicator))
                 })
             }),
+            Action::BlockAddress(address) => scenario.threat.c2.iter().any(|(c2, _)| c2 == address),
+            Action::Kill { program, host } => {
+                self.held_machine(*host, at)
+                    && scenario.threat.tools.iter().any(|tool| {
+                        tool.files.iter().any(|file| {
+                            [&file.name, &file.md5, &file.sha256]
+                                .iter()
+                                .any(|value| value.eq_ignore_ascii_case(program))
+                        })
+                    })
+            }
             Action::Submit(finding) => findings::is_true(scenario, self, finding),
+            Action::UnblockAddress(_) | Action::Reconfigure(_) => false,
             Action::Reconnect(_)
             | Action::RestoreLink(_)
             | Action::Unblock { .. }
@@ -158,6 +178,8 @@ impl RunRecord {
                         | Action::Reconnect(_)
                         | Action::RestoreLink(_)
                         | Action::Unblock { .. }
+                        | Action::UnblockAddress(_)
+                        | Action::Reconfigure(_)
                 )
             })
             .map(|entry| entry.requested)

@@ -3,7 +3,7 @@
 
 use bevy::prelude::*;
 
-use crate::scenario::model::{InjectId, Scenario, ServiceId, Tick, UpWhen, When};
+use crate::scenario::model::{AccountId, GroupId, InjectId, Scenario, Scope, ServiceId, Tick, UpWhen, When};
 
 use super::facts::{InjectFired, ServiceChanged};
 use super::state::{Clock, GroundTruth, ScenarioData, Stage};
@@ -33,6 +33,35 @@ pub struct ServiceStatus {
     pub down_since: Vec<Option<Tick>>,
     pub downtime_before: Vec<u32>,
     pub first_down: Vec<Option<Tick>>,
+    /// Per service: the breakage keeping it down now, whatever its machines (an index into
+    /// `breakages`).
+    broken: Vec<Option<usize>>,
+    /// Per service: a port it needs is blocked to its machines.
+    cut_off: Vec<Option<usize>>,
+    /// Every time the response broke a service, in order: the debrief's list of what it cost.
+    pub breakages: Vec<Breakage>,
+    /// Services whose breakage changed since the last count.
+    recheck: Vec<ServiceId>,
+}
+
+/// What broke a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Cause {
+    /// An account it runs under was reset or disabled.
+    Account(AccountId),
+    /// A port it needs was blocked to its machines.
+    Port(u16),
+}
+
+/// A service the response broke, and when it was mended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Breakage {
+    pub service: ServiceId,
+    pub cause: Cause,
+    pub at: Tick,
+    /// When its owners fix it themselves, if the scenario says they do.
+    pub recovers_at: Option<Tick>,
+    pub mended: Option<Tick>,
 }
 
 impl ServiceStatus {
@@ -55,6 +84,93 @@ impl ServiceStatus {
             down_since: vec![None; count],
             downtime_before: vec![0; count],
             first_down: vec![None; count],
+            broken: vec![None; count],
+            cut_off: vec![None; count],
+            breakages: Vec::new(),
+            recheck: Vec::new(),
+        }
+    }
+
+    /// The breakage keeping a service down now, if any.
+    pub fn breakage(&self, service: ServiceId) -> Option<&Breakage> {
+        let index = self.broken[service.index()].or(self.cut_off[service.index()])?;
+        self.breakages.get(index)
+    }
+
+    /// An account was reset or disabled: the services running under it stop until they are
+    /// reconfigured (or their owners fix them, when the scenario says they do).
+    pub fn account_changed(&mut self, scenario: &Scenario, account: AccountId, now: Tick) {
+        for (index, service) in scenario.services.iter().enumerate() {
+            if !service.run_as.contains(&account) || self.broken[index].is_some() {
+                continue;
+            }
+            self.broken[index] = Some(self.breakages.len());
+            self.breakages.push(Breakage {
+                service: ServiceId(index as u32),
+                cause: Cause::Account(account),
+                at: now,
+                recovers_at: service
+                    .recovers_after_ticks
+                    .map(|ticks| Tick(now.0.saturating_add(ticks))),
+                mended: None,
+            });
+            self.recheck.push(ServiceId(index as u32));
+        }
+    }
+
+    /// Whether an account change keeps a service down (what `reconfigure` mends).
+    pub fn broken_by_account(&self, service: ServiceId) -> bool {
+        self.broken[service.index()].is_some()
+    }
+
+    /// The team gave the service its new credentials: it runs again.
+    pub fn reconfigure(&mut self, service: ServiceId, now: Tick) {
+        if let Some(index) = self.broken[service.index()].take() {
+            self.breakages[index].mended = Some(now);
+            self.recheck.push(service);
+        }
+    }
+
+    /// The firewall's blocks changed: services whose ports are blocked to their machines are
+    /// cut off, and those no block touches any more come back.
+    pub fn blocks_changed(&mut self, scenario: &Scenario, blocks: &[(u16, Scope, Scope)], now: Tick) {
+        for (index, service) in scenario.services.iter().enumerate() {
+            let id = ServiceId(index as u32);
+            let cut = blocks.iter().find(|(port, _, to)| {
+                service.ports.contains(port)
+                    && scenario.host_groups.iter().enumerate().any(|(group, carrier)| {
+                        carrier.services.contains(&id) && touches(scenario, to, GroupId(group as u32))
+                    })
+            });
+            match (cut, self.cut_off[index]) {
+                (Some(&(port, _, _)), None) => {
+                    self.cut_off[index] = Some(self.breakages.len());
+                    self.breakages.push(Breakage {
+                        service: id,
+                        cause: Cause::Port(port),
+                        at: now,
+                        recovers_at: None,
+                        mended: None,
+                    });
+                    self.recheck.push(id);
+                }
+                (None, Some(breakage)) => {
+                    self.breakages[breakage].mended = Some(now);
+                    self.cut_off[index] = None;
+                    self.recheck.push(id);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Owners fix what the scenario says they fix, when they do.
+    fn recover(&mut self, now: Tick) {
+        for index in 0..self.broken.len() {
+            let Some(breakage) = self.broken[index] else { continue };
+            if self.breakages[breakage].recovers_at.is_some_and(|at| at <= now) {
+                self.reconfigure(ServiceId(index as u32), now);
+            }
         }
     }
 
@@ -62,6 +178,18 @@ impl ServiceStatus {
     pub fn downtime(&self, service: ServiceId, now: Tick) -> u32 {
         let current = self.down_since[service.index()].map_or(0, |since| now.0.saturating_sub(since.0));
         self.downtime_before[service.index()] + current
+    }
+}
+
+/// Whether a scope holds machines of a host group.
+fn touches(scenario: &Scenario, scope: &Scope, group: GroupId) -> bool {
+    let carrier = &scenario.host_groups[group.index()];
+    match *scope {
+        Scope::All => true,
+        Scope::Office(office) => carrier.office == office,
+        Scope::Subnet(subnet) => carrier.subnet == subnet,
+        Scope::Role(role) => carrier.role == role,
+        Scope::Host(host) => scenario.hosts[host.index()].group == group,
     }
 }
 
@@ -84,7 +212,8 @@ fn track_services(
 ) {
     let scenario = &scenario.0;
     let now = clock.now;
-    let mut touched: Vec<ServiceId> = Vec::new();
+    status.recover(now);
+    let mut touched: Vec<ServiceId> = std::mem::take(&mut status.recheck);
     for host in std::mem::take(&mut truth.availability_changed) {
         let working = truth.is_working(host);
         if status.working_known[host.index()] == working {
@@ -101,13 +230,15 @@ fn track_services(
     }
     // Services are announced in id order, whatever order their machines changed in.
     touched.sort_unstable();
+    touched.dedup();
     for service in touched {
         let index = service.index();
         let up = is_up(
             &scenario.services[index].up_when,
             status.working[index],
             status.carriers[index],
-        );
+        ) && status.broken[index].is_none()
+            && status.cut_off[index].is_none();
         if up == status.up[index] {
             continue;
         }

@@ -84,6 +84,8 @@ pub struct CredentialHarvested {
     pub tick: Tick,
     pub host: HostId,
     pub account: AccountId,
+    /// Taken again after the team reset it: an administrator logged on where the implant runs.
+    pub retaken: bool,
 }
 
 /// A business service went down or came back.

@@ -5,6 +5,7 @@
 //! in the truth log, apart from the observations the responder gets. One seeded ChaCha RNG,
 //! integer odds and ordered iteration make a run a pure function of scenario and seed.
 
+mod adversary;
 mod business;
 mod evidence;
 mod facts;
@@ -25,7 +26,8 @@ use bevy::time::{TimePlugin, TimeUpdateStrategy};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-pub use business::{InjectStatus, ServiceStatus};
+pub use adversary::{Adversary, Campaign, Move, MoveOutcome};
+pub use business::{Breakage, Cause, InjectStatus, ServiceStatus};
 pub use evidence::{
     ActivityPlan, Body, CallTopic, Channel, CredentialEntry, Evidence, EvidenceSeed, EvidenceStore, FileEntry,
     FlowEntry, Occurrence, ProcessEntry, Record, RecordKey, ServiceEntry, Trace, WindowsEvent, event_id, file_name,
@@ -47,6 +49,8 @@ pub enum SimSystems {
     Clock,
     /// The response team finishes, takes up and starts its actions.
     Respond,
+    /// The attacker notices what the team did and makes its moves.
+    React,
     /// The worm tries new victims.
     Spread,
     /// Scheduled transitions happen: installs finish, wipers fire, disks are wiped.
@@ -75,7 +79,7 @@ impl Plugin for SimulationPlugin {
         app.configure_sets(
             FixedUpdate,
             (
-                Clock, Respond, Spread, Progress, Evidence, Observe, Business, Announce, Record,
+                Clock, Respond, React, Spread, Progress, Evidence, Observe, Business, Announce, Record,
             )
                 .chain(),
         );
@@ -105,6 +109,7 @@ impl Plugin for SimulationPlugin {
             })
             .insert_resource(ScenarioData(Arc::clone(scenario)))
             .add_plugins((
+                adversary::plugin,
                 wiper::plugin,
                 spread::plugin,
                 evidence::plugin,
@@ -316,6 +321,27 @@ impl Simulation {
         for flags in [&truth.held, &truth.valid, &truth.edr_blocked] {
             hash.write(&flags.iter().map(|&flag| u8::from(flag)).collect::<Vec<u8>>());
         }
+        // What the response added after the first version: hashed only once it happens, so a
+        // run without it keeps the checksums recorded before.
+        if truth.disabled.iter().any(|&flag| flag) {
+            hash.write(&truth.disabled.iter().map(|&flag| u8::from(flag)).collect::<Vec<u8>>());
+        }
+        let scenario = self.scenario();
+        let campaign = truth.campaign;
+        if campaign.spread_starts != scenario.threat.spread.starts
+            || campaign.time_bomb != scenario.threat.trigger.time_bomb
+        {
+            hash.write_u32(campaign.spread_starts.0);
+            hash.write_u32(campaign.time_bomb.map_or(u32::MAX, |tick| tick.0));
+        }
+        let adversary = world.resource::<Adversary>();
+        if !adversary.moves.is_empty() {
+            hash.write_u32(adversary.moves.len() as u32);
+            for made in &adversary.moves {
+                hash.write_u32(made.noticed_at.0);
+                hash.write_u32(made.at.0);
+            }
+        }
         let reachability = world.resource::<Reachability>();
         hash.write(&reachability.link_up.iter().map(|&up| u8::from(up)).collect::<Vec<u8>>());
         hash.write_u32(reachability.blocks.len() as u32);
@@ -323,6 +349,9 @@ impl Simulation {
             hash.write(&port.to_le_bytes());
             from.hash_into(&mut hash);
             to.hash_into(&mut hash);
+        }
+        for address in &reachability.blocked_addresses {
+            hash.write(&address.octets());
         }
         hash.write_u64(world.resource::<TruthLog>().hash());
         hash.write_u64(world.resource::<ObservationLog>().observations.len() as u64);

@@ -22,6 +22,8 @@ pub struct Reachability {
     per_host_rules: bool,
     /// Ports the responder blocked between two scopes, checked before the scenario's rules.
     pub blocks: Vec<(u16, Scope, Scope)>,
+    /// Outside addresses the responder blocked at the perimeter, in the order blocked.
+    pub blocked_addresses: Vec<std::net::Ipv4Addr>,
 }
 
 impl Reachability {
@@ -39,6 +41,7 @@ impl Reachability {
             decisions: Vec::new(),
             per_host_rules,
             blocks: Vec::new(),
+            blocked_addresses: Vec::new(),
         };
         reachability.refresh_links(scenario);
         reachability

@@ -141,6 +141,7 @@ mod tests {
             tick: Tick(4),
             host: HostId(2),
             account: AccountId(0),
+            retaken: false,
         };
         let facts = [
             Fact::WormCopied(WormCopied {

@@ -42,7 +42,7 @@ fn spread_worm(
     let scenario = &scenario.0;
     let spread = &scenario.threat.spread;
     let now = clock.now;
-    if now < spread.starts || truth.targets.is_empty() {
+    if now < truth.campaign.spread_starts || truth.targets.is_empty() {
         return;
     }
     let arrival = Tick(now.0 + spread.copy_delay_ticks.max(1));

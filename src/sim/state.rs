@@ -184,8 +184,12 @@ pub struct GroundTruth {
     pub targets: Vec<HostId>,
     /// Accounts whose password the attacker holds.
     pub held: Vec<bool>,
-    /// Accounts that still work (the responder may reset them).
+    /// Accounts whose password the attacker holds still works (the responder may reset them).
     pub valid: Vec<bool>,
+    /// Accounts the responder disabled: no password of theirs works again.
+    pub disabled: Vec<bool>,
+    /// When the worm goes out and the wiper goes off (the attacker may bring both forward).
+    pub campaign: super::adversary::Campaign,
     /// Per host group: accounts admin on every machine of the group, in id order.
     group_admins: Vec<Vec<AccountId>>,
     /// Per host group: whether the attacker holds a valid admin account for it.
@@ -257,6 +261,11 @@ impl GroundTruth {
             targets,
             held: vec![false; scenario.accounts.len()],
             valid: vec![true; scenario.accounts.len()],
+            disabled: vec![false; scenario.accounts.len()],
+            campaign: super::adversary::Campaign {
+                spread_starts: scenario.threat.spread.starts,
+                time_bomb: scenario.threat.trigger.time_bomb,
+            },
             group_open: vec![false; group_admins.len()],
             group_admins,
             host_admins,
@@ -291,10 +300,33 @@ impl GroundTruth {
         self.held[account.index()] && self.valid[account.index()]
     }
 
-    /// Makes an account's password stop working (the responder disabled or reset it).
-    pub fn invalidate(&mut self, account: AccountId) {
+    /// Whether the attacker holds a password of the account that works now.
+    pub fn holds_working(&self, account: AccountId) -> bool {
+        self.usable(account)
+    }
+
+    /// Changes an account's password: the one the attacker held stops working.
+    pub fn reset(&mut self, account: AccountId) {
         self.valid[account.index()] = false;
         self.refresh_open_groups();
+    }
+
+    /// Disables an account: no password of it works again.
+    pub fn disable(&mut self, account: AccountId) {
+        self.disabled[account.index()] = true;
+        self.reset(account);
+    }
+
+    /// The attacker takes a reset account's new password; returns whether it got one it did
+    /// not have (a disabled account gives nothing).
+    pub fn retake(&mut self, account: AccountId) -> bool {
+        let index = account.index();
+        if !self.held[index] || self.valid[index] || self.disabled[index] {
+            return false;
+        }
+        self.valid[index] = true;
+        self.refresh_open_groups();
+        true
     }
 
     fn refresh_open_groups(&mut self) {

@@ -53,6 +53,7 @@ impl Effects<'_, '_> {
                     tick: self.now,
                     host,
                     account,
+                    retaken: false,
                 });
             }
         }
@@ -74,7 +75,7 @@ impl Effects<'_, '_> {
     fn arm(&mut self, host: HostId) {
         self.reach(host, Stage::Armed, None, None);
         let trigger = &self.scenario.threat.trigger;
-        let bomb = trigger.time_bomb.map_or(0, |tick| tick.0);
+        let bomb = self.truth.campaign.time_bomb.map_or(0, |tick| tick.0);
         let delayed = trigger
             .delay_after_install_ticks
             .map_or(0, |delay| self.now.0.saturating_add(delay));

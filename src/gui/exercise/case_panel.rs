@@ -1,7 +1,9 @@
 //! The case panel over the map: what the team holds, narrowed by a filter and sorted by time,
 //! machine or kind, one page of rows at a time (thousands of records cost no more than a page),
 //! and the chosen record whole, where every machine, account, hash and address is a link: a
-//! machine opens in the inspector beside the panel, anything else becomes the filter. C (or
+//! machine opens in the inspector beside the panel, anything else becomes the filter; below
+//! them, what the team can do about the record (stop its program on that machine, block the
+//! outside address it reached) asks the team at a click. C (or
 //! its button) shows it; `/` or a click on the filter types in it; the wheel, the arrows and
 //! the Page keys move through the rows; Escape stops typing, then closes the panel.
 
@@ -16,6 +18,7 @@ use crate::case::{Case, CaseRecord, host_at};
 use crate::exercise::record_line;
 use crate::scenario::model::{HostId, Scenario};
 use crate::screen::Face;
+use crate::sim::{Body, Record, file_name};
 
 use super::super::assets::UiAssets;
 use super::layout::{DIM, PANEL, Plain, Region, TEXT, button, region, show, text, write};
@@ -44,9 +47,18 @@ pub struct CaseView {
     chosen: Option<u32>,
     listed: Vec<u32>,
     listed_for: Option<(usize, String, SortBy, bool)>,
-    /// The chosen record's lines: a label, the value shown, and the value a click follows.
-    detail: Vec<(String, String, Option<String>)>,
+    /// The chosen record's lines: a label, the value shown, and what a click does.
+    detail: Vec<(String, String, Option<Follow>)>,
     detail_for: Option<(u32, usize)>,
+}
+
+/// What a click on a line of the detail does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Follow {
+    /// Follows a value of the record (`link_of`).
+    Value(String),
+    /// Asks the team for an action, as a line typed at the console would.
+    Act(String),
 }
 
 /// Where a value in a record leads.
@@ -366,8 +378,14 @@ fn press_case_buttons(
         requests.write(Request::Case(CaseRequest::Row(row.0 + 1)));
     }
     for (_, line) in lines.iter().filter(|(interaction, _)| pressed(interaction)) {
-        if let Some((_, _, Some(value))) = view.detail.get(line.0) {
-            requests.write(Request::Case(CaseRequest::Link(value.clone())));
+        match view.detail.get(line.0) {
+            Some((_, _, Some(Follow::Value(value)))) => {
+                requests.write(Request::Case(CaseRequest::Link(value.clone())));
+            }
+            Some((_, _, Some(Follow::Act(action)))) => {
+                requests.write(Request::Line(action.clone()));
+            }
+            _ => {}
         }
     }
 }
@@ -464,8 +482,36 @@ fn refresh_listing(view: &mut CaseView, case: &Case, scenario: &Scenario) {
     view.scroll(0);
 }
 
+/// What the team can do about a record, in the action language: stop the program it names on
+/// the machine it was found on, block the outside address a flow reached. (The desk says
+/// whether it did anything: a program of the company's own is stopped to no purpose.)
+fn responses_to(scenario: &Scenario, record: &Record) -> Vec<String> {
+    let host = &scenario.hosts[record.host.index()].name;
+    let program = match &record.body {
+        Body::Process(process) => Some(file_name(&process.image)),
+        Body::Service(service) => Some(file_name(&service.image_path)),
+        Body::File(file) if file.path.to_ascii_lowercase().ends_with(".exe") => Some(file_name(&file.path)),
+        _ => None,
+    };
+    let mut actions: Vec<String> = program
+        .filter(|name| !name.is_empty() && !name.contains(char::is_whitespace))
+        .map(|name| format!("kill {name} on {host}"))
+        .into_iter()
+        .collect();
+    if let Body::Flow(flow) = &record.body {
+        let inside = |address| scenario.subnets.iter().any(|subnet| subnet.cidr.contains(address));
+        actions.extend(
+            [flow.destination, flow.source]
+                .into_iter()
+                .find(|address| !inside(*address))
+                .map(|address| format!("block address {address}")),
+        );
+    }
+    actions
+}
+
 /// The chosen record's lines: its summary, every field (a value the record can be pivoted on
-/// is a link), and where it leads.
+/// is a link), where it leads, and what the team can do about it.
 fn refresh_detail(view: &mut CaseView, case: &Case, scenario: &Scenario) {
     let Some(id) = view.chosen else {
         view.detail.clear();
@@ -480,13 +526,13 @@ fn refresh_detail(view: &mut CaseView, case: &Case, scenario: &Scenario) {
     let pivots = record.values(scenario);
     let mut lines = vec![(format!("#{id}"), record.what(scenario), None)];
     for (name, value) in record.fields(scenario) {
-        let link = pivots.contains(&value).then(|| value.clone());
+        let link = pivots.contains(&value).then(|| Follow::Value(value.clone()));
         lines.push((name.to_string(), value, link));
     }
     let related = case.related(scenario, id);
     for host in related.machines {
         let name = scenario.hosts[host.index()].name.to_string();
-        lines.push(("leads to".to_string(), name.clone(), Some(name)));
+        lines.push(("leads to".to_string(), name.clone(), Some(Follow::Value(name))));
     }
     let others = |count: usize| match count {
         0 => "no other record in the case".to_string(),
@@ -495,10 +541,17 @@ fn refresh_detail(view: &mut CaseView, case: &Case, scenario: &Scenario) {
     };
     if let Some(account) = related.account {
         let shown = format!("{account}: {}", others(related.same_account.len()));
-        lines.push(("same account".to_string(), shown, Some(account)));
+        lines.push(("same account".to_string(), shown, Some(Follow::Value(account))));
     }
     if let Some(hash) = related.hash.filter(|hash| !hash.is_empty()) {
-        lines.push(("same file".to_string(), others(related.same_file.len()), Some(hash)));
+        lines.push((
+            "same file".to_string(),
+            others(related.same_file.len()),
+            Some(Follow::Value(hash)),
+        ));
+    }
+    for action in responses_to(scenario, record) {
+        lines.push(("act".to_string(), action.clone(), Some(Follow::Act(action))));
     }
     view.detail = lines;
     view.detail_for = Some((id, case.records().len()));

@@ -109,7 +109,7 @@ fn follow_playbook(
                     if !pattern.matches(scenario, &known, &held.record) {
                         continue;
                     }
-                    let due = Tick(now.0.saturating_add(step.delay_ticks));
+                    let due = Tick(now.0.saturating_add(step.delay_ticks)).max(step.not_before.unwrap_or_default());
                     for action in &step.actions {
                         let lines = match action {
                             StepAction::Fixed(action) => vec![action.to_text(scenario)],

@@ -45,6 +45,10 @@ struct StepFile {
     /// A `Found` step fires for the first matching record only.
     #[serde(default)]
     once: bool,
+    /// Holds a `Found` step's actions until this local time: what is found before it is acted
+    /// on all at once then (a coordinated move), what is found after as it comes.
+    #[serde(default)]
+    not_before: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -113,6 +117,8 @@ pub struct PlaybookStep {
     pub trigger: Trigger,
     pub delay_ticks: u32,
     pub actions: Vec<StepAction>,
+    /// No action of the step goes to the team before this tick.
+    pub not_before: Option<Tick>,
 }
 
 /// A checked playbook, every action resolved against one scenario.
@@ -187,6 +193,37 @@ pub fn parse_playbook(source: &str, name: &str, scenario: &Scenario) -> Result<P
             },
         };
         let found = matches!(trigger, Trigger::Found { .. });
+        let not_before = step.not_before.as_ref().and_then(|time| {
+            let problem = |reason: String, label: &str, hint: &str| Problem {
+                kind: ProblemKind::InvalidValue {
+                    what: "time",
+                    text: time.clone(),
+                    reason,
+                },
+                location: locate(map.span(&path("not_before"))),
+                label: label.to_string(),
+                hint: Some(hint.to_string()),
+            };
+            if !found {
+                problems.push(problem(
+                    "only a `Found` step gathers records to act on at once".to_string(),
+                    "not a `Found` step",
+                    "time the step itself with `when: At(...)`",
+                ));
+                return None;
+            }
+            match scenario.tick_at(time) {
+                Ok(tick) => Some(tick),
+                Err(reason) => {
+                    problems.push(problem(
+                        reason,
+                        "not a time of the exercise",
+                        "a local time of the scenario, such as 2014-11-24 06:15",
+                    ));
+                    None
+                }
+            }
+        });
         let delay_ticks = match step.after.as_deref().map(parse_duration) {
             None => 0,
             Some(Ok(seconds)) => seconds.div_ceil(scenario.meta.tick_seconds as u64).min(u32::MAX as u64) as u32,
@@ -268,6 +305,7 @@ pub fn parse_playbook(source: &str, name: &str, scenario: &Scenario) -> Result<P
             trigger,
             delay_ticks,
             actions,
+            not_before,
         });
     }
     if !problems.is_empty() {

@@ -201,6 +201,21 @@ pub struct Service {
     /// A way the company talks that dies with this service.
     #[serde(default)]
     pub channel: Option<Channel>,
+    /// Accounts the service runs under (format 3): resetting or disabling one breaks the
+    /// service until it is reconfigured with the new password.
+    #[serde(default)]
+    pub run_as: Vec<String>,
+    /// TCP ports the service needs (format 3): a block of one of them to its machines takes
+    /// it down while the block stands.
+    #[serde(default)]
+    pub ports: Vec<u16>,
+    /// How long the team's `reconfigure` of the service takes (format 3); `1h` by default.
+    #[serde(default)]
+    pub reconfigure_time: Option<String>,
+    /// How long its owners take to fix it themselves once an account change broke it (format
+    /// 3); by default they wait for the team's `reconfigure`.
+    #[serde(default)]
+    pub recovers_after: Option<String>,
 }
 
 /// When a service counts as available, from the machines that carry it.

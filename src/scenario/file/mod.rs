@@ -28,7 +28,7 @@ pub use threat::*;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename = "Scenario", deny_unknown_fields)]
 pub struct ScenarioFile {
-    /// Version of the file format; this build reads `2` and `1`.
+    /// Version of the file format; this build reads `3`, `2` and `1`.
     pub format: u32,
     pub meta: Meta,
     pub offices: Vec<Office>,
@@ -97,8 +97,10 @@ pub fn shape() -> Result<serde_reflection::Registry, String> {
         Goal,
         HostState,
         Image,
+        Notice,
         Os,
         Policy,
+        Response,
         Role,
         Scope,
         Sensor,

@@ -26,6 +26,9 @@ pub struct Threat {
     pub wipe_duration: String,
     #[serde(default)]
     pub c2: Vec<C2>,
+    /// What the attacker notices of the response and what it does then (format 3).
+    #[serde(default)]
+    pub reactions: Vec<Reaction>,
 }
 
 fn yes() -> bool {
@@ -49,6 +52,10 @@ pub struct Foothold {
     /// The account the attacker used to get in (with `from`).
     #[serde(default)]
     pub account: Option<String>,
+    /// The tools it left running here, by name (format 3): its ways back in. By default the
+    /// worm, the implants and the backdoors, as on a machine the worm takes.
+    #[serde(default)]
+    pub tools: Vec<String>,
 }
 
 /// One program of the attacker's toolset.
@@ -83,6 +90,24 @@ pub enum ToolKind {
     Driver,
     /// Turns off defences, such as an anti-virus killer.
     Evasion,
+}
+
+impl ToolKind {
+    /// Whether the tool lets the attacker back into a machine it runs on.
+    pub fn is_door(self) -> bool {
+        matches!(self, ToolKind::Implant | ToolKind::Backdoor | ToolKind::Proxy)
+    }
+}
+
+impl Notice {
+    /// The notice in words, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Notice::AccountReset => "an account it held was reset",
+            Notice::AccessCut => "a machine it controlled was cut off",
+            Notice::C2Blocked => "a C2 address was blocked",
+        }
+    }
 }
 
 /// A file a tool drops, with its hashes when known.
@@ -145,4 +170,44 @@ pub struct Trigger {
 pub struct C2 {
     pub address: String,
     pub port: u16,
+}
+
+/// One thing the attacker may notice, and what it does then.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reaction {
+    pub notices: Notice,
+    /// Odds, per-mille, that it notices each time (every time by default).
+    #[serde(default = "always")]
+    pub per_mille: u32,
+    /// How long after the team's change it acts.
+    #[serde(default)]
+    pub delay: Option<String>,
+    pub does: Response,
+}
+
+/// A change the response makes that touches the attacker's access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+pub enum Notice {
+    /// An account whose password it holds is reset or disabled.
+    AccountReset,
+    /// A machine it controls is isolated, switched off, cleaned of its tools, restored or
+    /// rebuilt.
+    AccessCut,
+    /// One of its C2 addresses is blocked at the perimeter.
+    C2Blocked,
+}
+
+/// What the attacker does once it noticed, through a machine it still controls.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+pub enum Response {
+    /// Takes the new passwords of reset accounts from the memory of the machines it controls,
+    /// when their administrators log on there.
+    Reharvest,
+    /// Takes a new machine with an administrator account it holds, and leaves its tools there.
+    Reenter,
+    /// Sets the wiper off now: the worm goes out and the time bomb comes forward by as much.
+    Detonate,
+    /// Lies low for a while (such as `"12h"`): it makes no move and notices nothing.
+    GoQuiet(String),
 }

@@ -9,7 +9,12 @@ use crate::scenario::values::{Cidr, ClockRange};
 
 use super::*;
 
-pub(super) fn resolve_services(checker: &mut Checker, tables: &mut Tables, services: &[raw::Service]) -> Vec<Service> {
+pub(super) fn resolve_services(
+    checker: &mut Checker,
+    tables: &mut Tables,
+    timing: &ExerciseTime,
+    services: &[raw::Service],
+) -> Vec<Service> {
     let mut resolved = Vec::with_capacity(services.len());
     for (index, service) in services.iter().enumerate() {
         let path = |field| [Field("services"), Index(index), Field(field)];
@@ -24,11 +29,36 @@ pub(super) fn resolve_services(checker: &mut Checker, tables: &mut Tables, servi
             ),
             _ => {}
         }
+        ports(checker, &service.ports, &path("ports"));
+        let recovers_after_ticks = service
+            .recovers_after
+            .as_ref()
+            .map(|time| duration_ticks(checker, timing, time, &path("recovers_after")));
+        if recovers_after_ticks.is_some() && service.run_as.is_empty() {
+            checker.inconsistent(
+                &path("recovers_after"),
+                "`recovers_after` without `run_as`".to_string(),
+                "nothing to recover from",
+                Some(
+                    "only an account change breaks a service until it is fixed: name its accounts in `run_as`"
+                        .to_string(),
+                ),
+            );
+        }
         resolved.push(Service {
             name: service.name.clone(),
             title: service.title.clone(),
             up_when: service.up_when.clone(),
             channel: service.channel,
+            run_as: tables
+                .accounts
+                .lookup_all(checker, &service.run_as, &path("run_as"), AccountId),
+            ports: service.ports.clone(),
+            reconfigure_ticks: service.reconfigure_time.as_ref().map_or_else(
+                || timing.ticks(3600).max(1),
+                |time| duration_ticks(checker, timing, time, &path("reconfigure_time")).max(1),
+            ),
+            recovers_after_ticks,
         });
     }
     resolved

@@ -36,9 +36,43 @@ use rubric::resolve_rubric;
 use threat::resolve_threat;
 
 /// The format version this build writes and reads; older ones are read as they were meant.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 pub use activity::kind_roles;
+
+/// Fields a file of an older format cannot hold: it was written before they meant anything.
+fn format_3_fields(checker: &mut Checker, file: &raw::ScenarioFile) {
+    if file.format >= 3 {
+        return;
+    }
+    let mut used: Vec<Vec<crate::scenario::source_map::Step>> = Vec::new();
+    for (index, service) in file.services.iter().enumerate() {
+        let path = |field| vec![Field("services"), Index(index), Field(field)];
+        let fields = [
+            ("run_as", !service.run_as.is_empty()),
+            ("ports", !service.ports.is_empty()),
+            ("reconfigure_time", service.reconfigure_time.is_some()),
+            ("recovers_after", service.recovers_after.is_some()),
+        ];
+        used.extend(fields.iter().filter(|(_, set)| *set).map(|(field, _)| path(field)));
+    }
+    for (index, foothold) in file.threat.footholds.iter().enumerate() {
+        if !foothold.tools.is_empty() {
+            used.push(vec![Field("threat"), Field("footholds"), Index(index), Field("tools")]);
+        }
+    }
+    if !file.threat.reactions.is_empty() {
+        used.push(vec![Field("threat"), Field("reactions")]);
+    }
+    for path in used {
+        checker.inconsistent(
+            &path,
+            format!("this field is new in format 3; the file says `format: {}`", file.format),
+            "not in this format",
+            Some("write `format: 3` (a format-2 file reads the same in format 3)".to_string()),
+        );
+    }
+}
 
 /// Everything that a later section refers to by name.
 struct Tables {
@@ -82,7 +116,6 @@ pub(super) fn resolve(file: raw::ScenarioFile, checker: &mut Checker) -> Option<
         injects: Names::new(NameKind::Inject),
         contacts: Names::new(NameKind::Contact),
     };
-    let services = resolve_services(checker, &mut tables, &file.services);
     for (index, account) in file.accounts.iter().enumerate() {
         tables.accounts.declare(
             checker,
@@ -90,6 +123,7 @@ pub(super) fn resolve(file: raw::ScenarioFile, checker: &mut Checker) -> Option<
             &[Field("accounts"), Index(index), Field("name")],
         );
     }
+    let services = resolve_services(checker, &mut tables, &timing, &file.services);
     if file.accounts.len() > MAX_ACCOUNTS {
         checker.inconsistent(
             &[Field("accounts"), Index(MAX_ACCOUNTS)],
@@ -112,6 +146,7 @@ pub(super) fn resolve(file: raw::ScenarioFile, checker: &mut Checker) -> Option<
     let activity = resolve_activity(checker, &tables, file.format, file.activity.as_ref());
     let responders = resolve_responders(checker, &mut tables, &file.responders);
     let rubric = resolve_rubric(checker, &tables, &host_table, &timing, &threat, &file.rubric);
+    format_3_fields(checker, &file);
 
     if !checker.problems.is_empty() || checker.problems_left_out > 0 {
         return None;

@@ -33,7 +33,7 @@ pub(super) fn resolve_threat(
             Some("name at least one machine the attacker holds at the start".to_string()),
         );
     }
-    let footholds = threat
+    let mut footholds: Vec<Foothold> = threat
         .footholds
         .iter()
         .enumerate()
@@ -73,6 +73,7 @@ pub(super) fn resolve_threat(
                     .account
                     .as_ref()
                     .and_then(|name| tables.accounts.lookup(checker, name, &path("account")).map(AccountId)),
+                tools: Vec::new(),
             }
         })
         .collect();
@@ -136,6 +137,32 @@ pub(super) fn resolve_threat(
             listen_ports: tool.listen_ports.clone(),
             techniques: tool.techniques.clone(),
         });
+    }
+    for (index, foothold) in threat.footholds.iter().enumerate() {
+        let path = [Field("threat"), Field("footholds"), Index(index), Field("tools")];
+        let named = tables.tools.lookup_all(checker, &foothold.tools, &path, ToolId);
+        for (at, tool) in named.iter().enumerate() {
+            let kind = tools.get(tool.index()).map(|tool: &Tool| tool.kind);
+            if kind.is_some_and(|kind| !kind.is_door()) {
+                checker.inconsistent(
+                    &[
+                        Field("threat"),
+                        Field("footholds"),
+                        Index(index),
+                        Field("tools"),
+                        Index(at),
+                    ],
+                    format!(
+                        "`{}` is a {kind:?}, not a way back in",
+                        foothold.tools[at],
+                        kind = kind.unwrap()
+                    ),
+                    "not an Implant, Backdoor or Proxy",
+                    Some("name the implants, backdoors and proxies left running here".to_string()),
+                );
+            }
+        }
+        footholds[index].tools = named;
     }
     if !threat.tools.iter().any(|tool| tool.kind == ToolKind::Wiper) {
         checker.inconsistent(
@@ -222,6 +249,33 @@ pub(super) fn resolve_threat(
         })
         .collect();
 
+    let reactions = threat
+        .reactions
+        .iter()
+        .enumerate()
+        .map(|(index, reaction)| {
+            let path = |field| [Field("threat"), Field("reactions"), Index(index), Field(field)];
+            checker.odds(&path("per_mille"), "per_mille", reaction.per_mille);
+            let does = match &reaction.does {
+                raw::Response::Reharvest => Response::Reharvest,
+                raw::Response::Reenter => Response::Reenter,
+                raw::Response::Detonate => Response::Detonate,
+                raw::Response::GoQuiet(time) => Response::GoQuiet {
+                    ticks: duration_ticks(checker, timing, time, &path("does")),
+                },
+            };
+            Reaction {
+                notices: reaction.notices,
+                per_mille: reaction.per_mille,
+                delay_ticks: reaction
+                    .delay
+                    .as_ref()
+                    .map_or(0, |delay| duration_ticks(checker, timing, delay, &path("delay"))),
+                does,
+            }
+        })
+        .collect();
+
     Threat {
         actor: threat.actor.clone(),
         group: threat.group.clone(),
@@ -233,6 +287,7 @@ pub(super) fn resolve_threat(
         trigger,
         wipe_duration_ticks: duration_ticks(checker, timing, &threat.wipe_duration, &path("wipe_duration")),
         c2,
+        reactions,
     }
 }
 

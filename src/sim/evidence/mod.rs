@@ -15,7 +15,7 @@ use rand::RngExt;
 
 use crate::scenario::model::{AccountId, Artifact, HostId, Scenario, Sensor, Tick, ToolId, ToolKind};
 
-use super::facts::{ReachedThisTick, StageReached};
+use super::facts::{CredentialHarvested, ReachedThisTick, StageReached};
 use super::state::{ScenarioData, SimRng, Stage};
 
 pub use activity::{ActivityPlan, Occurrence, known_programs, occurrences_on};
@@ -354,8 +354,23 @@ fn leave_evidence(
     mut store: ResMut<EvidenceStore>,
     mut rng: ResMut<SimRng>,
     reached: Res<ReachedThisTick>,
+    mut harvested: MessageReader<CredentialHarvested>,
 ) {
     let scenario = &scenario.0;
+    // A password taken again: an administrator's logon on a machine the implant runs on, and
+    // the password in its memory.
+    for harvest in harvested.read().filter(|harvest| harvest.retaken) {
+        let at = second_in_tick(scenario, seed.0, harvest.host, harvest.tick);
+        let mut layer = Layer {
+            store: &mut store,
+            host: harvest.host,
+            at,
+        };
+        layer.event(event_id::LOGON, Some(harvest.account), None);
+        layer.leave(Trace::CachedPassword {
+            account: harvest.account,
+        });
+    }
     for fact in reached.iter() {
         let (host, tick) = (fact.host, fact.tick);
         let at = second_in_tick(scenario, seed.0, host, tick);
@@ -410,6 +425,17 @@ fn leave_evidence(
 /// and process it was taken through, the worm's copy and service, the tools running, the
 /// passwords cached, the call home.
 fn compromise(scenario: &Scenario, layer: &mut Layer, rng: &mut SimRng, fact: &StageReached) {
+    if fact.source.is_none() && scenario.threat.doors_on(fact.host).next().is_some() {
+        let named = scenario
+            .threat
+            .footholds
+            .iter()
+            .find(|foothold| foothold.host == fact.host)
+            .is_some_and(|foothold| !foothold.tools.is_empty());
+        if named {
+            return quiet_foothold(scenario, layer, fact.host);
+        }
+    }
     // The worm copies itself under one of its names, picked at random (the one draw).
     let worm = tools_of(scenario, &[ToolKind::Worm]).next();
     let pick = worm.map(|(_, tool)| {
@@ -484,6 +510,34 @@ fn compromise(scenario: &Scenario, layer: &mut Layer, rng: &mut SimRng, fact: &S
         Some(_) => Vec::new(),
     };
     for c2 in called {
+        layer.leave(Trace::C2Flow { c2 });
+    }
+}
+
+/// A foothold the scenario gives its own tools: only those run there (a proxy on a file
+/// server, a backdoor on a web server), each with its file, its process and any service it
+/// installs, and the machine calls every C2 server.
+fn quiet_foothold(scenario: &Scenario, layer: &mut Layer, host: HostId) {
+    origin(scenario, layer, host);
+    for tool in scenario.threat.doors_on(host).collect::<Vec<_>>() {
+        let details = &scenario.threat.tools[tool.index()];
+        let file = executable(details);
+        for index in 0..details.files.len() as u16 {
+            layer.leave(Trace::File { tool, file: index });
+        }
+        for service in 0..details.services.len() as u16 {
+            layer.leave(Trace::Service { tool, service, file });
+            layer.leave(Trace::Event {
+                id: event_id::SERVICE_INSTALLED,
+                tool: tool.0 as u8,
+                file,
+                account: NO_ACCOUNT,
+                peer: NONE,
+            });
+        }
+        layer.leave(Trace::Process { tool, file });
+    }
+    for c2 in 0..scenario.threat.c2.len() as u16 {
         layer.leave(Trace::C2Flow { c2 });
     }
 }
