@@ -6,7 +6,8 @@
 //! 1440 --json` as child processes at 10,000, 100,000 and 1,000,000 machines, load included,
 //! printed as a table with the peak memory per machine.
 //!
-//! Targets: the flagship's week under 1 s after loading, and with the good playbook within 20%
+//! Targets: the flagship's week under 1 s after loading, its first tick (where the months
+//! before Monday are laid down as evidence) under 200 ms, and with the good playbook within 20%
 //! of the plan that does nothing; a million machines for a day under 5 s and under 512 bytes
 //! of memory per machine, an active host-tick at most 1.5 times what it costs at ten thousand;
 //! host-ticks per second reported.
@@ -86,6 +87,24 @@ fn main() {
     );
     // A plan's cost is measured against the plan that does nothing: both keep a desk and a case
     // (every alert filed), which the unattended run has no use for.
+    // The first tick lays down the history: the footholds, weeks of beacons and transfers, the
+    // staged archives.
+    let (history, pieces) = median_of_nine(|| {
+        let start = Instant::now();
+        let mut exercise = Exercise::unattended(Arc::clone(&flagship), 1);
+        exercise.step();
+        let pieces = exercise
+            .simulation()
+            .world()
+            .resource::<redscreen::sim::EvidenceStore>()
+            .len() as u32;
+        (start.elapsed().as_secs_f64(), pieces)
+    });
+    let verdict = if history <= 0.2 { "ok" } else { "OVER TARGET" };
+    println!(
+        "{:<34} {history:>8.3} s  target  0.200 s  {verdict:<11}  {pieces} pieces of evidence",
+        "flagship, history (first tick)"
+    );
     let nothing = playbook("nothing", &flagship);
     let (idle, _) = median_of_nine(|| simulate_with(&flagship, week, Some(&nothing)));
     let good = playbook("good", &flagship);

@@ -171,7 +171,7 @@ fn a_playbook_run_prints_the_debrief_and_its_score() {
         "--json",
     ]);
     assert!(value["score"]["total"].is_f64());
-    assert_eq!(value["score"]["objectives"].as_array().map(Vec::len), Some(8));
+    assert_eq!(value["score"]["objectives"].as_array().map(Vec::len), Some(9));
     assert_eq!(value["playbook"], "naive");
 
     let broken = redscreen(&["run", "--playbook", "tests/fixtures/minimal.ron"]);

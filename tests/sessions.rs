@@ -59,7 +59,7 @@ fn a_recorded_run_replays_and_is_verified() {
     let output = redscreen(&["replay", path_text(&session)]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert!(
-        text(&output).contains("verified: 57 actions and 26 checkpoints agree through tick 1440"),
+        text(&output).contains("verified: 88 actions and 26 checkpoints agree through tick 1440"),
         "{}",
         text(&output)
     );

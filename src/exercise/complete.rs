@@ -21,9 +21,9 @@ fn keywords_after(word: &str) -> &'static [&'static str] {
         "block" | "unblock" => &["address"],
         "power" => &["off"],
         "capture" => &["memory"],
-        "collect" => &["logs"],
+        "collect" => &["logs", "flows"],
         "declare" => &["incident"],
-        "submit" => &["patient-zero", "vector", "account", "indicator"],
+        "submit" => &["patient-zero", "vector", "account", "indicator", "stolen"],
         // A firewall scope, after `from` or `to`.
         "from" | "to" => &["all", "office", "subnet", "host", "role"],
         _ => &[],
@@ -43,6 +43,7 @@ enum Expect {
     Contact,
     Role,
     Service,
+    Data,
     Nothing,
 }
 
@@ -56,6 +57,7 @@ fn expect(before: &[String]) -> Expect {
         ["submit", "patient-zero"] => Expect::Host,
         ["kill", _, "on"] => Expect::Host,
         ["reconfigure"] => Expect::Service,
+        ["submit", "stolen"] => Expect::Data,
         ["restore"] => Expect::Host,
         [.., "subnet"] => Expect::Subnet,
         [.., "office"] => Expect::Office,
@@ -130,6 +132,8 @@ pub fn completions(line: &str, scenario: &Scenario) -> Vec<String> {
         Expect::Contact => offered.extend(scenario.responders.contacts.iter().cloned()),
         Expect::Role => offered.extend(Role::ALL.iter().map(|role| role.name().to_string())),
         Expect::Service => offered.extend(scenario.services.iter().map(|service| service.name.clone())),
+        // The company knows its own data; which of it left is the team's to find.
+        Expect::Data => offered.extend(scenario.data.iter().map(|set| set.name.clone())),
         Expect::Nothing => {}
     }
     // Keywords first, in the grammar's order; then names, sorted.

@@ -5,10 +5,10 @@
 use std::sync::Arc;
 
 use crate::response::{Progress, SYNTAX, parse_action};
-use crate::scenario::model::{HostId, Scenario, Tick};
-use crate::scenario::values::parse_duration;
+use crate::scenario::model::{HostId, Scenario, Tick, When};
+use crate::scenario::values::{bytes_text, parse_duration};
 use crate::session::Recorder;
-use crate::sim::{Observation, ObservationLog, Observed, Simulation};
+use crate::sim::{InjectStatus, Observation, ObservationLog, Observed, Simulation};
 
 use super::Exercise;
 use super::reading::READING;
@@ -274,10 +274,22 @@ pub fn describe_observation(exercise: &Exercise, observed: &Observed) -> String 
         Observation::ServiceRestored(service) => {
             format!("business: {} is back", scenario.services[service.index()].name)
         }
-        Observation::Inject(inject) => {
-            let inject = &scenario.injects[inject.index()];
+        Observation::Inject(id) => {
+            let inject = &scenario.injects[id.index()];
+            // A leak says how much of the data set is out: what was stolen by then.
+            let published = match (
+                &inject.when,
+                exercise.simulation().world().resource::<InjectStatus>().published[id.index()],
+            ) {
+                (When::Leak { data, .. }, Some(bytes)) => format!(
+                    " [{} of {} published]",
+                    bytes_text(bytes),
+                    scenario.data[data.index()].name
+                ),
+                _ => String::new(),
+            };
             format!(
-                "{:?} from {}: {} — {}",
+                "{:?} from {}: {} — {}{published}",
                 inject.channel, inject.from, inject.subject, inject.text
             )
         }

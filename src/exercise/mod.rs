@@ -184,7 +184,7 @@ mod tests {
         let mut acting = Exercise::new(flagship(), 1);
         ask(&mut acting, "reset admins");
         acting.run_through(Tick(60), |_| {});
-        assert_eq!(format!("{:016x}", quiet.state_hash()), "b11ac32bd872a17a");
-        assert_eq!(format!("{:016x}", acting.state_hash()), "c16712750f7c7c06");
+        assert_eq!(format!("{:016x}", quiet.state_hash()), "5184c3c7e3fd1315");
+        assert_eq!(format!("{:016x}", acting.state_hash()), "91e11541868c07b0");
     }
 }

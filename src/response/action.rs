@@ -7,7 +7,7 @@ use crate::checksum::Fnv1a;
 
 use std::net::Ipv4Addr;
 
-use crate::scenario::model::{AccountId, ContactId, HostId, LinkId, Scenario, Scope, ServiceId, Tick};
+use crate::scenario::model::{AccountId, ContactId, DataId, HostId, LinkId, Scenario, Scope, ServiceId, Tick};
 
 /// Something the response team can do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +48,8 @@ pub enum Action {
     PowerOff(HostId),
     CaptureMemory(HostId),
     CollectLogs(HostId),
+    /// Reads the perimeter's flow records with an outside address, from every machine.
+    CollectFlows(Ipv4Addr),
     ImageDisk(HostId),
     RestoreFromBackup(HostId),
     Rebuild(HostId),
@@ -65,6 +67,8 @@ pub enum Finding {
     Account(AccountId),
     /// A file name, hash, service name or C2 address.
     Indicator(String),
+    /// A data set that left the company.
+    Stolen(DataId),
 }
 
 impl Action {
@@ -109,7 +113,7 @@ impl Action {
             Action::DeployBlock(_) => minutes(20),
             Action::PowerOff(_) => minutes(2),
             Action::CaptureMemory(_) => minutes(30),
-            Action::CollectLogs(_) => minutes(20),
+            Action::CollectLogs(_) | Action::CollectFlows(_) => minutes(20),
             Action::ImageDisk(_) => minutes(120),
             Action::RestoreFromBackup(host) => match &scenario.group_of(*host).backup {
                 crate::scenario::model::Backup::Online { restore_ticks, .. }
@@ -204,6 +208,10 @@ impl Action {
                 text(hash, program);
                 hash.write_u32(host.0);
             }
+            Action::CollectFlows(address) => {
+                hash.write(&[24]);
+                hash.write(&address.octets());
+            }
             Action::Submit(finding) => {
                 hash.write(&[19]);
                 match finding {
@@ -222,6 +230,10 @@ impl Action {
                     Finding::Indicator(indicator) => {
                         hash.write(&[3]);
                         text(hash, indicator);
+                    }
+                    Finding::Stolen(data) => {
+                        hash.write(&[4]);
+                        hash.write_u32(data.0);
                     }
                 }
             }
@@ -294,6 +306,7 @@ impl fmt::Display for ActionText<'_> {
             Action::PowerOff(id) => write!(f, "power off {}", host(id)),
             Action::CaptureMemory(id) => write!(f, "capture memory {}", host(id)),
             Action::CollectLogs(id) => write!(f, "collect logs {}", host(id)),
+            Action::CollectFlows(address) => write!(f, "collect flows {address}"),
             Action::ImageDisk(id) => write!(f, "image {}", host(id)),
             Action::RestoreFromBackup(id) => write!(f, "restore {}", host(id)),
             Action::Rebuild(id) => write!(f, "rebuild {}", host(id)),
@@ -307,6 +320,7 @@ impl fmt::Display for ActionText<'_> {
             Action::Submit(Finding::Indicator(indicator)) => {
                 write!(f, "submit indicator {indicator}")
             }
+            Action::Submit(Finding::Stolen(data)) => write!(f, "submit stolen {}", scenario.data[data.index()].name),
         }
     }
 }

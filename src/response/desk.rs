@@ -14,7 +14,7 @@ use crate::scenario::model::{
 };
 use crate::sim::{
     ActivityPlan, Adversary, Clock, EvidenceSeed, EvidenceStore, GroundTruth, Reachability, ScenarioData,
-    ServiceStatus, SimSystems, Stage, records_on,
+    ServiceStatus, SimSystems, Stage, perimeter_records, records_on,
 };
 
 use super::action::Action;
@@ -234,6 +234,9 @@ impl Situation<'_> {
                 "{} is not stopped by an account change",
                 self.scenario.services[service.index()].name
             )),
+            Action::CollectFlows(address) if self.scenario.activity.web_addresses.contains(address) => Some(format!(
+                "{address} is where the company's staff browse: the perimeter holds more flows with it than anyone can read; collect logs on a machine instead"
+            )),
             Action::Kill { host, .. } if stage(*host) == Stage::Wiped => {
                 Some(format!("{} is wiped: nothing runs on it", self.host_name(*host)))
             }
@@ -400,7 +403,7 @@ impl Situation<'_> {
                 self.evidence.clear(*host, self.second(), &[Artifact::Memory]);
             }
             // Collection secured its evidence when it started; it comes into the case now.
-            Action::CaptureMemory(_) | Action::CollectLogs(_) | Action::ImageDisk(_) => {
+            Action::CaptureMemory(_) | Action::CollectLogs(_) | Action::CollectFlows(_) | Action::ImageDisk(_) => {
                 self.case.complete_collection(self.scenario, entry, now)
             }
             // A machine brought back clean holds nothing of before.
@@ -501,7 +504,9 @@ pub(crate) fn run_desk(
                 .saturating_add(desk.log[entry].action.duration_ticks(world.scenario)),
         );
         desk.log[entry].progress = Progress::Started { at: now, done };
-        if collected_kinds(&desk.log[entry].action).is_some() {
+        if collected_kinds(&desk.log[entry].action).is_some()
+            || matches!(desk.log[entry].action, Action::CollectFlows(_))
+        {
             desk.starting.push(entry);
         }
         desk.busy.push(entry);
@@ -534,6 +539,27 @@ fn secure_collections(
     let tick_seconds = scenario.meta.tick_seconds as i64;
     let until = (clock.now.0 as i64 + 1) * tick_seconds - 1;
     for entry in std::mem::take(&mut desk.starting) {
+        if let Action::CollectFlows(address) = desk.log[entry].action {
+            let records = perimeter_records(scenario, seed.0, &evidence, address, until);
+            let mut hosts: Vec<HostId> = records.iter().map(|record| record.host).collect();
+            hosts.dedup();
+            hosts.sort_unstable();
+            hosts.dedup();
+            desk.log[entry].collected = hosts
+                .into_iter()
+                .map(|host| {
+                    let found = records.iter().filter(|record| record.host == host).count() as u32;
+                    Secured {
+                        host,
+                        artifact: Artifact::Flows,
+                        records: found,
+                        attack: found,
+                    }
+                })
+                .collect();
+            case.begin_collection(entry, records);
+            continue;
+        }
         let Some((host, kinds)) = collected_kinds(&desk.log[entry].action) else {
             continue;
         };

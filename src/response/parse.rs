@@ -6,7 +6,9 @@ use std::fmt;
 
 use crate::scenario::diagnostic::closest;
 use crate::scenario::model::Role;
-use crate::scenario::model::{AccountId, ContactId, HostId, LinkId, OfficeId, Scenario, Scope, ServiceId, SubnetId};
+use crate::scenario::model::{
+    AccountId, ContactId, DataId, HostId, LinkId, OfficeId, Scenario, Scope, ServiceId, SubnetId,
+};
 use crate::scenario::values::is_attack_id;
 
 use super::action::{Action, Finding};
@@ -63,6 +65,10 @@ pub const SYNTAX: &[(&str, &str)] = &[
     ("power off HOST", "stops the wiper; memory evidence is lost"),
     ("capture memory HOST", "collect what is in memory"),
     ("collect logs HOST", "collect the event logs"),
+    (
+        "collect flows ADDRESS",
+        "read the perimeter's flow records with an outside address",
+    ),
     ("image HOST", "copy the disk before it is wiped"),
     ("restore HOST", "restore from backup"),
     ("rebuild HOST", "reinstall from scratch"),
@@ -74,6 +80,7 @@ pub const SYNTAX: &[(&str, &str)] = &[
         "a finding: an ATT&CK technique of the spread",
     ),
     ("submit account NAME", "a finding: an account the attacker used"),
+    ("submit stolen DATA", "a finding: a data set that left the company"),
     (
         "submit indicator TEXT",
         "a finding: a file name, hash, service or C2 address",
@@ -175,7 +182,7 @@ impl<'a> Words<'a> {
         let word = self.word(&format!("one of: {}", expected.join(", ")))?;
         let lower = word.to_ascii_lowercase();
         // The list of every verb is too long for one line; `help` shows it.
-        let message = if expected.len() > 4 {
+        let message = if expected.len() > 5 {
             format!("`{word}` is not an action (`help` lists them)")
         } else {
             format!("expected {}, found `{word}`", expected.join(" or "))
@@ -280,10 +287,10 @@ pub fn parse_action(line: &str, scenario: &Scenario) -> Result<Action, ParseErro
             words.keyword(&["memory"])?;
             Action::CaptureMemory(names.host(&mut words)?)
         }
-        "collect" => {
-            words.keyword(&["logs"])?;
-            Action::CollectLogs(names.host(&mut words)?)
-        }
+        "collect" => match words.keyword(&["logs", "flows"])? {
+            "logs" => Action::CollectLogs(names.host(&mut words)?),
+            _ => Action::CollectFlows(names.outside_address(&mut words)?),
+        },
         "image" => {
             if words.peek().is_some_and(|word| word.eq_ignore_ascii_case("disk")) {
                 words.keyword(&["disk"])?;
@@ -296,7 +303,8 @@ pub fn parse_action(line: &str, scenario: &Scenario) -> Result<Action, ParseErro
             words.keyword(&["incident"])?;
             Action::DeclareIncident
         }
-        _ => match words.keyword(&["patient-zero", "vector", "account", "indicator"])? {
+        _ => match words.keyword(&["patient-zero", "vector", "account", "indicator", "stolen"])? {
+            "stolen" => Action::Submit(Finding::Stolen(names.data(&mut words)?)),
             "patient-zero" => Action::Submit(Finding::PatientZero(names.host(&mut words)?)),
             "vector" => {
                 let column = words.here();
@@ -495,6 +503,28 @@ impl Names<'_> {
                 );
                 if error.hint.is_none() {
                     error.hint = Some(format!("the scenario's contacts: {}", contacts.join(", ")));
+                }
+                error
+            })
+    }
+
+    fn data(&self, words: &mut Words) -> Result<DataId, ParseError> {
+        let column = words.here();
+        let name = words.word("a data set's name")?;
+        let data = &self.scenario.data;
+        data.iter()
+            .position(|set| set.name.eq_ignore_ascii_case(name))
+            .map(|index| DataId(index as u32))
+            .ok_or_else(|| {
+                let mut error = unknown(
+                    "data set",
+                    name,
+                    column,
+                    closest(name, data.iter().map(|set| set.name.as_str())),
+                );
+                if error.hint.is_none() && !data.is_empty() {
+                    let names: Vec<&str> = data.iter().map(|set| set.name.as_str()).collect();
+                    error.hint = Some(format!("the scenario's data sets: {}", names.join(", ")));
                 }
                 error
             })

@@ -20,6 +20,7 @@ pub enum NameKind {
     Contact,
     Objective,
     TimeZone,
+    Data,
 }
 
 impl fmt::Display for NameKind {
@@ -36,6 +37,7 @@ impl fmt::Display for NameKind {
             NameKind::Contact => "contact",
             NameKind::Objective => "objective",
             NameKind::TimeZone => "time zone",
+            NameKind::Data => "data set",
         })
     }
 }

@@ -7,8 +7,8 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 pub use super::file::{
-    AccountKind, ActivityKind, Animation, Artifact, Channel, HostState, Notice, Os, Policy, Role, Sensor, Software,
-    Strength, SubnetRole, ToolKind, UpWhen, Weekday,
+    AccountKind, ActivityKind, Animation, Artifact, Channel, HostState, Notice, Os, Policy, Role, Sensitivity, Sensor,
+    Software, Strength, SubnetRole, ToolKind, UpWhen, Weekday,
 };
 pub use super::values::{Cidr, ClockRange, NamePattern, Rgb};
 
@@ -49,6 +49,8 @@ typed_id!(
     InjectId,
     /// A party the responders may notify, in file order.
     ContactId,
+    /// A data set, in file order.
+    DataId,
 );
 
 /// One step of simulated time, counted from the start of the exercise.
@@ -72,6 +74,7 @@ pub struct Scenario {
     pub hosts: Vec<Host>,
     pub services: Vec<Service>,
     pub accounts: Vec<Account>,
+    pub data: Vec<DataSet>,
     pub network: Network,
     pub threat: Threat,
     pub screen: Screen,
@@ -284,6 +287,28 @@ pub struct Account {
     pub admin_on: Vec<Scope>,
 }
 
+/// A body of the company's data.
+#[derive(Debug, Clone)]
+pub struct DataSet {
+    pub name: String,
+    pub title: String,
+    pub on: Vec<Scope>,
+    pub size_bytes: u64,
+    pub sensitivity: Sensitivity,
+}
+
+/// A stream of stolen data, from its staging machine to an outside address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exfiltration {
+    pub data: DataId,
+    pub through: HostId,
+    pub to: Ipv4Addr,
+    pub port: u16,
+    /// How long before the exercise it began.
+    pub since_seconds: u64,
+    pub bytes_per_day: u64,
+}
+
 /// A set of machines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
@@ -348,6 +373,9 @@ pub struct Threat {
     pub wipe_duration_ticks: u32,
     pub c2: Vec<(Ipv4Addr, u16)>,
     pub reactions: Vec<Reaction>,
+    /// How often the footholds' implants call their C2, when the scenario says.
+    pub beacon_seconds: Option<u64>,
+    pub exfiltration: Vec<Exfiltration>,
 }
 
 impl Threat {
@@ -507,6 +535,12 @@ pub enum When {
         inject: InjectId,
         delay_ticks: u32,
     },
+    Leak {
+        data: DataId,
+        at: Tick,
+        at_least_bytes: u64,
+        share_per_mille: u32,
+    },
 }
 
 /// How ground truth becomes observations, in ticks and per-mille.
@@ -516,6 +550,8 @@ pub struct Telemetry {
     pub log_alert_delay_ticks: u32,
     pub report_per_mille: u32,
     pub report_delay_ticks: u32,
+    /// How far back the perimeter keeps flow records.
+    pub flow_retention_seconds: u64,
 }
 
 /// Ordinary activity: how often each kind happens where, the company's own software, the
@@ -582,6 +618,7 @@ pub enum Goal {
     Notify { contact: ContactId, by: Tick },
     KeepServices(Vec<ServiceId>),
     AvoidNeedlessDestruction,
+    ScopeTheft,
 }
 
 /// The correct findings.

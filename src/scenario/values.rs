@@ -5,6 +5,48 @@ use std::fmt;
 use std::net::Ipv4Addr;
 
 /// Parses `45m`, `2h`, `1h30m`, `7d` or `90s` into seconds.
+/// A quantity of data such as `400GB`, `35TB` or `1.5TB`, in bytes (decimal units, as
+/// storage is sold and reported).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    const EXPECTED: &str = "expected a size such as 400GB, 35TB or 1.5TB";
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .ok_or_else(|| format!("no unit: {EXPECTED}"))?;
+    let (number, unit) = text.split_at(split);
+    let scale: f64 = match unit {
+        "B" => 1.0,
+        "KB" => 1e3,
+        "MB" => 1e6,
+        "GB" => 1e9,
+        "TB" => 1e12,
+        "PB" => 1e15,
+        _ => return Err(format!("unknown unit `{unit}`: {EXPECTED}")),
+    };
+    let amount: f64 = number.parse().map_err(|_| EXPECTED.to_string())?;
+    let bytes = amount * scale;
+    if !(bytes >= 1.0 && bytes < u64::MAX as f64) {
+        return Err(format!("`{text}` is not a size: {EXPECTED}"));
+    }
+    Ok(bytes.round() as u64)
+}
+
+/// Bytes for people, in the largest decimal unit that keeps a whole number in front
+/// (`16.8 TB`, `420 GB`).
+pub fn bytes_text(bytes: u64) -> String {
+    let units = [(1e15, "PB"), (1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "KB")];
+    for (scale, unit) in units {
+        let amount = bytes as f64 / scale;
+        if amount >= 1.0 {
+            return match amount < 100.0 {
+                true => format!("{:.1} {unit}", amount).replace(".0 ", " "),
+                false => format!("{amount:.0} {unit}"),
+            };
+        }
+    }
+    format!("{bytes} B")
+}
+
 pub fn parse_duration(text: &str) -> Result<u64, String> {
     const EXPECTED: &str = "expected a duration such as 45m, 2h, 1h30m or 7d";
     let text = text.trim();
@@ -343,6 +385,19 @@ impl NamePattern {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn sizes_read_in_decimal_units_and_print_back() {
+        assert_eq!(parse_size("400GB"), Ok(400_000_000_000));
+        assert_eq!(parse_size("1.5TB"), Ok(1_500_000_000_000));
+        assert!(parse_size("35 TB").unwrap_err().contains("unknown unit"));
+        assert!(parse_size("12").unwrap_err().contains("no unit"));
+        assert!(parse_size("0GB").is_err());
+        assert_eq!(bytes_text(16_800_000_000_000), "16.8 TB");
+        assert_eq!(bytes_text(420_000_000_000), "420 GB");
+        assert_eq!(bytes_text(2_000_000_000_000), "2 TB");
+    }
+
     use super::*;
 
     #[test]

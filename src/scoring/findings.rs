@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::case::{Case, account_of};
 use crate::response::{Action, Finding, Progress};
 use crate::scenario::model::{Artifact, Scenario, Tick, ToolKind};
-use crate::sim::{Body, EvidenceStore, Record, event_id, record_of_trace, utc};
+use crate::sim::{Body, EvidenceStore, Record, archive, event_id, file_name, record_of_trace, utc};
 
 use super::RunRecord;
 
@@ -133,6 +133,7 @@ fn same(a: &Finding, b: &Finding) -> bool {
     match (a, b) {
         (Finding::PatientZero(a), Finding::PatientZero(b)) => a == b,
         (Finding::Account(a), Finding::Account(b)) => a == b,
+        (Finding::Stolen(a), Finding::Stolen(b)) => a == b,
         (Finding::Vector(a), Finding::Vector(b)) | (Finding::Indicator(a), Finding::Indicator(b)) => {
             a.eq_ignore_ascii_case(b)
         }
@@ -169,7 +170,13 @@ pub fn is_true(scenario: &Scenario, run: &RunRecord, finding: &Finding) -> bool 
                 let services = threat.tools.iter().flat_map(|tool| &tool.services);
                 files.chain(services).any(|known| known.eq_ignore_ascii_case(indicator))
                     || threat.c2.iter().any(|(address, _)| address.to_string() == *indicator)
+                    || threat
+                        .exfiltration
+                        .iter()
+                        .any(|stream| stream.to.to_string() == *indicator)
+                    || archive_named(scenario, run, indicator)
             }
+            Finding::Stolen(data) => run.stolen.get(data.index()).is_some_and(|&bytes| bytes > 0),
         }
 }
 
@@ -180,7 +187,20 @@ pub fn finding_text(scenario: &Scenario, finding: &Finding) -> String {
         Finding::Vector(technique) => format!("vector {technique}"),
         Finding::Account(account) => format!("account {}", scenario.accounts[account.index()].name),
         Finding::Indicator(indicator) => format!("indicator {indicator}"),
+        Finding::Stolen(data) => format!("stolen {}", scenario.data[data.index()].name),
     }
+}
+
+/// Whether an indicator is the name or a hash of an archive the run staged.
+fn archive_named(scenario: &Scenario, run: &RunRecord, indicator: &str) -> bool {
+    run.archives.iter().enumerate().any(|(stream, &parts)| {
+        (0..parts).any(|part| {
+            let (name, md5, sha256) = archive(scenario, stream, part);
+            [name, md5, sha256]
+                .iter()
+                .any(|known| known.eq_ignore_ascii_case(indicator))
+        })
+    })
 }
 
 /// Whether one of the attack's records shows an answer.
@@ -211,6 +231,15 @@ pub fn shows(scenario: &Scenario, answer: &Finding, record: &Record) -> bool {
             .values(scenario)
             .iter()
             .any(|value| value.eq_ignore_ascii_case(indicator)),
+        // An archive of the data set, staged on the machine that sent it out.
+        Finding::Stolen(data) => match &record.body {
+            Body::File(file) => {
+                let name = file_name(&file.path);
+                let prefix = format!("{}-", scenario.data[data.index()].name);
+                name.starts_with(&prefix) && name.ends_with(".rar")
+            }
+            _ => false,
+        },
     }
 }
 

@@ -199,6 +199,7 @@ fn grade(scenario: &Scenario, goal: &Goal, run: &RunRecord, baseline: &RunRecord
             )
         }
         Goal::Findings => findings_grade(&run.findings),
+        Goal::ScopeTheft => theft_grade(scenario, run),
         Goal::Notify { contact, by } => {
             let name = &scenario.responders.contacts[contact.index()];
             match run.notified[contact.index()] {
@@ -310,6 +311,56 @@ fn findings_grade(report: &FindingsReport) -> (f64, Rating, String) {
         report.wrong(),
         report.answers_found,
         report.answers
+    );
+    (f1, rating_of(f1), reason)
+}
+
+/// The theft's scoping: the F1 of the data sets the team reported stolen with a staged archive
+/// in the case to show it (guesses and wrong ones count against precision) against those that
+/// really left by the end.
+fn theft_grade(scenario: &Scenario, run: &RunRecord) -> (f64, Rating, String) {
+    let left: Vec<usize> = (0..scenario.data.len())
+        .filter(|&index| run.stolen.get(index).is_some_and(|&bytes| bytes > 0))
+        .collect();
+    let reported: Vec<&findings::JudgedFinding> = run
+        .findings
+        .judged
+        .iter()
+        .filter(|judged| judged.finding.starts_with("stolen "))
+        .collect();
+    let shown = reported
+        .iter()
+        .filter(|judged| matches!(judged.verdict, Verdict::Supported { .. }))
+        .count();
+    let describe = |indices: &[usize]| {
+        let names: Vec<&str> = indices
+            .iter()
+            .map(|&index| scenario.data[index].name.as_str())
+            .collect();
+        match names.is_empty() {
+            true => "none".to_string(),
+            false => names.join(", "),
+        }
+    };
+    if left.is_empty() {
+        let fraction = if reported.is_empty() { 1.0 } else { 0.0 };
+        let reason = format!("no data left the company; {} reported stolen", reported.len());
+        return (fraction, rating_of(fraction), reason);
+    }
+    let precision = match reported.len() {
+        0 => 0.0,
+        count => shown as f64 / count as f64,
+    };
+    let recall = shown as f64 / left.len() as f64;
+    let f1 = match shown {
+        0 => 0.0,
+        _ => 2.0 * precision * recall / (precision + recall),
+    };
+    let reason = format!(
+        "{shown} of {} data sets that left shown stolen by a staged archive in the case ({} reported); they were: {}",
+        left.len(),
+        reported.len(),
+        describe(&left)
     );
     (f1, rating_of(f1), reason)
 }

@@ -5,7 +5,8 @@ use crate::case::Case;
 use crate::response::{Action, Desk, Entry, Progress};
 use crate::scenario::model::{AccountId, AccountKind, HostId, Scenario, Scope, ServiceId, Tick};
 use crate::sim::{
-    Adversary, Breakage, EvidenceStore, GroundTruth, Move, NEVER, ObservationLog, ServiceStatus, Simulation, TruthLog,
+    Adversary, Breakage, EvidenceStore, GroundTruth, Move, NEVER, ObservationLog, ServiceStatus, Simulation, Theft,
+    TruthLog,
 };
 
 use super::findings::{self, FindingsReport};
@@ -29,6 +30,10 @@ pub struct RunRecord {
     pub breakages: Vec<Breakage>,
     /// What the attacker noticed of the response and did in reply.
     pub attacker_moves: Vec<Move>,
+    /// Per data set: bytes stolen by the end.
+    pub stolen: Vec<u64>,
+    /// Per stream of stolen data: the archives it staged and sent.
+    pub archives: Vec<u32>,
     /// The submitted findings judged against the answers and the case (empty with no team).
     pub findings: FindingsReport,
 }
@@ -66,6 +71,8 @@ impl RunRecord {
                 .collect(),
             breakages: services.breakages.clone(),
             attacker_moves: world.resource::<Adversary>().moves.clone(),
+            stolen: world.resource::<Theft>().stolen.clone(),
+            archives: world.resource::<Theft>().parts.clone(),
             findings: FindingsReport::default(),
         };
         if let Some(case) = world.get_resource::<Case>() {
@@ -132,7 +139,10 @@ impl RunRecord {
                         .any(|value| value.eq_ignore_ascii_case(indicator))
                 })
             }),
-            Action::BlockAddress(address) => scenario.threat.c2.iter().any(|(c2, _)| c2 == address),
+            Action::BlockAddress(address) | Action::CollectFlows(address) => {
+                scenario.threat.c2.iter().any(|(c2, _)| c2 == address)
+                    || scenario.threat.exfiltration.iter().any(|stream| stream.to == *address)
+            }
             Action::Kill { program, host } => {
                 self.held_machine(*host, at)
                     && scenario.threat.tools.iter().any(|tool| {
@@ -171,6 +181,7 @@ impl RunRecord {
                     entry.action,
                     Action::CaptureMemory(_)
                         | Action::CollectLogs(_)
+                        | Action::CollectFlows(_)
                         | Action::ImageDisk(_)
                         | Action::Notify(_)
                         | Action::DeclareIncident

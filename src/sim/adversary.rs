@@ -135,7 +135,7 @@ struct World<'a, 'h> {
 }
 
 #[expect(clippy::too_many_arguments, reason = "a Bevy system names every resource it touches")]
-fn react(
+pub(super) fn react(
     clock: Res<Clock>,
     scenario: Res<ScenarioData>,
     mut adversary: ResMut<Adversary>,

@@ -258,6 +258,8 @@ fn track_services(
 #[derive(Resource)]
 pub struct InjectStatus {
     pub fired_at: Vec<Option<Tick>>,
+    /// For a leak: the bytes of its data set published when it fired.
+    pub published: Vec<Option<u64>>,
 }
 
 fn fire_injects(
@@ -265,6 +267,7 @@ fn fire_injects(
     scenario: Res<ScenarioData>,
     truth: Res<GroundTruth>,
     services: Res<ServiceStatus>,
+    mut theft: ResMut<super::theft::Theft>,
     mut status: ResMut<InjectStatus>,
     mut fired: MessageWriter<InjectFired>,
 ) {
@@ -283,7 +286,20 @@ fn fire_injects(
             When::After { inject, delay_ticks } => {
                 status.fired_at[inject.index()].is_some_and(|tick| now.0 >= tick.0.saturating_add(*delay_ticks))
             }
+            When::Leak {
+                data,
+                at,
+                at_least_bytes,
+                ..
+            } => now >= *at && theft.stolen[data.index()] >= *at_least_bytes,
         };
+        if due
+            && let When::Leak {
+                data, share_per_mille, ..
+            } = &inject.when
+        {
+            status.published[index] = Some(theft.leak(*data, *share_per_mille, now));
+        }
         if due {
             status.fired_at[index] = Some(now);
             fired.write(InjectFired {

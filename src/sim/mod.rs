@@ -15,6 +15,7 @@ mod record;
 mod spread;
 mod state;
 mod telemetry;
+pub mod theft;
 mod wiper;
 mod worm_view;
 
@@ -30,15 +31,16 @@ pub use adversary::{Adversary, Campaign, Move, MoveOutcome};
 pub use business::{Breakage, Cause, InjectStatus, ServiceStatus};
 pub use evidence::{
     ActivityPlan, Body, CallTopic, Channel, CredentialEntry, Evidence, EvidenceSeed, EvidenceStore, FileEntry,
-    FlowEntry, Occurrence, ProcessEntry, Record, RecordKey, ServiceEntry, Trace, WindowsEvent, event_id, file_name,
-    forwards_logs, known_programs, occurrences_on, record_by_key, record_of_trace, records_ever_on, records_on, utc,
-    values,
+    FlowEntry, Occurrence, ProcessEntry, Record, RecordKey, ServiceEntry, Trace, WindowsEvent, archive, event_id,
+    file_name, forwards_logs, known_programs, occurrences_on, perimeter_records, record_by_key, record_of_trace,
+    records_ever_on, records_on, utc, values,
 };
 pub use facts::{CredentialHarvested, InjectFired, Observation, Observed, ServiceChanged, StageReached, WormCopied};
 pub use network::{OfficeHours, Reachability};
 pub use outcome::Outcome;
 pub use record::{Fact, ObservationLog, TruthLog};
 pub use state::{Agenda, Clock, GroundTruth, HostTruth, NEVER, ScenarioData, SimRng, Stage, Transition};
+pub use theft::Theft;
 
 use crate::scenario::model::{HostId, Role, Scenario, Tick};
 
@@ -106,10 +108,12 @@ impl Plugin for SimulationPlugin {
             .insert_resource(ServiceStatus::new(scenario))
             .insert_resource(InjectStatus {
                 fired_at: vec![None; scenario.injects.len()],
+                published: vec![None; scenario.injects.len()],
             })
             .insert_resource(ScenarioData(Arc::clone(scenario)))
             .add_plugins((
                 adversary::plugin,
+                theft::plugin,
                 wiper::plugin,
                 spread::plugin,
                 evidence::plugin,
@@ -333,6 +337,13 @@ impl Simulation {
         {
             hash.write_u32(campaign.spread_starts.0);
             hash.write_u32(campaign.time_bomb.map_or(u32::MAX, |tick| tick.0));
+        }
+        if !scenario.threat.exfiltration.is_empty() {
+            let theft = world.resource::<Theft>();
+            for (stolen, leaked) in theft.stolen.iter().zip(&theft.leaked) {
+                hash.write_u64(*stolen);
+                hash.write_u64(*leaked);
+            }
         }
         let adversary = world.resource::<Adversary>();
         if !adversary.moves.is_empty() {

@@ -8,7 +8,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::scenario::model::{Artifact, OfficeId, Scenario, Scope, ServiceId, Tick};
-use crate::scenario::values::thousands;
+use crate::scenario::values::{bytes_text, thousands};
 
 use super::Simulation;
 use super::business::{InjectStatus, ServiceStatus};
@@ -88,6 +88,18 @@ pub struct ObservationOutcome {
     pub first_of_the_attack: Option<Moment>,
 }
 
+/// One data set: how much there was, how much left the company (before the exercise and in
+/// all), and how much of it was published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DataOutcome {
+    pub data: String,
+    pub size_bytes: u64,
+    pub stolen_bytes: u64,
+    pub stolen_before_start_bytes: u64,
+    pub leaked_bytes: u64,
+    pub first_leak: Option<Moment>,
+}
+
 /// When an inject reached the responder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct InjectOutcome {
@@ -113,6 +125,9 @@ pub struct Outcome {
     pub injects: Vec<InjectOutcome>,
     /// Accounts whose passwords the attacker held by the end.
     pub credentials_held: Vec<String>,
+    /// The company's data sets: what was stolen and what leaked (empty when the scenario names
+    /// none).
+    pub data: Vec<DataOutcome>,
     /// FNV-1a hash of the ground-truth log, in hexadecimal: equal runs give equal hashes.
     pub truth_log_hash: String,
 }
@@ -230,6 +245,20 @@ impl Outcome {
                 fired: fired.map(|tick| Moment::of(scenario, tick)),
             })
             .collect();
+        let theft = world.resource::<super::theft::Theft>();
+        let data = scenario
+            .data
+            .iter()
+            .enumerate()
+            .map(|(index, set)| DataOutcome {
+                data: set.name.clone(),
+                size_bytes: set.size_bytes,
+                stolen_bytes: theft.stolen[index],
+                stolen_before_start_bytes: theft.before_start[index],
+                leaked_bytes: theft.leaked[index],
+                first_leak: theft.first_leak[index].map(|tick| Moment::of(scenario, tick)),
+            })
+            .collect();
         let credentials_held = scenario
             .accounts
             .iter()
@@ -252,6 +281,7 @@ impl Outcome {
             observations,
             injects,
             credentials_held,
+            data,
             truth_log_hash: format!("{:016x}", world.resource::<TruthLog>().hash()),
         }
     }
@@ -401,6 +431,23 @@ impl fmt::Display for Outcome {
             writeln!(f, "  {line}")?;
         }
         writeln!(f, "Credentials the attacker held: {}", self.credentials_held.join(", "))?;
+        if !self.data.is_empty() {
+            writeln!(f, "Data stolen and leaked")?;
+            for set in &self.data {
+                let leaked = match &set.first_leak {
+                    Some(first) => format!("{} published from {}", bytes_text(set.leaked_bytes), first.time),
+                    None => "none published".to_string(),
+                };
+                writeln!(
+                    f,
+                    "  {:<20} {:>8} of {:>8} stolen ({} before the exercise); {leaked}",
+                    set.data,
+                    bytes_text(set.stolen_bytes),
+                    bytes_text(set.size_bytes),
+                    bytes_text(set.stolen_before_start_bytes)
+                )?;
+            }
+        }
         writeln!(f, "Truth log hash: {}", self.truth_log_hash)
     }
 }

@@ -97,6 +97,13 @@ fn corrective_action(scenario: &Scenario, debrief: &Debrief, goal: &Goal) -> (St
                 DETECTION,
             )
         }
+        Goal::ScopeTheft => (
+            "Scope the theft before the wipe: follow the implants' calls home and the large \
+             transfers at the perimeter (`collect flows ADDRESS`), image the machine that sent \
+             them, and name each data set whose staged archives it holds."
+                .to_string(),
+            DETECTION,
+        ),
         Goal::Findings => {
             let missed: Vec<&str> = debrief
                 .findings

@@ -2,8 +2,8 @@
 //! machine or kind, one page of rows at a time (thousands of records cost no more than a page),
 //! and the chosen record whole, where every machine, account, hash and address is a link: a
 //! machine opens in the inspector beside the panel, anything else becomes the filter; below
-//! them, what the team can do about the record (stop its program on that machine, block the
-//! outside address it reached) asks the team at a click. C (or
+//! them, what the team can do about the record (stop its program on that machine, read the
+//! perimeter for the outside address it reached, block it) asks the team at a click. C (or
 //! its button) shows it; `/` or a click on the filter types in it; the wheel, the arrows and
 //! the Page keys move through the rows; Escape stops typing, then closes the panel.
 
@@ -483,7 +483,8 @@ fn refresh_listing(view: &mut CaseView, case: &Case, scenario: &Scenario) {
 }
 
 /// What the team can do about a record, in the action language: stop the program it names on
-/// the machine it was found on, block the outside address a flow reached. (The desk says
+/// the machine it was found on; read the perimeter for the outside address a flow reached, and
+/// block it. (The desk says
 /// whether it did anything: a program of the company's own is stopped to no purpose.)
 fn responses_to(scenario: &Scenario, record: &Record) -> Vec<String> {
     let host = &scenario.hosts[record.host.index()].name;
@@ -504,7 +505,8 @@ fn responses_to(scenario: &Scenario, record: &Record) -> Vec<String> {
             [flow.destination, flow.source]
                 .into_iter()
                 .find(|address| !inside(*address))
-                .map(|address| format!("block address {address}")),
+                .into_iter()
+                .flat_map(|address| [format!("collect flows {address}"), format!("block address {address}")]),
         );
     }
     actions
@@ -668,5 +670,37 @@ impl SortBy {
             SortBy::Machine => "machine",
             SortBy::Kind => "kind",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{exercise_at, tutorial};
+
+    /// The actions a record offers are lines the console takes: the attacker's programs can be
+    /// stopped where they run, and the address its flows reached read at the perimeter and
+    /// blocked.
+    #[test]
+    fn a_record_offers_what_can_be_done_about_it() {
+        let exercise = exercise_at(tutorial(), 1, "2025-03-11 08:00");
+        let scenario = exercise.scenario();
+        let staging = scenario.host_named("LAN-TO-FS-01").expect("the staging server");
+        let records = exercise.simulation().records_on(staging, 59);
+        let offered: Vec<String> = records
+            .iter()
+            .flat_map(|record| responses_to(scenario, record))
+            .collect();
+        assert!(
+            offered.contains(&"kill lantern-helper.exe on LAN-TO-FS-01".to_string()),
+            "{offered:?}"
+        );
+        assert!(offered.contains(&"collect flows 198.51.100.99".to_string()));
+        assert!(offered.contains(&"block address 198.51.100.99".to_string()));
+        for line in &offered {
+            crate::response::parse_action(line, scenario).unwrap_or_else(|error| panic!("`{line}`: {error}"));
+        }
+        // An archive is data, not a program: nothing to stop.
+        assert!(!offered.iter().any(|line| line.contains(".rar")));
     }
 }

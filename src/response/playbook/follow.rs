@@ -1,6 +1,7 @@
 //! Following a playbook: each tick, the steps whose time has come hand their actions to the
 //! desk, judged only by what the team has seen (observations) and holds (the case). A `Found`
-//! step fills its lines from each matching record once, and asks for each filled line once.
+//! step fills its lines from each matching record once, and the plan asks for each filled line
+//! once, whichever step filled it (two steps finding the same machine do not image it twice).
 
 use std::collections::BTreeSet;
 
@@ -21,9 +22,9 @@ pub struct FollowedPlaybook {
     /// Per step: the tick its actions go to the desk, once known (`At` and `FirstSeen`).
     due: Vec<Option<Tick>>,
     done: Vec<bool>,
-    /// Per `Found` step: the case's records read so far, and the lines it asked for.
+    /// Per `Found` step: the case's records read so far; and the filled lines asked for.
     records_read: Vec<usize>,
-    asked: Vec<BTreeSet<String>>,
+    asked: BTreeSet<String>,
     /// Filled lines waiting for their step's delay: (due, line).
     waiting: Vec<(Tick, String)>,
     /// The programs the company runs, which `unknown` patterns leave out.
@@ -57,7 +58,7 @@ impl FollowedPlaybook {
                 .collect(),
             done: vec![false; steps],
             records_read: vec![0; steps],
-            asked: vec![BTreeSet::new(); steps],
+            asked: BTreeSet::new(),
             waiting: Vec::new(),
             known: None,
             playbook,
@@ -116,7 +117,7 @@ fn follow_playbook(
                             StepAction::Template(line) => fill(scenario, &case, &held.record, line),
                         };
                         for line in lines {
-                            if followed.asked[index].insert(line.clone()) {
+                            if followed.asked.insert(line.clone()) {
                                 followed.waiting.push((due, line));
                             }
                         }

@@ -53,7 +53,7 @@ pub enum Pattern {
         unknown: bool,
     },
     /// A flow: to an address, to a port, or to an address outside the company (`outside`)
-    /// on a port other than the web's (`unusual_port`).
+    /// on a port other than the web's (`unusual_port`), of at least `min_bytes`.
     Flow {
         #[serde(default)]
         address: Option<String>,
@@ -63,6 +63,8 @@ pub enum Pattern {
         outside: bool,
         #[serde(default)]
         unusual_port: bool,
+        #[serde(default)]
+        min_bytes: Option<u64>,
     },
     /// A Windows event, by id.
     Event(u16),
@@ -71,7 +73,7 @@ pub enum Pattern {
 }
 
 /// The values an action can take from a record, by placeholder.
-pub const PLACEHOLDERS: [&str; 8] = [
+pub const PLACEHOLDERS: [&str; 9] = [
     "{host}",
     "{peer}",
     "{account}",
@@ -80,6 +82,7 @@ pub const PLACEHOLDERS: [&str; 8] = [
     "{address}",
     "{service}",
     "{machines_with_file}",
+    "{data}",
 ];
 
 fn equal(a: &str, b: &str) -> bool {
@@ -154,6 +157,7 @@ impl Pattern {
                     port,
                     outside,
                     unusual_port,
+                    min_bytes,
                 },
                 Body::Flow(flow),
             ) => {
@@ -164,6 +168,7 @@ impl Pattern {
                     && port.is_none_or(|wanted| wanted == flow.destination_port)
                     && (!outside || host_at(scenario, &destination).is_none())
                     && (!unusual_port || ![80, 443].contains(&flow.destination_port))
+                    && min_bytes.is_none_or(|least| flow.bytes >= least)
             }
             (Pattern::Event(id), Body::Event(event)) => event.event_id == *id,
             (Pattern::Text(text), _) => {
@@ -245,6 +250,18 @@ pub fn value(scenario: &Scenario, record: &Record, placeholder: &str) -> Option<
             Body::Service(service) => Some(service.name.clone()),
             _ => event.and_then(|event| event.get("ServiceName")).map(str::to_string),
         },
+        // The company's data set an archive is named after (`film-masters-004.rar`).
+        "{data}" => match &record.body {
+            Body::File(file) => {
+                let name = file_name(&file.path).to_ascii_lowercase();
+                scenario
+                    .data
+                    .iter()
+                    .find(|set| name.starts_with(&format!("{}-", set.name.to_ascii_lowercase())))
+                    .map(|set| set.name.clone())
+            }
+            _ => None,
+        },
         _ => None,
     }
     .filter(|value| !value.is_empty() && value != "-")
@@ -298,6 +315,7 @@ pub fn sample(scenario: &Scenario, placeholder: &str) -> Option<String> {
         "{hash}" => Some("0".repeat(64)),
         "{address}" => Some("192.0.2.1".to_string()),
         "{service}" => Some("Sample Service".to_string()),
+        "{data}" => scenario.data.first().map(|set| set.name.clone()),
         _ => None,
     }
 }

@@ -232,6 +232,32 @@ pub enum UpWhen {
     ShareAtLeast(u32),
 }
 
+/// A body of the company's data: where it lives, how much, how sensitive.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataSet {
+    pub name: String,
+    #[serde(default)]
+    pub title: String,
+    /// The machines that hold it.
+    #[serde(default)]
+    pub on: Vec<Scope>,
+    /// How much there is, such as `"35TB"` or `"400GB"`.
+    pub size: String,
+    #[serde(default)]
+    pub sensitivity: Sensitivity,
+}
+
+/// How much harm the data does in the wrong hands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, serde::Serialize)]
+pub enum Sensitivity {
+    Internal,
+    #[default]
+    Confidential,
+    /// Personal data, unreleased work, secrets: what a leak makes news of.
+    Restricted,
+}
+
 /// A user, service or administrator account.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

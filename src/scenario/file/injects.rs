@@ -32,6 +32,15 @@ pub enum When {
     ServiceDown(String),
     /// A delay after another inject.
     After { inject: String, delay: String },
+    /// From a local time on, once at least `at_least` of a data set has been stolen (format
+    /// 3): it publishes `share` (per-mille, all by default) of what was stolen by then.
+    Leak {
+        data: String,
+        at: String,
+        at_least: String,
+        #[serde(default = "always")]
+        share: u32,
+    },
 }
 
 /// Ground-truth stage of a machine, for triggers.

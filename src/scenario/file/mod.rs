@@ -36,6 +36,9 @@ pub struct ScenarioFile {
     pub services: Vec<Service>,
     #[serde(default)]
     pub accounts: Vec<Account>,
+    /// The company's data worth stealing (format 3).
+    #[serde(default)]
+    pub data: Vec<DataSet>,
     #[serde(default)]
     pub network: Network,
     pub threat: Threat,
@@ -98,6 +101,7 @@ pub fn shape() -> Result<serde_reflection::Registry, String> {
         HostState,
         Image,
         Notice,
+        Sensitivity,
         Os,
         Policy,
         Response,

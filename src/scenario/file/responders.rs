@@ -18,6 +18,9 @@ pub struct Telemetry {
     /// Longest time a user takes to phone, in business hours.
     #[serde(default = "default_report_delay")]
     pub report_delay: String,
+    /// How far back the perimeter keeps its flow records (format 3; 30 days by default).
+    #[serde(default)]
+    pub flow_retention: Option<String>,
 }
 
 impl Default for Telemetry {
@@ -27,6 +30,7 @@ impl Default for Telemetry {
             log_alert_delay: default_log_delay(),
             report_per_mille: default_report_per_mille(),
             report_delay: default_report_delay(),
+            flow_retention: None,
         }
     }
 }

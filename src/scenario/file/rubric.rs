@@ -42,6 +42,8 @@ pub enum Goal {
     KeepServices(Vec<String>),
     /// No machine powered off, rebuilt or restored without cause.
     AvoidNeedlessDestruction,
+    /// The data sets submitted as stolen against those that really left (format 3).
+    ScopeTheft,
 }
 
 /// The correct answers for submitted findings.

@@ -29,6 +29,37 @@ pub struct Threat {
     /// What the attacker notices of the response and what it does then (format 3).
     #[serde(default)]
     pub reactions: Vec<Reaction>,
+    /// How often the implants on the footholds call their C2 servers, such as `"1h"` (format
+    /// 3): the perimeter's flow records hold these calls from before the exercise.
+    #[serde(default)]
+    pub beacon: Option<String>,
+    /// The data the attacker takes out, one stream each (format 3).
+    #[serde(default)]
+    pub exfiltration: Vec<Exfiltration>,
+}
+
+/// A stream of stolen data: from its staging machine to an outside address, at a daily rate,
+/// from some time before the exercise until it is all out or the team cuts the way.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exfiltration {
+    /// The data set it takes.
+    pub data: String,
+    /// The machine that stages the archives and sends them (a foothold).
+    pub through: String,
+    /// The outside address it sends to.
+    pub to: String,
+    #[serde(default = "https")]
+    pub port: u16,
+    /// How long before the exercise it began, such as `"28d"`.
+    #[serde(default)]
+    pub since: Option<String>,
+    /// How much a day, such as `"600GB"`.
+    pub per_day: String,
+}
+
+fn https() -> u16 {
+    443
 }
 
 fn yes() -> bool {

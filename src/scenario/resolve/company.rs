@@ -64,6 +64,46 @@ pub(super) fn resolve_services(
     resolved
 }
 
+pub(super) fn resolve_data(
+    checker: &mut Checker,
+    tables: &mut Tables,
+    table: &HostTable,
+    data: &[raw::DataSet],
+) -> Vec<DataSet> {
+    data.iter()
+        .enumerate()
+        .map(|(index, set)| {
+            let path = |field| [Field("data"), Index(index), Field(field)];
+            tables.data.declare(checker, &set.name, &path("name"));
+            let size_bytes = crate::scenario::values::parse_size(&set.size).unwrap_or_else(|reason| {
+                checker.invalid(&path("size"), "size", &set.size, reason);
+                1
+            });
+            let on = set
+                .on
+                .iter()
+                .enumerate()
+                .map(|(at, on)| {
+                    scope(
+                        checker,
+                        tables,
+                        table,
+                        on,
+                        &[Field("data"), Index(index), Field("on"), Index(at)],
+                    )
+                })
+                .collect();
+            DataSet {
+                name: set.name.clone(),
+                title: set.title.clone(),
+                on,
+                size_bytes,
+                sensitivity: set.sensitivity,
+            }
+        })
+        .collect()
+}
+
 pub(super) fn resolve_offices(
     checker: &mut Checker,
     tables: &mut Tables,

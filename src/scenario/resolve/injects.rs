@@ -47,6 +47,24 @@ pub(super) fn resolve_injects(
                 raw::When::ServiceDown(name) => {
                     When::ServiceDown(ServiceId(tables.services.lookup(checker, name, &path).unwrap_or(0)))
                 }
+                raw::When::Leak {
+                    data,
+                    at,
+                    at_least,
+                    share,
+                } => {
+                    let leak_path = |field| [Field("injects"), Index(index), Field("when"), Field(field)];
+                    checker.odds(&leak_path("share"), "share", *share);
+                    When::Leak {
+                        data: DataId(tables.data.lookup(checker, data, &leak_path("data")).unwrap_or(0)),
+                        at: exercise_time(checker, timing, at, &leak_path("at"), "the leak"),
+                        at_least_bytes: crate::scenario::values::parse_size(at_least).unwrap_or_else(|reason| {
+                            checker.invalid(&leak_path("at_least"), "size", at_least, reason);
+                            1
+                        }),
+                        share_per_mille: *share,
+                    }
+                }
                 raw::When::After { inject: name, delay } => {
                     let after_path = |field| [Field("injects"), Index(index), Field("when"), Field(field)];
                     When::After {

@@ -61,8 +61,31 @@ fn format_3_fields(checker: &mut Checker, file: &raw::ScenarioFile) {
             used.push(vec![Field("threat"), Field("footholds"), Index(index), Field("tools")]);
         }
     }
+    let threat = |field| vec![Field("threat"), Field(field)];
     if !file.threat.reactions.is_empty() {
-        used.push(vec![Field("threat"), Field("reactions")]);
+        used.push(threat("reactions"));
+    }
+    if file.threat.beacon.is_some() {
+        used.push(threat("beacon"));
+    }
+    if !file.threat.exfiltration.is_empty() {
+        used.push(threat("exfiltration"));
+    }
+    if !file.data.is_empty() {
+        used.push(vec![Field("data")]);
+    }
+    if file.telemetry.flow_retention.is_some() {
+        used.push(vec![Field("telemetry"), Field("flow_retention")]);
+    }
+    for (index, inject) in file.injects.iter().enumerate() {
+        if matches!(inject.when, raw::When::Leak { .. }) {
+            used.push(vec![Field("injects"), Index(index), Field("when")]);
+        }
+    }
+    for (index, objective) in file.rubric.objectives.iter().enumerate() {
+        if matches!(objective.goal, raw::Goal::ScopeTheft) {
+            used.push(vec![Field("rubric"), Field("objectives"), Index(index), Field("goal")]);
+        }
     }
     for path in used {
         checker.inconsistent(
@@ -84,6 +107,7 @@ struct Tables {
     tools: Names,
     injects: Names,
     contacts: Names,
+    data: Names,
 }
 
 /// Hosts once expanded, sorted by name for lookups.
@@ -115,6 +139,7 @@ pub(super) fn resolve(file: raw::ScenarioFile, checker: &mut Checker) -> Option<
         tools: Names::new(NameKind::Tool),
         injects: Names::new(NameKind::Inject),
         contacts: Names::new(NameKind::Contact),
+        data: Names::new(NameKind::Data),
     };
     for (index, account) in file.accounts.iter().enumerate() {
         tables.accounts.declare(
@@ -138,6 +163,7 @@ pub(super) fn resolve(file: raw::ScenarioFile, checker: &mut Checker) -> Option<
     let (offices, mut subnets) = resolve_offices(checker, &mut tables, &file.offices);
     let (host_groups, host_table) = resolve_hosts(checker, &tables, &file.offices, &mut subnets, &timing);
     let accounts = resolve_accounts(checker, &tables, &host_table, &file.accounts);
+    let data = company::resolve_data(checker, &mut tables, &host_table, &file.data);
     let network = resolve_network(checker, &tables, &host_table, &file.network);
     let threat = resolve_threat(checker, &mut tables, &host_table, &timing, &file.threat);
     let screen = resolve_screen(checker, &file.screen);
@@ -160,6 +186,7 @@ pub(super) fn resolve(file: raw::ScenarioFile, checker: &mut Checker) -> Option<
         hosts: host_table.hosts,
         services,
         accounts,
+        data,
         network,
         threat,
         screen,

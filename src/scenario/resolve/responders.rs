@@ -20,6 +20,9 @@ pub(super) fn resolve_telemetry(checker: &mut Checker, timing: &ExerciseTime, te
         log_alert_delay_ticks: delay(checker, &telemetry.log_alert_delay, "log_alert_delay"),
         report_per_mille: telemetry.report_per_mille,
         report_delay_ticks: delay(checker, &telemetry.report_delay, "report_delay"),
+        flow_retention_seconds: telemetry.flow_retention.as_ref().map_or(30 * 86_400, |text| {
+            checker.duration_seconds(&path("flow_retention"), text).unwrap_or(0)
+        }),
     }
 }
 

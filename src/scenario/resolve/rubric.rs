@@ -59,6 +59,7 @@ pub(super) fn resolve_rubric(
                 Goal::Findings
             }
             raw::Goal::AvoidNeedlessDestruction => Goal::AvoidNeedlessDestruction,
+            raw::Goal::ScopeTheft => Goal::ScopeTheft,
             raw::Goal::Detect { within } => Goal::Detect {
                 within_ticks: duration_ticks(checker, timing, within, &goal_path("within")),
             },

@@ -276,6 +276,48 @@ pub(super) fn resolve_threat(
         })
         .collect();
 
+    let exfiltration = threat
+        .exfiltration
+        .iter()
+        .enumerate()
+        .map(|(index, stream)| {
+            let path = |field| [Field("threat"), Field("exfiltration"), Index(index), Field(field)];
+            let through = host(checker, table, &stream.through, &path("through")).unwrap_or(HostId(0));
+            if table.expanded && !footholds.iter().any(|foothold| foothold.host == through) {
+                checker.inconsistent(
+                    &path("through"),
+                    format!("`{}` is not a foothold", stream.through),
+                    "the attacker does not hold it",
+                    Some("stage the data on a machine the attacker holds: add it to `footholds`".to_string()),
+                );
+            }
+            let to = stream.to.parse().unwrap_or_else(|_| {
+                checker.invalid(
+                    &path("to"),
+                    "IPv4 address",
+                    &stream.to,
+                    "expected an address such as 203.0.113.7".to_string(),
+                );
+                std::net::Ipv4Addr::UNSPECIFIED
+            });
+            Exfiltration {
+                data: DataId(tables.data.lookup(checker, &stream.data, &path("data")).unwrap_or(0)),
+                through,
+                to,
+                port: stream.port,
+                since_seconds: stream
+                    .since
+                    .as_ref()
+                    .and_then(|since| checker.duration_seconds(&path("since"), since))
+                    .unwrap_or(0),
+                bytes_per_day: values::parse_size(&stream.per_day).unwrap_or_else(|reason| {
+                    checker.invalid(&path("per_day"), "size", &stream.per_day, reason);
+                    1
+                }),
+            }
+        })
+        .collect();
+
     Threat {
         actor: threat.actor.clone(),
         group: threat.group.clone(),
@@ -288,6 +330,12 @@ pub(super) fn resolve_threat(
         wipe_duration_ticks: duration_ticks(checker, timing, &threat.wipe_duration, &path("wipe_duration")),
         c2,
         reactions,
+        beacon_seconds: threat
+            .beacon
+            .as_ref()
+            .and_then(|beacon| checker.duration_seconds(&path("beacon"), beacon))
+            .map(|seconds| seconds.max(60)),
+        exfiltration,
     }
 }
 

@@ -21,11 +21,16 @@ use super::state::{ScenarioData, SimRng, Stage};
 pub use activity::{ActivityPlan, Occurrence, known_programs, occurrences_on};
 pub use record::{
     Body, CallTopic, Channel, CredentialEntry, FileEntry, FlowEntry, ProcessEntry, Record, RecordKey, ServiceEntry,
-    WindowsEvent, file_name, record_by_key, record_of_trace, records_ever_on, records_on, utc,
+    WindowsEvent, archive, file_name, record_by_key, record_of_trace, records_ever_on, records_on, utc,
 };
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(FixedUpdate, leave_evidence.in_set(super::SimSystems::Evidence));
+    app.add_systems(
+        FixedUpdate,
+        (leave_evidence, lay_history)
+            .chain()
+            .in_set(super::SimSystems::Evidence),
+    );
     activity::plugin(app);
 }
 
@@ -79,6 +84,11 @@ pub enum Trace {
     SmbFlow { peer: HostId },
     /// Traffic to a C2 address (index into the threat's `c2`).
     C2Flow { c2: u16 },
+    /// An archive of stolen data sent out (a stream of the threat's `exfiltration`, and which
+    /// of its archives).
+    Transfer { stream: u16, part: u32 },
+    /// An archive of stolen data staged on disk before it goes out.
+    Staged { stream: u16, part: u32 },
 }
 
 impl Trace {
@@ -86,9 +96,9 @@ impl Trace {
     pub fn artifact(&self) -> Artifact {
         match self {
             Trace::Process { .. } | Trace::CachedPassword { .. } => Artifact::Memory,
-            Trace::File { .. } | Trace::Service { .. } => Artifact::Disk,
+            Trace::File { .. } | Trace::Service { .. } | Trace::Staged { .. } => Artifact::Disk,
             Trace::Event { .. } => Artifact::EventLogs,
-            Trace::SmbFlow { .. } | Trace::C2Flow { .. } => Artifact::Flows,
+            Trace::SmbFlow { .. } | Trace::C2Flow { .. } | Trace::Transfer { .. } => Artifact::Flows,
         }
     }
 
@@ -279,6 +289,40 @@ impl EvidenceStore {
             || at > self.cleared_at(host, artifact) as i64
             || (artifact == Artifact::EventLogs && forwards_logs(scenario, host))
     }
+}
+
+/// What the perimeter holds of traffic with an outside address through a second of the
+/// exercise, as far back as it keeps flows: the attack's calls home and archives sent out. (No
+/// ordinary activity reaches an address the company does not browse; the action that reads
+/// this refuses those it does.)
+pub fn perimeter_records(
+    scenario: &Scenario,
+    seed: u64,
+    store: &EvidenceStore,
+    address: std::net::Ipv4Addr,
+    until: i64,
+) -> Vec<Record> {
+    let since = -(scenario.telemetry.flow_retention_seconds.min(i32::MAX as u64) as i64);
+    let reaches = |trace: &Trace| match *trace {
+        Trace::C2Flow { c2 } => scenario
+            .threat
+            .c2
+            .get(c2 as usize)
+            .is_some_and(|(to, _)| *to == address),
+        Trace::Transfer { stream, .. } => scenario
+            .threat
+            .exfiltration
+            .get(stream as usize)
+            .is_some_and(|stream| stream.to == address),
+        _ => false,
+    };
+    let mut records: Vec<Record> = store
+        .iter()
+        .filter(|(_, piece)| (since..=until).contains(&(piece.at as i64)) && reaches(&piece.trace))
+        .map(|(index, piece)| record_of_trace(scenario, seed, index, &piece))
+        .collect();
+    records.sort_by_key(|record| (record.at, record.host));
+    records
 }
 
 /// Whether a machine's event logs are copied to the collector.
@@ -512,6 +556,94 @@ fn compromise(scenario: &Scenario, layer: &mut Layer, rng: &mut SimRng, fact: &S
     for c2 in called {
         layer.leave(Trace::C2Flow { c2 });
     }
+}
+
+/// The history before the exercise, laid down once at its start: the footholds' implants
+/// calling their C2 servers every `beacon`, and each stream's archives going out, as far back as
+/// the perimeter keeps flows; each stream's last day of archives still staged on disk.
+fn lay_history(clock: Res<super::state::Clock>, scenario: Res<ScenarioData>, mut store: ResMut<EvidenceStore>) {
+    if clock.now != Tick(0) {
+        return;
+    }
+    let scenario = &scenario.0;
+    let retention = scenario.telemetry.flow_retention_seconds.min(i32::MAX as u64 / 2) as i64;
+    let servers = scenario.threat.c2.len() as u64;
+    if let Some(interval) = scenario.threat.beacon_seconds.filter(|_| servers > 0) {
+        for foothold in &scenario.threat.footholds {
+            let dwell = foothold.dwell_seconds.unwrap_or(u64::MAX).min(retention as u64);
+            let calls = dwell / interval;
+            let mut layer = Layer {
+                store: &mut store,
+                host: foothold.host,
+                at: 0,
+            };
+            for call in (1..=calls).rev() {
+                layer.at = -((call * interval) as i64) as i32;
+                layer.leave(Trace::C2Flow {
+                    c2: (call % servers) as u16,
+                });
+            }
+        }
+    }
+    let part_interval = (86_400 / super::theft::PARTS_PER_DAY) as i64;
+    for (index, stream) in scenario.threat.exfiltration.iter().enumerate() {
+        let size = scenario.data[stream.data.index()].size_bytes;
+        let sent = (stream.bytes_per_day as u128 * stream.since_seconds as u128 / 86_400).min(size as u128) as u64;
+        let parts = sent.div_ceil(super::theft::part_bytes(stream.bytes_per_day));
+        let began = -(stream.since_seconds.min(i32::MAX as u64 / 2) as i64);
+        let mut layer = Layer {
+            store: &mut store,
+            host: stream.through,
+            at: 0,
+        };
+        // The last day's archives of a stream are still on the staging disk.
+        let staged_from = parts.saturating_sub(super::theft::PARTS_PER_DAY);
+        for part in 0..parts {
+            let at = began + part as i64 * part_interval;
+            if at < -retention && part < staged_from {
+                continue;
+            }
+            layer.at = at as i32;
+            if part >= staged_from {
+                layer.leave(Trace::Staged {
+                    stream: index as u16,
+                    part: part as u32,
+                });
+            }
+            if at >= -retention {
+                layer.leave(Trace::Transfer {
+                    stream: index as u16,
+                    part: part as u32,
+                });
+            }
+        }
+    }
+}
+
+/// An archive of a stream staged and sent during the exercise, at a moment of the tick the
+/// seed decides.
+pub(super) fn lay_transfer(
+    scenario: &Scenario,
+    seed: u64,
+    store: &mut EvidenceStore,
+    stream: usize,
+    part: u32,
+    tick: Tick,
+) {
+    let host = scenario.threat.exfiltration[stream].through;
+    let mut layer = Layer {
+        store,
+        host,
+        at: second_in_tick(scenario, seed, host, tick),
+    };
+    layer.leave(Trace::Staged {
+        stream: stream as u16,
+        part,
+    });
+    layer.leave(Trace::Transfer {
+        stream: stream as u16,
+        part,
+    });
 }
 
 /// A foothold the scenario gives its own tools: only those run there (a proxy on a file

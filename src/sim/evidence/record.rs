@@ -387,6 +387,12 @@ impl Record {
                         .map(|(_, value)| value.clone())
                         .filter(|value| value != "-"),
                 );
+                // A program an event names is found by its file name too.
+                for field in ["ImagePath", "NewProcessName"] {
+                    if let Some(path) = event.get(field).filter(|path| path.contains('\\')) {
+                        values.push(file_name(path));
+                    }
+                }
             }
             Body::File(file) => values.extend([
                 file.path.clone(),
@@ -411,6 +417,22 @@ impl Record {
         }
         values
     }
+}
+
+/// A staged archive's file name and hashes: named after its data set and numbered, with
+/// hashes made from the name (the same in every run, so they can be reported and checked).
+pub fn archive(scenario: &Scenario, stream: usize, part: u32) -> (String, String, String) {
+    let data = &scenario.data[scenario.threat.exfiltration[stream].data.index()].name;
+    let name = format!("{data}-{:03}.rar", part + 1);
+    let digest = |kind: &str, bytes| crate::scenario::values::made_up_digest(&format!("{kind}:archive:{name}"), bytes);
+    (name.clone(), digest("md5", 16), digest("sha256", 32))
+}
+
+/// An archive's size: a part of a day's data, give or take a few per cent by the seed.
+fn archive_bytes(seed: u64, bytes_per_day: u64, stream: u16, part: u32) -> u64 {
+    let part_bytes = crate::sim::theft::part_bytes(bytes_per_day);
+    let spread = part_bytes / 20 + 1;
+    part_bytes - spread + values::pick(&[seed, stream as u64, part as u64, Purpose::Bytes as u64], 2 * spread)
 }
 
 /// The last part of a Windows path.
@@ -697,6 +719,35 @@ pub fn record_of_trace(scenario: &Scenario, seed: u64, index: u32, evidence: &Ev
             first: at,
             last: at + 3 + values::pick(&[seed, index as u64, Purpose::Duration as u64], 40) as i64,
         }),
+        Trace::Transfer { stream, part } => {
+            let stream_of = &scenario.threat.exfiltration[stream as usize];
+            let bytes = archive_bytes(seed, stream_of.bytes_per_day, stream, part);
+            Body::Flow(FlowEntry {
+                source: values::address(scenario, host),
+                source_port: port,
+                destination: stream_of.to,
+                destination_port: stream_of.port,
+                protocol: "tcp",
+                bytes,
+                first: at,
+                // Sent at about 20 MB/s.
+                last: at + (bytes / 20_000_000) as i64 + 1,
+            })
+        }
+        Trace::Staged { stream, part } => {
+            let stream_of = &scenario.threat.exfiltration[stream as usize];
+            let (name, md5, sha256) = archive(scenario, stream as usize, part);
+            Body::File(FileEntry {
+                path: format!("C:\\Windows\\Temp\\{name}"),
+                size: archive_bytes(seed, stream_of.bytes_per_day, stream, part),
+                created: at,
+                modified: at,
+                accessed: at,
+                changed: at,
+                md5,
+                sha256,
+            })
+        }
         Trace::C2Flow { c2 } => {
             let (address, c2_port) = scenario
                 .threat
