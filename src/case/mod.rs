@@ -233,11 +233,7 @@ pub struct Related {
 /// The machine with this address, if any.
 pub fn host_at(scenario: &Scenario, text: &str) -> Option<HostId> {
     let address: std::net::Ipv4Addr = text.trim_start_matches("::ffff:").parse().ok()?;
-    scenario
-        .hosts
-        .iter()
-        .position(|host| host.address == address)
-        .map(|index| HostId(index as u32))
+    scenario.host_with_address(address)
 }
 
 /// The account a record names as the one acting or signing in (`DOMAIN\\name` where the

@@ -87,6 +87,9 @@ pub struct Scenario {
     pub content_hash: u64,
     /// Host ids sorted by name, for lookups by name.
     pub(super) hosts_by_name: Vec<HostId>,
+    /// Machines by address, sorted, built the first time an address is looked up (the
+    /// simulation never does; reading the evidence does, for every flow).
+    pub(super) hosts_by_address: std::sync::OnceLock<Vec<(u32, HostId)>>,
 }
 
 impl Scenario {
@@ -97,6 +100,23 @@ impl Scenario {
             .binary_search_by(|id| self.hosts[id.index()].name.as_str().cmp(name))
             .ok()?;
         Some(self.hosts_by_name[position])
+    }
+
+    /// The machine with this address, if it is one of the company's.
+    pub fn host_with_address(&self, address: Ipv4Addr) -> Option<HostId> {
+        let index = self.hosts_by_address.get_or_init(|| {
+            let mut index: Vec<(u32, HostId)> = (0..self.hosts.len() as u32)
+                .map(|id| (u32::from(self.hosts[id as usize].address), HostId(id)))
+                .collect();
+            index.sort_unstable();
+            index
+        });
+        let wanted = u32::from(address);
+        let position = index.partition_point(|&(known, _)| known < wanted);
+        index
+            .get(position)
+            .filter(|&&(known, _)| known == wanted)
+            .map(|&(_, host)| host)
     }
 
     /// The group a machine was declared in, which holds what it shares with its siblings.

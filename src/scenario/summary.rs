@@ -144,6 +144,30 @@ impl fmt::Display for Summary<'_> {
             plural(threat.c2.len() as u64, "C2 address"),
             plural(threat.wipe_duration_ticks as u64, "tick")
         )?;
+        if !threat.reactions.is_empty() {
+            writeln!(
+                f,
+                "             {} to the response",
+                plural(threat.reactions.len() as u64, "reaction")
+            )?;
+        }
+        if !scenario.data.is_empty() {
+            let total: u64 = scenario.data.iter().map(|set| set.size_bytes).sum();
+            let longest = threat
+                .exfiltration
+                .iter()
+                .map(|stream| stream.since_seconds)
+                .max()
+                .unwrap_or(0);
+            writeln!(
+                f,
+                "  data       {}, {} in all; {} of exfiltration, the longest from {} before the start",
+                plural(scenario.data.len() as u64, "set"),
+                super::values::bytes_text(total),
+                plural(threat.exfiltration.len() as u64, "stream"),
+                plural(longest / 86_400, "day")
+            )?;
+        }
         writeln!(f, "  screen     \"{}\"", scenario.screen.headline)?;
 
         let timed = scenario

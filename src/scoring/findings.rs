@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::case::{Case, account_of};
 use crate::response::{Action, Finding, Progress};
 use crate::scenario::model::{Artifact, Scenario, Tick, ToolKind};
-use crate::sim::{Body, EvidenceStore, Record, archive, event_id, file_name, record_of_trace, utc};
+use crate::sim::{Body, EvidenceStore, Record, event_id, file_name, record_of_trace, utc};
 
 use super::RunRecord;
 
@@ -174,7 +174,7 @@ pub fn is_true(scenario: &Scenario, run: &RunRecord, finding: &Finding) -> bool 
                         .exfiltration
                         .iter()
                         .any(|stream| stream.to.to_string() == *indicator)
-                    || archive_named(scenario, run, indicator)
+                    || archive_named(run, indicator)
             }
             Finding::Stolen(data) => run.stolen.get(data.index()).is_some_and(|&bytes| bytes > 0),
         }
@@ -192,15 +192,8 @@ pub fn finding_text(scenario: &Scenario, finding: &Finding) -> String {
 }
 
 /// Whether an indicator is the name or a hash of an archive the run staged.
-fn archive_named(scenario: &Scenario, run: &RunRecord, indicator: &str) -> bool {
-    run.archives.iter().enumerate().any(|(stream, &parts)| {
-        (0..parts).any(|part| {
-            let (name, md5, sha256) = archive(scenario, stream, part);
-            [name, md5, sha256]
-                .iter()
-                .any(|known| known.eq_ignore_ascii_case(indicator))
-        })
-    })
+fn archive_named(run: &RunRecord, indicator: &str) -> bool {
+    run.archives.iter().any(|known| known.eq_ignore_ascii_case(indicator))
 }
 
 /// Whether one of the attack's records shows an answer.
@@ -290,7 +283,7 @@ pub fn techniques_shown(scenario: &Scenario, record: &Record) -> Vec<String> {
         },
         Body::Service(_) => shown.extend(["T1543", "T1543.003"]),
         Body::Flow(flow) => {
-            let inside = scenario.hosts.iter().any(|host| host.address == flow.destination);
+            let inside = scenario.host_with_address(flow.destination).is_some();
             match (inside, flow.destination_port) {
                 (true, 445) => shown.extend(["T1021", "T1021.002"]),
                 (false, 80 | 443) => shown.push("T1071"),
@@ -329,6 +322,16 @@ pub fn judge(
             }
         }
     }
+    // The values of the attack's records in the case, read once: a case holds thousands of
+    // records and a team submits dozens of indicators.
+    let values: Vec<Vec<String>> = case
+        .records()
+        .iter()
+        .map(|held| match held.record.key.is_attack() {
+            true => held.record.values(scenario),
+            false => Vec::new(),
+        })
+        .collect();
     let judged: Vec<JudgedFinding> = submitted
         .iter()
         .map(|(finding, at)| {
@@ -338,9 +341,15 @@ pub fn judge(
                 let records: Vec<u32> = case
                     .records()
                     .iter()
-                    .filter(|held| held.filed <= *at && held.record.key.is_attack())
-                    .filter(|held| shows(scenario, finding, &held.record))
-                    .map(|held| held.id)
+                    .zip(&values)
+                    .filter(|(held, _)| held.filed <= *at && held.record.key.is_attack())
+                    .filter(|(held, values)| match finding {
+                        Finding::Indicator(indicator) => {
+                            values.iter().any(|value| value.eq_ignore_ascii_case(indicator))
+                        }
+                        _ => shows(scenario, finding, &held.record),
+                    })
+                    .map(|(held, _)| held.id)
                     .collect();
                 match records.is_empty() {
                     true => Verdict::Unsupported,

@@ -32,10 +32,24 @@ pub struct RunRecord {
     pub attacker_moves: Vec<Move>,
     /// Per data set: bytes stolen by the end.
     pub stolen: Vec<u64>,
-    /// Per stream of stolen data: the archives it staged and sent.
-    pub archives: Vec<u32>,
+    /// The names and hashes of every archive of stolen data the run staged: the attacker's
+    /// artifacts too, and true indicators.
+    pub archives: Vec<String>,
     /// The submitted findings judged against the answers and the case (empty with no team).
     pub findings: FindingsReport,
+}
+
+/// The names and hashes of the archives each stream staged.
+fn archive_indicators(scenario: &Scenario, parts: &[u32]) -> Vec<String> {
+    parts
+        .iter()
+        .enumerate()
+        .flat_map(|(stream, &parts)| (0..parts).map(move |part| (stream, part)))
+        .flat_map(|(stream, part)| {
+            let (name, md5, sha256) = crate::sim::archive(scenario, stream, part);
+            [name, md5, sha256]
+        })
+        .collect()
 }
 
 impl RunRecord {
@@ -72,7 +86,7 @@ impl RunRecord {
             breakages: services.breakages.clone(),
             attacker_moves: world.resource::<Adversary>().moves.clone(),
             stolen: world.resource::<Theft>().stolen.clone(),
-            archives: world.resource::<Theft>().parts.clone(),
+            archives: archive_indicators(scenario, &world.resource::<Theft>().parts),
             findings: FindingsReport::default(),
         };
         if let Some(case) = world.get_resource::<Case>() {

@@ -16,8 +16,7 @@ use super::network::Reachability;
 use super::state::{Agenda, Clock, GroundTruth, ScenarioData, SimRng, Stage, Transition};
 
 pub(super) fn plugin(app: &mut App) {
-    let adversary = Adversary::new(&app.world().resource::<ScenarioData>().0);
-    app.insert_resource(adversary)
+    app.init_resource::<Adversary>()
         .add_systems(FixedUpdate, react.in_set(super::SimSystems::React));
 }
 
@@ -68,10 +67,6 @@ pub struct Adversary {
 }
 
 impl Adversary {
-    fn new(_scenario: &Scenario) -> Self {
-        Self::default()
-    }
-
     /// Whether the attacker can reach a machine and act on it: its implant or backdoor runs
     /// there, the machine is on and on the network, and one of its C2 addresses is still open.
     pub fn controls(&self, scenario: &Scenario, truth: &GroundTruth, reach: &Reachability, host: HostId) -> bool {

@@ -161,12 +161,11 @@ impl Pattern {
                 },
                 Body::Flow(flow),
             ) => {
-                let destination = flow.destination.to_string();
                 address
                     .as_deref()
-                    .is_none_or(|wanted| wanted == destination || wanted == flow.source.to_string())
+                    .is_none_or(|wanted| wanted == flow.destination.to_string() || wanted == flow.source.to_string())
                     && port.is_none_or(|wanted| wanted == flow.destination_port)
-                    && (!outside || host_at(scenario, &destination).is_none())
+                    && (!outside || scenario.host_with_address(flow.destination).is_none())
                     && (!unusual_port || ![80, 443].contains(&flow.destination_port))
                     && min_bytes.is_none_or(|least| flow.bytes >= least)
             }
@@ -203,8 +202,8 @@ pub fn peer(scenario: &Scenario, record: &Record) -> Option<HostId> {
                 .or_else(|| event.get("IpAddress").and_then(|address| host_at(scenario, address)))
                 .or_else(|| event.get("TargetServerName").and_then(|name| scenario.host_named(name))),
         ),
-        Body::Flow(flow) => other(host_at(scenario, &flow.source.to_string()))
-            .or_else(|| other(host_at(scenario, &flow.destination.to_string()))),
+        Body::Flow(flow) => other(scenario.host_with_address(flow.source))
+            .or_else(|| other(scenario.host_with_address(flow.destination))),
         _ => None,
     }
 }
@@ -238,10 +237,10 @@ pub fn value(scenario: &Scenario, record: &Record, placeholder: &str) -> Option<
         },
         "{address}" => match &record.body {
             Body::Flow(flow) => [flow.destination, flow.source]
-                .iter()
-                .map(|address| address.to_string())
-                .find(|address| host_at(scenario, address).is_none())
-                .or_else(|| Some(flow.destination.to_string())),
+                .into_iter()
+                .find(|address| scenario.host_with_address(*address).is_none())
+                .or(Some(flow.destination))
+                .map(|address| address.to_string()),
             _ => event
                 .and_then(|event| event.get("IpAddress"))
                 .map(|address| address.trim_start_matches("::ffff:").to_string()),

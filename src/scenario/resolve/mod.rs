@@ -197,5 +197,6 @@ pub(super) fn resolve(file: raw::ScenarioFile, checker: &mut Checker) -> Option<
         rubric,
         content_hash: crate::checksum::Fnv1a::of(checker.source.as_bytes()),
         hosts_by_name: host_table.by_name,
+        hosts_by_address: std::sync::OnceLock::new(),
     })
 }
