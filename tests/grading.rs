@@ -50,7 +50,7 @@ fn a_finding_counts_when_a_collected_record_shows_it_and_a_guess_does_not() {
     // The jump host's log names the account and the machine it came from: pivot on it.
     let case = exercise.case();
     let logon = case
-        .search("it-ops")
+        .search(exercise.scenario(), "it-ops")
         .into_iter()
         .find(|held| matches!(&held.record.body, Body::Event(event) if event.event_id == 4624 && event.get("WorkstationName") == Some("SPE-CC-WS-0412")))
         .expect("the logs show it-ops signing in from SPE-CC-WS-0412");

@@ -55,8 +55,9 @@ pub struct MachineSummary {
 pub struct Case {
     records: Vec<CaseRecord>,
     by_key: HashMap<RecordKey, usize>,
-    /// Each record's text, in lower case, for searching.
-    text: Vec<String>,
+    /// Each record's text, in lower case, for searching: made the first time a search needs
+    /// it (a team may file thousands of records and search a few times).
+    text: Vec<std::sync::OnceLock<String>>,
     /// Collections under way: what they secured when they started, filed when they end.
     pending: BTreeMap<usize, Vec<Record>>,
     observations_read: usize,
@@ -85,7 +86,7 @@ impl Case {
 
     /// Files a record, or upgrades one already filed (a collection's copy replaces an
     /// alert's: it carries the record's number in its log). Returns its number.
-    fn file(&mut self, scenario: &Scenario, record: Record, came: Came, filed: Tick) -> u32 {
+    fn file(&mut self, record: Record, came: Came, filed: Tick) -> u32 {
         if let Some(&index) = self.by_key.get(&record.key) {
             let existing = &mut self.records[index];
             if matches!(came, Came::Collected { .. }) {
@@ -95,9 +96,8 @@ impl Case {
             return existing.id;
         }
         let id = self.records.len() as u32 + 1;
-        let text = searchable(scenario, &record);
         self.by_key.insert(record.key, self.records.len());
-        self.text.push(text);
+        self.text.push(std::sync::OnceLock::new());
         self.records.push(CaseRecord {
             id,
             record,
@@ -113,9 +113,9 @@ impl Case {
     }
 
     /// A collection completed: its records come into the case.
-    pub fn complete_collection(&mut self, scenario: &Scenario, entry: usize, filed: Tick) {
+    pub fn complete_collection(&mut self, entry: usize, filed: Tick) {
         for record in self.pending.remove(&entry).unwrap_or_default() {
-            self.file(scenario, record, Came::Collected { entry }, filed);
+            self.file(record, Came::Collected { entry }, filed);
         }
     }
 
@@ -147,7 +147,7 @@ impl Case {
     }
 
     /// The records whose text holds `text` (any case), in time order.
-    pub fn search(&self, text: &str) -> Vec<&CaseRecord> {
+    pub fn search(&self, scenario: &Scenario, text: &str) -> Vec<&CaseRecord> {
         let wanted = text.trim().to_lowercase();
         if wanted.is_empty() {
             return Vec::new();
@@ -156,7 +156,10 @@ impl Case {
             .records
             .iter()
             .zip(&self.text)
-            .filter(|(_, searchable)| searchable.contains(&wanted))
+            .filter(|(held, text)| {
+                text.get_or_init(|| searchable(scenario, &held.record))
+                    .contains(&wanted)
+            })
             .map(|(held, _)| held)
             .collect();
         found.sort_by_key(|held| (held.record.at, held.id));
@@ -195,7 +198,7 @@ impl Case {
             match value.is_empty() || value == "-" {
                 true => Vec::new(),
                 false => self
-                    .search(value)
+                    .search(scenario, value)
                     .iter()
                     .map(|other| other.id)
                     .filter(|other| *other != id)
@@ -293,7 +296,7 @@ fn file_alerts(
             continue;
         }
         if let Some(record) = record_by_key(scenario, seed.0, &store, &plan, key) {
-            case.file(scenario, record, Came::Alert, clock.now);
+            case.file(record, Came::Alert, clock.now);
         }
     }
 }

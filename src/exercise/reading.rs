@@ -41,7 +41,7 @@ pub fn read(exercise: &Exercise, word: &str, rest: &str) -> Option<Vec<String>> 
         "search" => match rest.trim() {
             "" => vec!["search what? a name, account, file, hash, address or event id".to_string()],
             text => {
-                let found = case.search(text);
+                let found = case.search(scenario, text);
                 match found.is_empty() {
                     true => vec![format!("no record in the case holds `{text}`")],
                     false => listing(scenario, &found, &format!("{} records hold `{text}`", found.len())),

@@ -404,7 +404,7 @@ impl Situation<'_> {
             }
             // Collection secured its evidence when it started; it comes into the case now.
             Action::CaptureMemory(_) | Action::CollectLogs(_) | Action::CollectFlows(_) | Action::ImageDisk(_) => {
-                self.case.complete_collection(self.scenario, entry, now)
+                self.case.complete_collection(entry, now)
             }
             // A machine brought back clean holds nothing of before.
             Action::RestoreFromBackup(host) | Action::Rebuild(host) => {

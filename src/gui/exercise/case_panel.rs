@@ -464,7 +464,7 @@ fn refresh_listing(view: &mut CaseView, case: &Case, scenario: &Scenario) {
     }
     let mut records: Vec<&CaseRecord> = match view.filter.trim().is_empty() {
         true => case.records().iter().collect(),
-        false => case.search(&view.filter),
+        false => case.search(scenario, &view.filter),
     };
     let name = |held: &CaseRecord| scenario.hosts[held.record.host.index()].name.as_str();
     match view.sort {

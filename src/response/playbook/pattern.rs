@@ -274,7 +274,7 @@ pub fn fill(scenario: &Scenario, case: &Case, record: &Record, line: &str) -> Ve
             return Vec::new();
         };
         let mut machines: Vec<HostId> = case
-            .search(&hash)
+            .search(scenario, &hash)
             .iter()
             .filter(|held| matches!(&held.record.body, Body::File(file) if file.sha256 == hash))
             .map(|held| held.record.host)
