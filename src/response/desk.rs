@@ -308,21 +308,6 @@ impl Situation<'_> {
         }
     }
 
-    /// The attacker's tools a program name or hash names.
-    fn tools_named(&self, program: &str) -> Vec<ToolId> {
-        let threat = &self.scenario.threat;
-        (0..threat.tools.len() as u32)
-            .map(ToolId)
-            .filter(|tool| {
-                threat.tools[tool.index()].files.iter().any(|file| {
-                    [&file.name, &file.md5, &file.sha256]
-                        .iter()
-                        .any(|known| known.eq_ignore_ascii_case(program))
-                })
-            })
-            .collect()
-    }
-
     /// Puts a finished action's effect into the world.
     fn apply(&mut self, entry: usize, action: &Action, desk: &mut Desk) {
         let now = self.now;
@@ -346,7 +331,7 @@ impl Situation<'_> {
             Action::Kill { program, host } => {
                 let was = self.controlled(*host);
                 let doors: Vec<ToolId> = self.scenario.threat.doors_on(*host).collect();
-                for tool in self.tools_named(program) {
+                for tool in self.scenario.threat.tools_named(program) {
                     if doors.contains(&tool) {
                         self.adversary.remove(*host, tool);
                     }
@@ -375,23 +360,16 @@ impl Situation<'_> {
                 }
             }
             Action::DeployBlock(indicator) => {
-                for tool in &self.scenario.threat.tools {
-                    let named = tool.files.iter().any(|file| {
-                        [&file.name, &file.md5, &file.sha256]
-                            .iter()
-                            .any(|known| known.eq_ignore_ascii_case(indicator))
-                    });
+                let threat = &self.scenario.threat;
+                for named in threat.tools_named(indicator) {
                     // A block on any file of the wiper's kit stops the wiper; the worm's stops the worm.
-                    let kind = match tool.kind {
+                    let kind = match threat.tools[named.index()].kind {
                         ToolKind::Driver | ToolKind::WebServer => ToolKind::Wiper,
                         kind => kind,
                     };
-                    if named {
-                        for (other, blocked) in self.scenario.threat.tools.iter().zip(self.truth.edr_blocked.iter_mut())
-                        {
-                            if other.kind == kind {
-                                *blocked = true;
-                            }
+                    for (other, blocked) in threat.tools.iter().zip(self.truth.edr_blocked.iter_mut()) {
+                        if other.kind == kind {
+                            *blocked = true;
                         }
                     }
                 }

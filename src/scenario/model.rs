@@ -399,6 +399,21 @@ pub struct Threat {
 }
 
 impl Threat {
+    /// The tools one of whose files a name or a hash names (any case).
+    pub fn tools_named<'a>(&'a self, text: &'a str) -> impl Iterator<Item = ToolId> + 'a {
+        self.tools
+            .iter()
+            .enumerate()
+            .filter(move |(_, tool)| {
+                tool.files.iter().any(|file| {
+                    [&file.name, &file.md5, &file.sha256]
+                        .iter()
+                        .any(|known| known.eq_ignore_ascii_case(text))
+                })
+            })
+            .map(|(index, _)| ToolId(index as u32))
+    }
+
     /// The tools a machine runs once the attacker holds it, that let it back in (implants,
     /// backdoors, proxies): a foothold's own list, or the kit the worm leaves.
     pub fn doors_on(&self, host: HostId) -> impl Iterator<Item = ToolId> + '_ {

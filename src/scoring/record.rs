@@ -146,26 +146,13 @@ impl RunRecord {
                 let ends = scenario.network.links[link.index()].ends;
                 ends.iter().any(|office| held_in(&Scope::Office(*office)))
             }
-            Action::DeployBlock(indicator) => scenario.threat.tools.iter().any(|tool| {
-                tool.files.iter().any(|file| {
-                    [&file.name, &file.md5, &file.sha256]
-                        .iter()
-                        .any(|value| value.eq_ignore_ascii_case(indicator))
-                })
-            }),
+            Action::DeployBlock(indicator) => scenario.threat.tools_named(indicator).next().is_some(),
             Action::BlockAddress(address) | Action::CollectFlows(address) => {
                 scenario.threat.c2.iter().any(|(c2, _)| c2 == address)
                     || scenario.threat.exfiltration.iter().any(|stream| stream.to == *address)
             }
             Action::Kill { program, host } => {
-                self.held_machine(*host, at)
-                    && scenario.threat.tools.iter().any(|tool| {
-                        tool.files.iter().any(|file| {
-                            [&file.name, &file.md5, &file.sha256]
-                                .iter()
-                                .any(|value| value.eq_ignore_ascii_case(program))
-                        })
-                    })
+                self.held_machine(*host, at) && scenario.threat.tools_named(program).next().is_some()
             }
             Action::Submit(finding) => findings::is_true(scenario, self, finding),
             Action::UnblockAddress(_) | Action::Reconfigure(_) => false,
