@@ -35,9 +35,19 @@ pub fn shipped(name: &str) -> Arc<Scenario> {
 /// The minimal fixture (`tests/fixtures/minimal.ron`) with some text replaced; each text to
 /// replace must be there.
 pub fn minimal_with(replacements: &[(&str, &str)]) -> Arc<Scenario> {
-    let mut source = std::fs::read_to_string(project_path("tests/fixtures/minimal.ron")).expect("readable");
+    variant_of("tests/fixtures/minimal.ron", replacements)
+}
+
+/// The shipped tutorial with some text replaced; each text to replace must be there.
+pub fn tutorial_with(replacements: &[(&str, &str)]) -> Arc<Scenario> {
+    variant_of("scenarios/tutorial.ron", replacements)
+}
+
+/// A scenario file of the project with some text replaced, loaded (it must load).
+fn variant_of(relative: &str, replacements: &[(&str, &str)]) -> Arc<Scenario> {
+    let mut source = std::fs::read_to_string(project_path(relative)).expect("readable");
     for (old, new) in replacements {
-        assert!(source.contains(old), "`{old}` is not in the fixture");
+        assert!(source.contains(old), "`{old}` is not in {relative}");
         source = source.replace(old, new);
     }
     let origin = Origin {

@@ -8,28 +8,11 @@ use std::sync::Arc;
 
 use redscreen::exercise::{Baseline, Exercise};
 use redscreen::response::{Progress, parse_action};
-use redscreen::scenario::model::{Scenario, Tick};
+use redscreen::scenario::model::Tick;
 use redscreen::scenario::{Limits, LoadError, Origin, load_str};
 use redscreen::scoring::Verdict;
 use redscreen::sim::{Body, InjectStatus, Theft, file_name};
-use redscreen::testing::{ask, exercise_at, flagship, last_progress, project_path, tutorial};
-
-fn tutorial_with(replacements: &[(&str, &str)]) -> Arc<Scenario> {
-    let mut source = std::fs::read_to_string(project_path("scenarios/tutorial.ron")).expect("readable");
-    for (old, new) in replacements {
-        assert!(source.contains(old), "`{old}` is not in the tutorial");
-        source = source.replace(old, new);
-    }
-    let origin = Origin {
-        name: "variant.ron".to_string(),
-        folder: None,
-    };
-    match load_str(&source, &origin, &Limits::default()) {
-        Ok(scenario) => Arc::new(scenario),
-        Err(LoadError::Invalid(report)) => panic!("{report}"),
-        Err(other) => panic!("{other}"),
-    }
-}
+use redscreen::testing::{ask, exercise_at, flagship, last_progress, project_path, tutorial, tutorial_with};
 
 fn theft(exercise: &Exercise) -> &Theft {
     exercise.simulation().world().resource::<Theft>()

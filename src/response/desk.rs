@@ -520,7 +520,6 @@ fn secure_collections(
         if let Action::CollectFlows(address) = desk.log[entry].action {
             let records = perimeter_records(scenario, seed.0, &evidence, address, until);
             let mut hosts: Vec<HostId> = records.iter().map(|record| record.host).collect();
-            hosts.dedup();
             hosts.sort_unstable();
             hosts.dedup();
             desk.log[entry].collected = hosts
